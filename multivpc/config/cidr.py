@@ -1,0 +1,84 @@
+"""Subnet CIDR allocation.
+
+A group with ``cidr`` + ``prefix_length`` owns that range; the range is cut into blocks of
+``prefix_length`` and each zone takes the block at its slot:
+
+- an Availability Zone's slot is its letter (a=0, b=1, ...);
+- a Local Zone's slot counts down from the last block, in the order of the VPC's
+  ``local_zones`` list (first Local Zone = last block).
+
+A subnet's CIDR therefore depends only on its group's range and its own zone, never on
+which other zones or groups exist: adding a zone or a group moves nothing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from multivpc.config.models import SubnetGroup, Vpc
+from multivpc.config.zones import availability_zone_slot, is_availability_zone
+
+
+class AllocationError(ValueError):
+    """A subnet that cannot be placed; ``fix`` says what to change."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class PlannedSubnet:
+    group: str
+    tier: str
+    zone: str
+    is_local_zone: bool
+    cidr: ipaddress.IPv4Network
+
+
+def zone_slot(vpc: Vpc, zone: str, slots: int) -> int:
+    if zone in vpc.local_zone_names:
+        return slots - 1 - vpc.local_zone_names.index(zone)
+    if is_availability_zone(zone):
+        return availability_zone_slot(zone)
+    raise AllocationError(f"{zone} is not a zone of this VPC", "add it to the VPC's zones")
+
+
+def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Network:
+    if group.cidrs is not None:
+        return group.cidrs[zone]
+    assert group.cidr is not None and group.prefix_length is not None  # the model guarantees it
+    if group.prefix_length < group.cidr.prefixlen:
+        raise AllocationError(
+            f"prefix_length /{group.prefix_length} is larger than the group range {group.cidr}",
+            f"use a prefix_length of at least /{group.cidr.prefixlen}",
+        )
+    slots = 2 ** (group.prefix_length - group.cidr.prefixlen)
+    slot = zone_slot(vpc, zone, slots)
+    if not 0 <= slot < slots:
+        raise AllocationError(
+            f"{group.cidr} holds {slots} subnets of /{group.prefix_length} but zone {zone} "
+            f"needs slot {slot}",
+            "widen the group's cidr or use a longer prefix_length",
+        )
+    size = 2 ** (32 - group.prefix_length)
+    first = int(group.cidr.network_address) + slot * size
+    return ipaddress.IPv4Network((first, group.prefix_length))
+
+
+def planned_subnets(vpc: Vpc) -> list[PlannedSubnet]:
+    """Every subnet of a VPC; raises AllocationError for the first one that cannot be placed."""
+    local = set(vpc.local_zone_names)
+    return [
+        PlannedSubnet(
+            group=group.name,
+            tier=group.tier,
+            zone=zone,
+            is_local_zone=zone in local,
+            cidr=subnet_cidr(vpc, group, zone),
+        )
+        for group in vpc.subnets
+        for zone in vpc.group_zones(group)
+    ]

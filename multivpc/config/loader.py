@@ -1,0 +1,170 @@
+"""``load_config``: the only door in. A valid ``NetworkConfig`` comes out, or a ``ConfigError``
+with every finding, each naming the file, the line, the place, the problem and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from multivpc.config.findings import ConfigError, Finding, display_path
+from multivpc.config.models import NetworkConfig
+from multivpc.config.rules import check_rules
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Mappings whose keys are user data (account names, zone names), shown as [key].
+_KEYED_MAPPINGS = {"accounts", "cidrs"}
+_SCHEMA_HINT = "see schema/multivpc.schema.json for the allowed keys and values"
+
+
+def load_config(path: str | Path) -> NetworkConfig:
+    """Read, validate and check a network description (YAML or JSON)."""
+    path = Path(path)
+    source = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ConfigError(
+            source, [Finding((), f"cannot read the file ({reason})", "check the path and permissions")]
+        ) from None
+    return parse_config(text, source)
+
+
+def parse_config(text: str, source: str = "<config>") -> NetworkConfig:
+    node, data = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        raise ConfigError(
+            source, [Finding((), f"the document is {kind}", "start from an example in examples/")]
+        )
+    try:
+        config = NetworkConfig.model_validate(data)
+    except ValidationError as error:
+        findings = [_from_pydantic(detail, data) for detail in error.errors()]
+        raise ConfigError(source, _with_lines(findings, node)) from None
+    findings = check_rules(config)
+    if findings:
+        raise ConfigError(source, _with_lines(findings, node))
+    return config
+
+
+def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = f"YAML syntax error: {error.problem or error.context}"
+        raise ConfigError(
+            source, [Finding((), problem, "fix the YAML syntax at that line", line=line)]
+        ) from None
+    except yaml.YAMLError as error:
+        raise ConfigError(
+            source, [Finding((), f"YAML error: {error}", "fix the YAML syntax")]
+        ) from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _item_label(item: Any, index: int) -> str:
+    name = item.get("name") if isinstance(item, dict) else None
+    return f"[{name}]" if isinstance(name, str) else f"[{index}]"
+
+
+def _readable_path(loc: Sequence[int | str], data: Any) -> tuple[str, ...]:
+    parts: list[str] = []
+    current = data
+    parent_key = ""
+    for element in loc:
+        if isinstance(element, int) and isinstance(current, list) and element < len(current):
+            parts.append(_item_label(current[element], element))
+            current = current[element]
+        elif isinstance(element, str) and element == "[key]":
+            continue
+        elif isinstance(element, str):
+            parts.append(f"[{element}]" if parent_key in _KEYED_MAPPINGS else element)
+            current = current.get(element) if isinstance(current, dict) else None
+            parent_key = element
+        else:
+            parts.append(f"[{element}]")
+            current = None
+    return tuple(parts)
+
+
+def _from_pydantic(detail: ErrorDetails, data: Any) -> Finding:
+    path = _readable_path(detail["loc"], data)
+    kind = detail["type"]
+    last = str(detail["loc"][-1]) if detail["loc"] else ""
+    message = detail["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        where = " (or under defaults)" if last in {"account", "region"} else ""
+        return Finding(path, f"{last} is missing", f"add {last}{where}")
+    if kind == "extra_forbidden":
+        return Finding(path, f"unknown key {last}", f"remove it or fix its spelling; {_SCHEMA_HINT}")
+    if kind == "string_pattern_mismatch":
+        return Finding(path, f"{detail['input']!r} is not valid here", _pattern_fix(path, last))
+    if kind == "literal_error":
+        return Finding(path, f"{detail['input']!r} is not allowed", message[0].lower() + message[1:])
+    if "; " in message:
+        problem, fix = message.split("; ", 1)
+        return Finding(path, problem, fix)
+    return Finding(path, message, _SCHEMA_HINT)
+
+
+def _pattern_fix(path: tuple[str, ...], last: str) -> str:
+    if len(path) >= 2 and path[-2] == "accounts":
+        return "write the 12-digit account id, in quotes"
+    if last == "region":
+        return "write a region name such as us-east-1"
+    if "zones" in last or "zone" in last or path[-1].startswith("[") and "cidrs" in path:
+        return "write an explicit zone name such as us-east-1a"
+    return "use lowercase letters, digits and dashes, starting with a letter"
+
+
+def _line_map(node: yaml.Node | None) -> dict[tuple[str, ...], int]:
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(current: yaml.Node, path: tuple[str, ...], parent_key: str) -> None:
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                child = (*path, f"[{key}]" if parent_key in _KEYED_MAPPINGS else key)
+                lines.setdefault(child, key_node.start_mark.line + 1)
+                walk(value_node, child, key)
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                label = f"[{index}]"
+                if isinstance(item, yaml.MappingNode):
+                    for key_node, value_node in item.value:
+                        if key_node.value == "name" and isinstance(value_node, yaml.ScalarNode):
+                            label = f"[{value_node.value}]"
+                elif isinstance(item, yaml.ScalarNode):
+                    lines.setdefault((*path, f"[{item.value}]"), item.start_mark.line + 1)
+                lines.setdefault((*path, label), item.start_mark.line + 1)
+                walk(item, (*path, label), parent_key)
+
+    if node is not None:
+        walk(node, (), "")
+    return lines
+
+
+def _with_lines(findings: Iterable[Finding], node: yaml.Node | None) -> list[Finding]:
+    lines = _line_map(node)
+    located = []
+    for finding in findings:
+        line = None
+        for end in range(len(finding.path), 0, -1):
+            line = lines.get(finding.path[:end])
+            if line is not None:
+                break
+        located.append(Finding(finding.path, finding.problem, finding.fix, finding.rule, line))
+    return located

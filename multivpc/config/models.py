@@ -1,0 +1,231 @@
+"""The typed description of a network estate.
+
+Every model is frozen and forbids unknown keys. Cross-object rules (references resolve,
+CIDRs do not overlap, ...) live in ``rules.py``; these models only check the shape of
+each value on its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from multivpc.config.zones import REGION_PATTERN
+
+Name = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$"),
+    Field(description="Lowercase letters, digits and dashes; starts with a letter."),
+]
+Region = Annotated[
+    str,
+    StringConstraints(pattern=rf"^{REGION_PATTERN}$"),
+    Field(description="An AWS region such as us-east-1.", examples=["us-east-1"]),
+]
+ZoneName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9-]+$"),
+    Field(description="An explicit zone name such as us-east-1a or us-east-1-bos-1a."),
+]
+
+
+def _account_id(value: Any) -> Any:
+    # YAML reads an unquoted 12-digit id as an int; keep it as the string AWS uses.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+AccountId = Annotated[
+    str,
+    BeforeValidator(_account_id),
+    StringConstraints(pattern=r"^\d{12}$"),
+    Field(description="A 12-digit AWS account id."),
+]
+
+
+def _ipv4_network(value: Any) -> Any:
+    if isinstance(value, ipaddress.IPv4Network):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a CIDR; write it like 10.0.0.0/16")
+    try:
+        return ipaddress.IPv4Network(value, strict=True)
+    except ipaddress.NetmaskValueError as error:
+        raise ValueError(f"{value!r} has an invalid prefix length ({error})") from None
+    except ValueError as error:
+        if "has host bits set" in str(error):
+            network = ipaddress.IPv4Network(value, strict=False)
+            raise ValueError(f"{value} has host bits set; did you mean {network}?") from None
+        raise ValueError(f"{value!r} is not an IPv4 CIDR; write it like 10.0.0.0/16") from None
+
+
+Cidr = Annotated[
+    ipaddress.IPv4Network,
+    BeforeValidator(_ipv4_network),
+    Field(description="An IPv4 CIDR block such as 10.0.0.0/16.", examples=["10.0.0.0/16"]),
+]
+
+RetentionDays = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+]
+Tier = Literal["public", "private", "isolated"]
+NatMode = Literal["none", "single", "per-az"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FlowLogs(Model):
+    """VPC flow logs. On by default, as DESIGN.md's secure defaults ask."""
+
+    enabled: bool = True
+    destination: Literal["cloud-watch-logs", "s3"] = Field(
+        default="cloud-watch-logs",
+        description="cloud-watch-logs: a KMS-encrypted log group; s3: an encrypted bucket.",
+    )
+    retention_days: RetentionDays = Field(
+        default=365, description="How long records are kept (log group retention or bucket expiry)."
+    )
+    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+
+
+class Dns(Model):
+    support: bool = Field(default=True, description="Amazon-provided DNS resolution in the VPC.")
+    hostnames: bool = Field(default=True, description="DNS hostnames for instances with public IPs.")
+
+
+class LocalZone(Model):
+    """A Local Zone the VPC extends into. Subnet groups reach it only when they name it."""
+
+    name: ZoneName
+    nat_gateway: bool = Field(
+        default=False,
+        description=(
+            "Place a NAT gateway in this Local Zone (needs a public subnet there). Without it, "
+            "private subnets in the Local Zone route to a NAT gateway of the parent region."
+        ),
+    )
+
+
+class SubnetGroup(Model):
+    """Subnets of one tier and purpose, one per zone the group covers.
+
+    CIDRs come either from ``cidr`` + ``prefix_length`` (the group's range, carved into
+    one subnet per zone slot) or from ``cidrs`` (one explicit CIDR per zone).
+    """
+
+    name: Name
+    tier: Tier
+    cidr: Cidr | None = Field(
+        default=None,
+        description="The group's address range; each zone gets the prefix_length block at its slot.",
+    )
+    prefix_length: int | None = Field(default=None, ge=16, le=28)
+    cidrs: dict[ZoneName, Cidr] | None = Field(
+        default=None, description="Explicit CIDR per zone; its keys are the zones the group covers."
+    )
+    zones: list[ZoneName] | None = Field(
+        default=None,
+        description=(
+            "Zones the group covers. Default: every Availability Zone of the VPC. Local Zones "
+            "are covered only when listed here (or as keys of cidrs)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _one_way_to_size(self) -> SubnetGroup:
+        ranged = self.cidr is not None or self.prefix_length is not None
+        if self.cidrs is not None and ranged:
+            raise ValueError("give either cidr + prefix_length or cidrs, not both")
+        if self.cidrs is None and (self.cidr is None or self.prefix_length is None):
+            raise ValueError("give cidr + prefix_length (a range carved per zone) or cidrs (per zone)")
+        if self.cidrs is not None and self.zones is not None and set(self.zones) != set(self.cidrs):
+            raise ValueError("zones and the keys of cidrs differ; drop zones, cidrs already says it")
+        return self
+
+
+class Vpc(Model):
+    name: Name
+    account: Name = Field(description="A key of accounts. Default: defaults.account.")
+    region: Region = Field(description="Default: defaults.region.")
+    cidr: Cidr
+    availability_zones: list[ZoneName] = Field(min_length=1)
+    local_zones: list[LocalZone] = Field(default_factory=list)
+    subnets: list[SubnetGroup] = Field(min_length=1)
+    nat: NatMode = Field(
+        default="none",
+        description="none; single (one NAT gateway, in nat_zone); per-az (one per Availability Zone).",
+    )
+    nat_zone: ZoneName | None = Field(
+        default=None,
+        description="Where a single NAT gateway goes. Default: the first (by name) AZ with a public subnet.",
+    )
+    internet_gateway: bool | None = Field(
+        default=None, description="Default: true when the VPC has a public subnet group."
+    )
+    flow_logs: FlowLogs = Field(default_factory=FlowLogs)
+    dns: Dns = Field(default_factory=Dns)
+
+    @property
+    def has_internet_gateway(self) -> bool:
+        if self.internet_gateway is not None:
+            return self.internet_gateway
+        return any(group.tier == "public" for group in self.subnets)
+
+    @property
+    def local_zone_names(self) -> list[str]:
+        return [zone.name for zone in self.local_zones]
+
+    def group_zones(self, group: SubnetGroup) -> list[str]:
+        """The zones a group covers, in the order they are declared."""
+        if group.cidrs is not None:
+            return list(group.cidrs)
+        if group.zones is not None:
+            return list(group.zones)
+        return list(self.availability_zones)
+
+
+class Defaults(Model):
+    account: Name | None = None
+    region: Region | None = None
+
+
+class NetworkConfig(Model):
+    """The whole estate: what ``load_config`` returns once every rule holds."""
+
+    name: Name
+    accounts: dict[Name, AccountId] = Field(min_length=1)
+    defaults: Defaults = Field(default_factory=Defaults)
+    vpcs: list[Vpc] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        defaults = data.get("defaults")
+        vpcs = data.get("vpcs")
+        if not isinstance(defaults, dict) or not isinstance(vpcs, list):
+            return data
+        filled = []
+        for vpc in vpcs:
+            if isinstance(vpc, dict):
+                vpc = dict(vpc)
+                for key in ("account", "region"):
+                    if key not in vpc and defaults.get(key) is not None:
+                        vpc[key] = defaults[key]
+            filled.append(vpc)
+        return {**data, "vpcs": filled}
+
+    def account_id(self, vpc: Vpc) -> str:
+        return self.accounts[vpc.account]

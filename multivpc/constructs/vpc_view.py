@@ -1,0 +1,178 @@
+"""An ``ec2.IVpc`` over subnets built elsewhere, so CDK code can place workloads in them.
+
+``select_subnets`` understands ``subnet_group_name`` (multivpc's group names),
+``subnet_type``, ``availability_zones``, ``one_per_az`` and explicit ``subnets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct, DependencyGroup, IDependable
+
+_TIER_TYPES = {
+    "public": ec2.SubnetType.PUBLIC,
+    "private": ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    "isolated": ec2.SubnetType.PRIVATE_ISOLATED,
+}
+
+
+@jsii.implements(ec2.IVpc)
+class VpcView(cdk.Resource):
+    """The IVpc face of a ``NetworkVpc``.
+
+    ``groups`` maps every subnet to its group name; ``tiers`` maps a group to its tier.
+    Subnets of private groups count as ``PRIVATE_WITH_EGRESS`` when ``has_egress``, else
+    as ``PRIVATE_ISOLATED``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        vpc: ec2.CfnVPC,
+        subnets: Sequence[tuple[str, str, ec2.Subnet]],
+        availability_zones: Sequence[str],
+        has_egress: bool,
+        internet_connectivity: IDependable | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self._vpc = vpc
+        self._subnets = list(subnets)
+        self._availability_zones = list(availability_zones)
+        self._has_egress = has_egress
+        self._connectivity = DependencyGroup()
+        if internet_connectivity is not None:
+            self._connectivity.add(internet_connectivity)
+
+    # IVpc attributes
+    @property
+    def vpc_id(self) -> str:
+        return self._vpc.ref
+
+    @property
+    def vpc_arn(self) -> str:
+        return cdk.Stack.of(self).format_arn(service="ec2", resource="vpc", resource_name=self.vpc_id)
+
+    @property
+    def vpc_ref(self) -> ec2.VPCReference:
+        return ec2.VPCReference(vpc_id=self.vpc_id, vpc_arn=self.vpc_arn)
+
+    @property
+    def vpc_cidr_block(self) -> str:
+        return self._vpc.attr_cidr_block
+
+    @property
+    def availability_zones(self) -> list[str]:
+        return list(self._availability_zones)
+
+    @property
+    def public_subnets(self) -> list[ec2.ISubnet]:
+        return self._of_type(ec2.SubnetType.PUBLIC)
+
+    @property
+    def private_subnets(self) -> list[ec2.ISubnet]:
+        return self._of_type(ec2.SubnetType.PRIVATE_WITH_EGRESS)
+
+    @property
+    def isolated_subnets(self) -> list[ec2.ISubnet]:
+        return self._of_type(ec2.SubnetType.PRIVATE_ISOLATED)
+
+    @property
+    def vpn_gateway_id(self) -> str | None:
+        return None
+
+    @property
+    def internet_connectivity_established(self) -> IDependable:
+        return self._connectivity
+
+    # IVpc methods
+    def select_subnets(
+        self,
+        *,
+        availability_zones: Sequence[str] | None = None,
+        one_per_az: bool | None = None,
+        subnet_filters: Sequence[ec2.SubnetFilter] | None = None,
+        subnet_group_name: str | None = None,
+        subnet_type: ec2.SubnetType | None = None,
+        subnets: Sequence[ec2.ISubnet] | None = None,
+    ) -> ec2.SelectedSubnets:
+        if subnet_filters:
+            raise ValueError(f"{self.node.path}: subnet_filters are not supported; select by group")
+        if subnets is not None:
+            chosen = list(subnets)
+        elif subnet_group_name is None and subnet_type is None:
+            chosen = self._default_selection()
+        else:
+            chosen = [
+                subnet
+                for group, _, subnet in self._subnets
+                if (subnet_group_name is None or group == subnet_group_name)
+                and (subnet_type is None or self._type(group) == subnet_type)
+            ]
+            if subnet_group_name is not None and not chosen:
+                known = ", ".join(sorted({group for group, _, _ in self._subnets}))
+                raise ValueError(
+                    f"{self.node.path}: no subnet group named {subnet_group_name!r}; known: {known}"
+                )
+        if availability_zones is not None:
+            chosen = [s for s in chosen if s.availability_zone in availability_zones]
+        if one_per_az:
+            first_per_zone: dict[str, ec2.ISubnet] = {}
+            for subnet in chosen:
+                first_per_zone.setdefault(subnet.availability_zone, subnet)
+            chosen = list(first_per_zone.values())
+        public_ids = {s.node.path for s in self.public_subnets}
+        return ec2.SelectedSubnets(
+            availability_zones=[s.availability_zone for s in chosen],
+            has_public=any(s.node.path in public_ids for s in chosen),
+            internet_connectivity_established=self._connectivity,
+            subnet_ids=[s.subnet_id for s in chosen],
+            subnets=chosen,
+            is_pending_lookup=False,
+        )
+
+    def add_gateway_endpoint(self, id: str, **options: Any) -> ec2.GatewayVpcEndpoint:
+        return ec2.GatewayVpcEndpoint(self, id, vpc=self, **options)
+
+    def add_interface_endpoint(self, id: str, **options: Any) -> ec2.InterfaceVpcEndpoint:
+        return ec2.InterfaceVpcEndpoint(self, id, vpc=self, **options)
+
+    def add_flow_log(self, id: str, **options: Any) -> ec2.FlowLog:
+        return ec2.FlowLog(self, id, resource_type=ec2.FlowLogResourceType.from_vpc(self), **options)
+
+    def add_client_vpn_endpoint(self, id: str, **options: Any) -> ec2.ClientVpnEndpoint:
+        return ec2.ClientVpnEndpoint(self, id, vpc=self, **options)
+
+    def add_vpn_connection(self, id: str, **options: Any) -> ec2.VpnConnection:
+        raise NotImplementedError(f"{self.node.path}: VPN connections are not supported yet")
+
+    def enable_vpn_gateway(self, **options: Any) -> None:
+        raise NotImplementedError(f"{self.node.path}: VPN gateways are not supported yet")
+
+    # helpers
+    def _type(self, group: str) -> ec2.SubnetType:
+        tier = next(t for g, t, _ in self._subnets if g == group)
+        if tier == "private" and not self._has_egress:
+            return ec2.SubnetType.PRIVATE_ISOLATED
+        return _TIER_TYPES[tier]
+
+    def _of_type(self, subnet_type: ec2.SubnetType) -> list[ec2.ISubnet]:
+        return [s for group, _, s in self._subnets if self._type(group) == subnet_type]
+
+    def _default_selection(self) -> list[ec2.ISubnet]:
+        # Like ec2.Vpc: private subnets first, then isolated, then public.
+        for subnet_type in (
+            ec2.SubnetType.PRIVATE_WITH_EGRESS,
+            ec2.SubnetType.PRIVATE_ISOLATED,
+            ec2.SubnetType.PUBLIC,
+        ):
+            chosen = self._of_type(subnet_type)
+            if chosen:
+                return chosen
+        return []
