@@ -167,4 +167,4 @@ def _with_lines(findings: Iterable[Finding], node: yaml.Node | None) -> list[Fin
             if line is not None:
                 break
         located.append(Finding(finding.path, finding.problem, finding.fix, finding.rule, line))
-    return located
+    return sorted(located, key=lambda finding: finding.line or 0)

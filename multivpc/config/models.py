@@ -63,7 +63,7 @@ def _ipv4_network(value: Any) -> Any:
     except ValueError as error:
         if "has host bits set" in str(error):
             network = ipaddress.IPv4Network(value, strict=False)
-            raise ValueError(f"{value} has host bits set; did you mean {network}?") from None
+            raise ValueError(f"{value} has host bits set; write {network}") from None
         raise ValueError(f"{value!r} is not an IPv4 CIDR; write it like 10.0.0.0/16") from None
 
 
@@ -146,11 +146,14 @@ class SubnetGroup(Model):
     def _one_way_to_size(self) -> SubnetGroup:
         ranged = self.cidr is not None or self.prefix_length is not None
         if self.cidrs is not None and ranged:
-            raise ValueError("give either cidr + prefix_length or cidrs, not both")
+            raise ValueError("the group has both a range (cidr/prefix_length) and cidrs; keep one of them")
         if self.cidrs is None and (self.cidr is None or self.prefix_length is None):
-            raise ValueError("give cidr + prefix_length (a range carved per zone) or cidrs (per zone)")
+            raise ValueError(
+                "the group has no addresses; give cidr + prefix_length (a range carved per zone) "
+                "or cidrs (one CIDR per zone)"
+            )
         if self.cidrs is not None and self.zones is not None and set(self.zones) != set(self.cidrs):
-            raise ValueError("zones and the keys of cidrs differ; drop zones, cidrs already says it")
+            raise ValueError("zones and the keys of cidrs differ; drop zones, the keys of cidrs say it")
         return self
 
 

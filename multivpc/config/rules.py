@@ -216,8 +216,8 @@ def _placeable(vpc: Vpc) -> Iterator[tuple[tuple[str, ...], PlannedSubnet | Allo
     local = set(vpc.local_zone_names)
     for group in vpc.subnets:
         for zone in vpc.group_zones(group):
-            if zone not in declared:
-                continue  # group-zones-declared reports it
+            if zone not in declared or (zone not in local and not is_availability_zone(zone)):
+                continue  # group-zones-declared and zone-kinds report these
             path = (*_vpc(vpc), "subnets", f"[{group.name}]")
             try:
                 cidr = subnet_cidr(vpc, group, zone)

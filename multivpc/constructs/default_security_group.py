@@ -52,11 +52,6 @@ class RestrictDefaultSecurityGroup(Construct):
                     reason="The AwsCustomResource provider only needs to write its own logs; "
                     "the AWS managed basic execution policy grants exactly that.",
                 ),
-                cdk.Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-L1",
-                    reason="The runtime of AwsCustomResource's provider is chosen by aws-cdk-lib "
-                    "and moves with its version.",
-                ),
             )
 
     def _revoke(

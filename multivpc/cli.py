@@ -1,0 +1,97 @@
+"""``multivpc validate | synth | schema``.
+
+User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
+with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from multivpc.config import ConfigError, NetworkConfig, load_config, plan
+from multivpc.config.findings import display_path
+
+EXIT_INVALID = 2
+
+
+def _summary(source: str, config: NetworkConfig) -> str:
+    network = plan(config)
+    subnets = sum(len(vpc.subnets) for vpc in network.vpcs)
+    nats = sum(len(vpc.nat_zones) for vpc in network.vpcs)
+    local = sum(1 for vpc in network.vpcs for s in vpc.subnets if s.is_local_zone)
+    vpcs = len(network.vpcs)
+    return (
+        f"{source}: ok: network {config.name}, {_count(vpcs, 'VPC')}, "
+        f"{_count(subnets, 'subnet')} ({local} in Local Zones), {_count(nats, 'NAT gateway')}, "
+        f"{_count(vpcs, 'stack')}"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _validate(files: Sequence[str]) -> int:
+    status = 0
+    for file in files:
+        try:
+            config = load_config(file)
+        except ConfigError as error:
+            print("\n".join(error.lines()), file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        print(_summary(display_path(Path(file)), config))
+    return status
+
+
+def _synth(file: str, outdir: str, checks: bool) -> int:
+    try:
+        config = load_config(file)
+    except ConfigError as error:
+        print("\n".join(error.lines()), file=sys.stderr)
+        return EXIT_INVALID
+    import aws_cdk as cdk  # imported here: validate stays fast without jsii
+
+    from multivpc.stacks import add_network
+
+    app = cdk.App(outdir=outdir)
+    stacks = add_network(app, plan(config), checks=checks)
+    app.synth()
+    print(f"{display_path(Path(file))}: synthesized {len(stacks)} stacks into {outdir}")
+    return 0
+
+
+def _schema(output: str | None) -> int:
+    text = json.dumps(NetworkConfig.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="multivpc", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check config files; exit 2 on findings")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    synth = commands.add_parser("synth", help="synthesize a config into CloudFormation")
+    synth.add_argument("file", metavar="FILE")
+    synth.add_argument("--out", default="cdk.out", help="output folder (default: cdk.out)")
+    synth.add_argument("--no-checks", action="store_true", help="skip cdk-nag (not for deploys)")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the config")
+    schema.add_argument("--output", help="write to this file instead of stdout")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.files)
+    if args.command == "synth":
+        return _synth(args.file, args.out, not args.no_checks)
+    return _schema(args.output)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

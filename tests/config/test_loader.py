@@ -1,0 +1,117 @@
+"""load_config: shapes, messages with file, line, place and fix; YAML and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from multivpc.config import ConfigError, load_config
+from multivpc.config.models import NetworkConfig
+from tests.conftest import BASE_CONFIG, EXAMPLES
+
+
+def _errors(tmp_path: Path, text: str, name: str = "network.yaml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return caught.value.lines()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_examples_load(example: Path) -> None:
+    config = load_config(example)
+    assert isinstance(config, NetworkConfig)
+    assert example.read_text().startswith("#"), "each example starts with a comment saying what it shows"
+
+
+def test_defaults_fill_account_and_region() -> None:
+    config = load_config(EXAMPLES[0])
+    assert all(vpc.account and vpc.region for vpc in config.vpcs)
+
+
+def test_json_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "network.json"
+    path.write_text(json.dumps(BASE_CONFIG))
+    assert load_config(path).vpcs[0].name == "app"
+
+
+def test_unquoted_account_id_is_kept_as_string(tmp_path: Path) -> None:
+    data = {**BASE_CONFIG, "accounts": {"network": 111111111111}}
+    path = tmp_path / "network.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert load_config(path).accounts["network"] == "111111111111"
+
+
+def test_config_is_frozen() -> None:
+    config = load_config(EXAMPLES[0])
+    with pytest.raises(ValueError):
+        config.vpcs[0].name = "other"  # type: ignore[misc]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "absent.yaml")
+    [line] = caught.value.lines()
+    assert "absent.yaml: cannot read the file" in line and "; check the path" in line
+
+
+def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
+    [line] = _errors(tmp_path, "name: x\naccounts:\n  a: [1, 2\nvpcs: []\n")
+    # The flow sequence opened on line 3 is found unclosed on line 4.
+    assert line.startswith(f"{tmp_path / 'network.yaml'}:4: YAML syntax error: ")
+    assert line.endswith("; fix the YAML syntax at that line")
+
+
+def test_empty_document(tmp_path: Path) -> None:
+    [line] = _errors(tmp_path, "# nothing\n")
+    assert "the document is empty" in line
+
+
+def test_shape_errors_name_place_line_and_fix(tmp_path: Path) -> None:
+    data = yaml.safe_dump(
+        {
+            **BASE_CONFIG,
+            "name": "Bad Name",
+            "vpcs": [
+                {
+                    **BASE_CONFIG["vpcs"][0],
+                    "cidr": "10.0.0.1/16",
+                    "nat": "many",
+                    "colour": "blue",
+                }
+            ],
+        },
+        sort_keys=False,
+    )
+    lines = _errors(tmp_path, data)
+    text = "\n".join(lines)
+    assert "network.yaml:1: name: 'Bad Name' is not valid here; use lowercase letters" in text
+    assert "vpcs[app].cidr: 10.0.0.1/16 has host bits set; write 10.0.0.0/16" in text
+    assert "vpcs[app].nat: 'many' is not allowed; input should be 'none', 'single' or 'per-az'" in text
+    assert "vpcs[app].colour: unknown key colour; remove it or fix its spelling" in text
+    cidr_line = next(line for line in lines if "host bits" in line)
+    expected_line = data.splitlines().index("  cidr: 10.0.0.1/16") + 1
+    assert cidr_line.startswith(f"{tmp_path / 'network.yaml'}:{expected_line}: vpcs[app].cidr:")
+
+
+def test_missing_region_points_to_defaults(tmp_path: Path) -> None:
+    data = {**BASE_CONFIG, "defaults": {"account": "network"}}
+    [line] = _errors(tmp_path, yaml.safe_dump(data))
+    assert "vpcs[app].region: region is missing; add region (or under defaults)" in line
+
+
+def test_group_needs_addresses(tmp_path: Path) -> None:
+    vpc = {**BASE_CONFIG["vpcs"][0], "subnets": [{"name": "web", "tier": "public"}]}
+    [line] = _errors(tmp_path, yaml.safe_dump({**BASE_CONFIG, "vpcs": [vpc]}))
+    assert "vpcs[app].subnets[web]: the group has no addresses; give cidr + prefix_length" in line
+
+
+def test_findings_are_sorted_by_line(tmp_path: Path) -> None:
+    vpc = {**BASE_CONFIG["vpcs"][0], "account": "nobody", "cidr": "10.0.0.0/15"}
+    lines = _errors(tmp_path, yaml.safe_dump({**BASE_CONFIG, "vpcs": [vpc]}, sort_keys=False))
+    numbers = [int(line.split(":")[1]) for line in lines]
+    assert numbers == sorted(numbers) and len(lines) >= 2

@@ -1,0 +1,78 @@
+"""Shared fixtures. Synthesized apps are cached per session: every synth costs jsii time."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+# Before aws_cdk starts its node process: CDK's own template validation costs ~3 s per
+# process and is covered by the end-to-end test instead.
+os.environ.setdefault("CDK_VALIDATION", "false")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from multivpc.config import NetworkConfig, parse_config, plan  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+Templates = dict[str, dict[str, Any]]
+
+
+def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
+    """Synthesize a config in-process; returns {stack name: template}."""
+    import aws_cdk as cdk
+
+    from multivpc.stacks import add_network
+
+    with tempfile.TemporaryDirectory() as outdir:
+        app = cdk.App(outdir=outdir)
+        add_network(app, plan(config), checks=checks)
+        assembly = app.synth()
+        return {
+            stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
+            for stack in assembly.stacks
+        }
+
+
+def config_from(data: dict[str, Any]) -> NetworkConfig:
+    return parse_config(yaml.safe_dump(data), "test.yaml")
+
+
+@pytest.fixture(scope="session")
+def example_templates() -> dict[str, Templates]:
+    """Every example, synthesized once with cdk-nag on: {example file stem: templates}."""
+    from multivpc.config import load_config
+
+    return {path.stem: synthesize(load_config(path)) for path in EXAMPLES}
+
+
+BASE_CONFIG: dict[str, Any] = {
+    "name": "test",
+    "accounts": {"network": "111111111111", "apps": "222222222222"},
+    "defaults": {"account": "network", "region": "us-east-1"},
+    "vpcs": [
+        {
+            "name": "app",
+            "cidr": "10.0.0.0/16",
+            "availability_zones": ["us-east-1a", "us-east-1b"],
+            "nat": "per-az",
+            "subnets": [
+                {"name": "public", "tier": "public", "cidr": "10.0.0.0/20", "prefix_length": 24},
+                {"name": "private", "tier": "private", "cidr": "10.0.16.0/20", "prefix_length": 24},
+            ],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def base_config() -> dict[str, Any]:
+    """A small valid config as plain data, a fresh copy for each test to edit."""
+    return copy.deepcopy(BASE_CONFIG)
