@@ -59,7 +59,8 @@ def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Networ
     slot = zone_slot(vpc, zone, slots)
     if not 0 <= slot < slots:
         raise AllocationError(
-            f"{group.cidr} holds {slots} subnet{'s' if slots > 1 else ''} of /{group.prefix_length} "
+            f"{group.cidr} holds {slots} subnet{'s' if slots > 1 else ''} "
+            f"of /{group.prefix_length} "
             f"but zone {zone} "
             f"needs slot {slot}",
             "widen the group's cidr or use a longer prefix_length",

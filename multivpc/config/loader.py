@@ -31,7 +31,8 @@ def load_config(path: str | Path) -> NetworkConfig:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise ConfigError(
-            source, [Finding((), f"cannot read the file ({reason})", "check the path and permissions")]
+            source,
+            [Finding((), f"cannot read the file ({reason})", "check the path and permissions")],
         ) from None
     return parse_config(text, source)
 
@@ -109,11 +110,15 @@ def _from_pydantic(detail: ErrorDetails, data: Any) -> Finding:
         where = " (or under defaults)" if last in {"account", "region"} else ""
         return Finding(path, f"{last} is missing", f"add {last}{where}")
     if kind == "extra_forbidden":
-        return Finding(path, f"unknown key {last}", f"remove it or fix its spelling; {_SCHEMA_HINT}")
+        return Finding(
+            path, f"unknown key {last}", f"remove it or fix its spelling; {_SCHEMA_HINT}"
+        )
     if kind == "string_pattern_mismatch":
         return Finding(path, f"{detail['input']!r} is not valid here", _pattern_fix(path, last))
     if kind == "literal_error":
-        return Finding(path, f"{detail['input']!r} is not allowed", message[0].lower() + message[1:])
+        return Finding(
+            path, f"{detail['input']!r} is not allowed", message[0].lower() + message[1:]
+        )
     if "; " in message:
         problem, fix = message.split("; ", 1)
         return Finding(path, problem, fix)
@@ -125,7 +130,7 @@ def _pattern_fix(path: tuple[str, ...], last: str) -> str:
         return "write the 12-digit account id, in quotes"
     if last == "region":
         return "write a region name such as us-east-1"
-    if "zones" in last or "zone" in last or path[-1].startswith("[") and "cidrs" in path:
+    if "zones" in last or "zone" in last or (path[-1].startswith("[") and "cidrs" in path):
         return "write an explicit zone name such as us-east-1a"
     return "use lowercase letters, digits and dashes, starting with a letter"
 

@@ -74,8 +74,28 @@ Cidr = Annotated[
 ]
 
 RetentionDays = Literal[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 ]
 Tier = Literal["public", "private", "isolated"]
 NatMode = Literal["none", "single", "per-az"]
@@ -101,7 +121,9 @@ class FlowLogs(Model):
 
 class Dns(Model):
     support: bool = Field(default=True, description="Amazon-provided DNS resolution in the VPC.")
-    hostnames: bool = Field(default=True, description="DNS hostnames for instances with public IPs.")
+    hostnames: bool = Field(
+        default=True, description="DNS hostnames for instances with public IPs."
+    )
 
 
 class LocalZone(Model):
@@ -128,7 +150,7 @@ class SubnetGroup(Model):
     tier: Tier
     cidr: Cidr | None = Field(
         default=None,
-        description="The group's address range; each zone gets the prefix_length block at its slot.",
+        description="The group's range; each zone gets the prefix_length block at its slot.",
     )
     prefix_length: int | None = Field(default=None, ge=16, le=28)
     cidrs: dict[ZoneName, Cidr] | None = Field(
@@ -146,14 +168,18 @@ class SubnetGroup(Model):
     def _one_way_to_size(self) -> SubnetGroup:
         ranged = self.cidr is not None or self.prefix_length is not None
         if self.cidrs is not None and ranged:
-            raise ValueError("the group has both a range (cidr/prefix_length) and cidrs; keep one of them")
+            raise ValueError(
+                "the group has both a range (cidr/prefix_length) and cidrs; keep one of them"
+            )
         if self.cidrs is None and (self.cidr is None or self.prefix_length is None):
             raise ValueError(
                 "the group has no addresses; give cidr + prefix_length (a range carved per zone) "
                 "or cidrs (one CIDR per zone)"
             )
         if self.cidrs is not None and self.zones is not None and set(self.zones) != set(self.cidrs):
-            raise ValueError("zones and the keys of cidrs differ; drop zones, the keys of cidrs say it")
+            raise ValueError(
+                "zones and the keys of cidrs differ; drop zones, the keys of cidrs say it"
+            )
         return self
 
 
@@ -167,11 +193,12 @@ class Vpc(Model):
     subnets: list[SubnetGroup] = Field(min_length=1)
     nat: NatMode = Field(
         default="none",
-        description="none; single (one NAT gateway, in nat_zone); per-az (one per Availability Zone).",
+        description="none; single (one NAT gateway, in nat_zone); per-az (one per AZ).",
     )
     nat_zone: ZoneName | None = Field(
         default=None,
-        description="Where a single NAT gateway goes. Default: the first (by name) AZ with a public subnet.",
+        description="Where a single NAT gateway goes. Default: the first AZ (by name) "
+        "with a public subnet.",
     )
     internet_gateway: bool | None = Field(
         default=None, description="Default: true when the VPC has a public subnet group."

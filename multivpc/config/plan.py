@@ -38,9 +38,7 @@ def nat_zones(vpc: Vpc) -> list[str]:
         fallback = sorted(z for z in vpc.availability_zones if z in public)[:1]
         return [vpc.nat_zone, *local] if vpc.nat_zone is not None else [*fallback, *local]
     if vpc.nat == "per-az":
-        private = {
-            zone for g in vpc.subnets if g.tier == "private" for zone in vpc.group_zones(g)
-        }
+        private = {zone for g in vpc.subnets if g.tier == "private" for zone in vpc.group_zones(g)}
         served = private or public
         return sorted(z for z in vpc.availability_zones if z in served) + local
     return local

@@ -68,7 +68,9 @@ def _duplicates(names: Iterable[str]) -> list[str]:
 )
 def unique_names(config: NetworkConfig) -> Iterator[Finding]:
     for name in _duplicates(vpc.name for vpc in config.vpcs):
-        yield Finding(_vpc(name), f"VPC name {name} is used more than once", "give each VPC its own name")
+        yield Finding(
+            _vpc(name), f"VPC name {name} is used more than once", "give each VPC its own name"
+        )
     for vpc in config.vpcs:
         for name in _duplicates(group.name for group in vpc.subnets):
             yield Finding(
@@ -158,7 +160,8 @@ def zones_in_region(config: NetworkConfig) -> Iterator[Finding]:
 
 @rule(
     "zone-kinds",
-    "a name under availability_zones is no Availability Zone, or one under local_zones no Local Zone",
+    "a name under availability_zones is no Availability Zone, "
+    "or one under local_zones no Local Zone",
     "Local Zones have other limits (no Transit Gateway attachment, fewer services); "
     "the kind decides which subnets and gateways multivpc places there",
 )
@@ -342,4 +345,3 @@ def public_needs_internet_gateway(config: NetworkConfig) -> Iterator[Finding]:
                 "but internet_gateway is false",
                 "set internet_gateway: true or make the group private or isolated",
             )
-

@@ -11,7 +11,9 @@ import re
 REGION_PATTERN = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d"
 _AVAILABILITY_ZONE = re.compile(rf"^(?P<region>{REGION_PATTERN})(?P<letter>[a-z])$")
 # Local Zones: <region>-<metro code>-<number><letter>, such as us-east-1-bos-1a, us-west-2-lax-1b.
-_LOCAL_ZONE = re.compile(rf"^(?P<region>{REGION_PATTERN})-(?P<metro>[a-z]{{3,}})-\d(?P<letter>[a-z])$")
+_LOCAL_ZONE = re.compile(
+    rf"^(?P<region>{REGION_PATTERN})-(?P<metro>[a-z]{{3,}})-\d(?P<letter>[a-z])$"
+)
 # Wavelength Zones look similar (us-east-1-wl1-bos-wlz-1) but are not Local Zones.
 _WAVELENGTH_ZONE = re.compile(rf"^{REGION_PATTERN}-wl\d-[a-z]+-wlz-\d+$")
 

@@ -16,6 +16,7 @@ from multivpc.constructs.routing import Router, add_route
 from multivpc.constructs.vpc_view import VpcView
 
 Tier = Literal["public", "private", "isolated"]
+DEFAULT_FLOW_LOGS = FlowLogSettings()
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class NetworkVpc(Construct):
         subnets: Sequence[SubnetSpec],
         nat_gateway_zones: Sequence[str] = (),
         internet_gateway: bool | None = None,
-        flow_logs: FlowLogSettings | None = FlowLogSettings(),
+        flow_logs: FlowLogSettings | None = DEFAULT_FLOW_LOGS,
         enable_dns_support: bool = True,
         enable_dns_hostnames: bool = True,
         restrict_default_security_group: bool = True,
@@ -141,9 +142,7 @@ class NetworkVpc(Construct):
             "View",
             vpc=self.cfn_vpc,
             subnets=[(s.group, s.tier, self.subnets[(s.group, s.zone)]) for s in subnets],
-            availability_zones=list(
-                dict.fromkeys(s.zone for s in subnets if not s.local_zone)
-            ),
+            availability_zones=list(dict.fromkeys(s.zone for s in subnets if not s.local_zone)),
             has_egress=bool(self.nat_gateways),
             internet_connectivity=self.internet_gateway_attachment,
         )
@@ -152,7 +151,9 @@ class NetworkVpc(Construct):
         )
         self.default_security_group = (
             RestrictDefaultSecurityGroup(
-                self, "DefaultSecurityGroup", security_group_id=self.cfn_vpc.attr_default_security_group
+                self,
+                "DefaultSecurityGroup",
+                security_group_id=self.cfn_vpc.attr_default_security_group,
             )
             if restrict_default_security_group
             else None
@@ -180,7 +181,9 @@ class NetworkVpc(Construct):
                 raise ValueError(f"{path}: two subnets of group {spec.group} in {spec.zone}")
             seen.add(key)
             if tiers.setdefault(spec.group, spec.tier) != spec.tier:
-                raise ValueError(f"{path}: group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}")
+                raise ValueError(
+                    f"{path}: group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}"
+                )
             try:
                 subnet_network = ipaddress.IPv4Network(spec.cidr)
             except ValueError as error:

@@ -12,6 +12,7 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk.interfaces import aws_ec2 as ec2_refs
 from constructs import Construct, DependencyGroup, IDependable
 
 _TIER_TYPES = {
@@ -57,11 +58,13 @@ class VpcView(cdk.Resource):
 
     @property
     def vpc_arn(self) -> str:
-        return cdk.Stack.of(self).format_arn(service="ec2", resource="vpc", resource_name=self.vpc_id)
+        return cdk.Stack.of(self).format_arn(
+            service="ec2", resource="vpc", resource_name=self.vpc_id
+        )
 
     @property
-    def vpc_ref(self) -> ec2.VPCReference:
-        return ec2.VPCReference(vpc_id=self.vpc_id, vpc_arn=self.vpc_arn)
+    def vpc_ref(self) -> ec2_refs.VPCReference:
+        return ec2_refs.VPCReference(vpc_id=self.vpc_id)
 
     @property
     def vpc_cidr_block(self) -> str:
@@ -144,7 +147,9 @@ class VpcView(cdk.Resource):
         return ec2.InterfaceVpcEndpoint(self, id, vpc=self, **options)
 
     def add_flow_log(self, id: str, **options: Any) -> ec2.FlowLog:
-        return ec2.FlowLog(self, id, resource_type=ec2.FlowLogResourceType.from_vpc(self), **options)
+        return ec2.FlowLog(
+            self, id, resource_type=ec2.FlowLogResourceType.from_vpc(self), **options
+        )
 
     def add_client_vpn_endpoint(self, id: str, **options: Any) -> ec2.ClientVpnEndpoint:
         return ec2.ClientVpnEndpoint(self, id, vpc=self, **options)

@@ -54,7 +54,9 @@ def test_local_zones_take_blocks_from_the_top() -> None:
     cidrs = _cidrs(data)
     assert cidrs[("private", "us-east-1-bos-1a")] == "10.0.31.0/24"
     assert cidrs[("private", "us-east-1-mia-1a")] == "10.0.30.0/24"
-    assert ("public", "us-east-1-bos-1a") not in cidrs, "a group reaches a Local Zone only when asked"
+    assert ("public", "us-east-1-bos-1a") not in cidrs, (
+        "a group reaches a Local Zone only when asked"
+    )
 
 
 def test_explicit_cidrs_win() -> None:

@@ -25,7 +25,9 @@ def _errors(tmp_path: Path, text: str, name: str = "network.yaml") -> list[str]:
 def test_examples_load(example: Path) -> None:
     config = load_config(example)
     assert isinstance(config, NetworkConfig)
-    assert example.read_text().startswith("#"), "each example starts with a comment saying what it shows"
+    assert example.read_text().startswith("#"), (
+        "each example starts with a comment saying what it shows"
+    )
 
 
 def test_defaults_fill_account_and_region() -> None:
@@ -91,7 +93,9 @@ def test_shape_errors_name_place_line_and_fix(tmp_path: Path) -> None:
     text = "\n".join(lines)
     assert "network.yaml:1: name: 'Bad Name' is not valid here; use lowercase letters" in text
     assert "vpcs[app].cidr: 10.0.0.1/16 has host bits set; write 10.0.0.0/16" in text
-    assert "vpcs[app].nat: 'many' is not allowed; input should be 'none', 'single' or 'per-az'" in text
+    assert (
+        "vpcs[app].nat: 'many' is not allowed; input should be 'none', 'single' or 'per-az'" in text
+    )
     assert "vpcs[app].colour: unknown key colour; remove it or fix its spelling" in text
     cidr_line = next(line for line in lines if "host bits" in line)
     expected_line = data.splitlines().index("  cidr: 10.0.0.1/16") + 1

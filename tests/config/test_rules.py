@@ -25,9 +25,20 @@ def _second_vpc(data: Data, cidr: str) -> Data:
     other = copy.deepcopy(_vpc(data))
     other.update(name="other", cidr=cidr)
     other["subnets"] = [
-        {"name": "public", "tier": "public", "cidr": cidr.replace("/16", "/20"), "prefix_length": 24},
-        {"name": "private", "tier": "private", "cidrs": {"us-east-1a": cidr.replace(".0.0/16", ".16.0/24"),
-                                                         "us-east-1b": cidr.replace(".0.0/16", ".17.0/24")}},
+        {
+            "name": "public",
+            "tier": "public",
+            "cidr": cidr.replace("/16", "/20"),
+            "prefix_length": 24,
+        },
+        {
+            "name": "private",
+            "tier": "private",
+            "cidrs": {
+                "us-east-1a": cidr.replace(".0.0/16", ".16.0/24"),
+                "us-east-1b": cidr.replace(".0.0/16", ".17.0/24"),
+            },
+        },
     ]
     data["vpcs"].append(other)
     return data
@@ -99,8 +110,9 @@ CASES: dict[str, tuple[Callable[[Data], Any], Callable[[Data], Any], str]] = {
     "public-needs-internet-gateway": (
         lambda d: _vpc(d).update(internet_gateway=True),
         lambda d: (
-            _vpc(d).update(internet_gateway=False, nat="none",
-                           local_zones=[{"name": "us-east-1-bos-1a"}]),
+            _vpc(d).update(
+                internet_gateway=False, nat="none", local_zones=[{"name": "us-east-1-bos-1a"}]
+            ),
             _group(d, "public").update(zones=["us-east-1a", "us-east-1-bos-1a"]),
         ),
         "public subnets (including Local Zone us-east-1-bos-1a) need an internet gateway route",

@@ -1,0 +1,249 @@
+"""NetworkVpc used from plain CDK code, with no config file."""
+
+from __future__ import annotations
+
+import json
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk.assertions import Match, Template
+
+from multivpc.constructs import FlowLogSettings, NetworkVpc, SubnetSpec
+
+ZONES = ["us-east-1a", "us-east-1b"]
+LOCAL = "us-east-1-bos-1a"
+
+
+def _specs() -> list[SubnetSpec]:
+    specs = [
+        SubnetSpec(group="web", tier="public", zone=z, cidr=f"10.0.{i}.0/24")
+        for i, z in enumerate(ZONES)
+    ]
+    specs += [
+        SubnetSpec(group="app", tier="private", zone=z, cidr=f"10.0.{16 + i}.0/24")
+        for i, z in enumerate(ZONES)
+    ]
+    specs.append(
+        SubnetSpec(group="app", tier="private", zone=LOCAL, cidr="10.0.31.0/24", local_zone=True)
+    )
+    specs.append(SubnetSpec(group="db", tier="isolated", zone="us-east-1a", cidr="10.0.32.0/24"))
+    return specs
+
+
+def _stack(**kwargs: object) -> cdk.Stack:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Net", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    NetworkVpc(stack, "core", **kwargs)  # type: ignore[arg-type]
+    return stack
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[NetworkVpc, Template, cdk.Stack]:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Net", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    vpc = NetworkVpc(
+        stack, "core", cidr="10.0.0.0/16", subnets=_specs(), nat_gateway_zones=["us-east-1a"]
+    )
+    # A workload placed into a generated subnet group through the IVpc view.
+    lambda_.Function(
+        stack,
+        "Worker",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+        vpc=vpc.vpc,
+        vpc_subnets=ec2.SubnetSelection(subnet_group_name="app", availability_zones=ZONES),
+    )
+    return vpc, Template.from_stack(stack), stack
+
+
+def test_one_subnet_and_route_table_per_spec(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    _, template, _ = built
+    template.resource_count_is("AWS::EC2::VPC", 1)
+    template.resource_count_is("AWS::EC2::Subnet", 6)
+    template.resource_count_is("AWS::EC2::RouteTable", 6)
+    template.resource_count_is("AWS::EC2::SubnetRouteTableAssociation", 6)
+
+
+def test_local_zone_subnet_exists(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    _, template, _ = built
+    template.has_resource_properties(
+        "AWS::EC2::Subnet", {"AvailabilityZone": LOCAL, "CidrBlock": "10.0.31.0/24"}
+    )
+
+
+def test_public_ips_only_in_public_subnets(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    _, template, _ = built
+    subnets = template.find_resources("AWS::EC2::Subnet")
+    public = {
+        s["Properties"]["CidrBlock"]
+        for s in subnets.values()
+        if s["Properties"]["MapPublicIpOnLaunch"]
+    }
+    assert public == {"10.0.0.0/24", "10.0.1.0/24"}
+
+
+def test_internet_gateway_and_public_routes(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    _, template, _ = built
+    template.resource_count_is("AWS::EC2::InternetGateway", 1)
+    template.resource_count_is("AWS::EC2::VPCGatewayAttachment", 1)
+    routes = template.find_resources(
+        "AWS::EC2::Route", {"Properties": {"GatewayId": Match.any_value()}}
+    )
+    assert len(routes) == 2
+
+
+def test_single_nat_serves_every_private_subnet_including_local_zone(
+    built: tuple[NetworkVpc, Template, cdk.Stack],
+) -> None:
+    vpc, template, stack = built
+    template.resource_count_is("AWS::EC2::NatGateway", 1)
+    template.resource_count_is("AWS::EC2::EIP", 1)
+    nat_id = stack.resolve(vpc.nat_gateways["us-east-1a"].ref)
+    nat_routes = template.find_resources(
+        "AWS::EC2::Route",
+        {"Properties": {"NatGatewayId": nat_id, "DestinationCidrBlock": "0.0.0.0/0"}},
+    )
+    assert len(nat_routes) == 3
+    local_table = stack.resolve(vpc.route_tables[("app", LOCAL)])
+    assert any(r["Properties"]["RouteTableId"] == local_table for r in nat_routes.values())
+
+
+def test_isolated_subnet_has_no_default_route(
+    built: tuple[NetworkVpc, Template, cdk.Stack],
+) -> None:
+    vpc, template, stack = built
+    table = stack.resolve(vpc.route_tables[("db", "us-east-1a")])
+    routes = template.find_resources("AWS::EC2::Route", {"Properties": {"RouteTableId": table}})
+    assert routes == {}
+
+
+def test_nat_in_local_zone_when_asked() -> None:
+    specs = [
+        *_specs(),
+        SubnetSpec(group="web", tier="public", zone=LOCAL, cidr="10.0.15.0/24", local_zone=True),
+    ]
+    stack = _stack(cidr="10.0.0.0/16", subnets=specs, nat_gateway_zones=["us-east-1a", LOCAL])
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::EC2::NatGateway", 2)
+
+
+def test_flow_logs_to_encrypted_log_group(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    _, template, _ = built
+    template.has_resource_properties(
+        "AWS::EC2::FlowLog",
+        {"ResourceType": "VPC", "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"},
+    )
+    template.has_resource_properties(
+        "AWS::Logs::LogGroup", {"RetentionInDays": 365, "KmsKeyId": Match.any_value()}
+    )
+    template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+
+
+def test_flow_logs_to_s3_with_expiry() -> None:
+    stack = _stack(
+        cidr="10.0.0.0/16",
+        subnets=_specs()[:2],
+        flow_logs=FlowLogSettings(destination="s3", retention_days=30, traffic_type="REJECT"),
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::EC2::FlowLog", {"LogDestinationType": "s3", "TrafficType": "REJECT"}
+    )
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {"LifecycleConfiguration": {"Rules": [Match.object_like({"ExpirationInDays": 30})]}},
+    )
+    template.resource_count_is("AWS::Logs::LogGroup", 0)
+
+
+def test_default_security_group_rules_are_revoked(
+    built: tuple[NetworkVpc, Template, cdk.Stack],
+) -> None:
+    _, template, _ = built
+    resources = template.find_resources("Custom::AWS")
+    calls = " ".join(str(r["Properties"]["Create"]) for r in resources.values())
+    assert "revokeSecurityGroupIngress" in calls and "revokeSecurityGroupEgress" in calls
+
+
+def test_no_flow_logs_or_restriction_when_turned_off() -> None:
+    stack = _stack(
+        cidr="10.0.0.0/16",
+        subnets=_specs()[:2],
+        flow_logs=None,
+        restrict_default_security_group=False,
+    )
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::EC2::FlowLog", 0)
+    template.resource_count_is("Custom::AWS", 0)
+
+
+def test_ivpc_view_selects_by_group(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    vpc, template, stack = built
+    selected = vpc.vpc.select_subnets(subnet_group_name="app")
+    assert sorted(s.availability_zone for s in selected.subnets) == sorted([*ZONES, LOCAL])
+    assert vpc.vpc.availability_zones == ZONES
+    assert len(vpc.vpc.public_subnets) == 2
+    assert len(vpc.vpc.private_subnets) == 3
+    assert len(vpc.vpc.isolated_subnets) == 1
+    one_per_az = vpc.vpc.select_subnets(
+        subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, one_per_az=True
+    )
+    assert len(one_per_az.subnets) == 3
+    # The Lambda function landed in the app subnets of the two AZs.
+    [function] = template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"VpcConfig": Match.any_value()}}
+    ).values()
+    subnet_ids = function["Properties"]["VpcConfig"]["SubnetIds"]
+    expected = [stack.resolve(vpc.subnets[("app", z)].subnet_id) for z in ZONES]
+    assert subnet_ids == expected
+
+
+def test_unknown_group_selection_is_a_clear_error(
+    built: tuple[NetworkVpc, Template, cdk.Stack],
+) -> None:
+    vpc, _, _ = built
+    with pytest.raises(Exception, match="no subnet group named 'nope'; known: app, db, web"):
+        vpc.vpc.select_subnets(subnet_group_name="nope")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"cidr": "10.0.0.0/33", "subnets": _specs()},
+            "Net/core: cidr '10.0.0.0/33' is not an IPv4 CIDR",
+        ),
+        ({"cidr": "10.0.0.0/16", "subnets": []}, "Net/core: a VPC needs at least one subnet"),
+        (
+            {"cidr": "10.1.0.0/16", "subnets": _specs()},
+            "Net/core: subnet web/us-east-1a 10.0.0.0/24 is outside the VPC 10.1.0.0/16",
+        ),
+        (
+            {"cidr": "10.0.0.0/16", "subnets": _specs(), "nat_gateway_zones": [LOCAL]},
+            "Net/core: a NAT gateway in us-east-1-bos-1a needs a public subnet in us-east-1-bos-1a",
+        ),
+        (
+            {"cidr": "10.0.0.0/16", "subnets": _specs(), "internet_gateway": False},
+            "Net/core: public subnets need an internet gateway",
+        ),
+        (
+            {"cidr": "10.0.0.0/16", "subnets": [*_specs(), _specs()[0]]},
+            "Net/core: two subnets of group web in us-east-1a",
+        ),
+    ],
+)
+def test_invalid_arguments_name_the_construct(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        _stack(**kwargs)
+
+
+def test_ivpc_view_attributes(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
+    vpc, _, stack = built
+    view = vpc.vpc
+    assert stack.resolve(view.vpc_id) == stack.resolve(vpc.cfn_vpc.ref)
+    assert stack.resolve(view.vpc_ref.vpc_id) == stack.resolve(vpc.cfn_vpc.ref)
+    assert "vpc/" in json.dumps(stack.resolve(view.vpc_arn))
+    assert view.vpn_gateway_id is None

@@ -1,0 +1,124 @@
+"""Stacks built from configs: env, determinism, identity stability, Local Zones."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from aws_cdk.assertions import Match, Template
+
+from multivpc.config import load_config
+from tests.conftest import BASE_CONFIG, EXAMPLES, Templates, config_from, synthesize
+
+
+def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_one_stack_per_vpc_named_after_network_and_vpc(
+    example_templates: dict[str, Templates],
+) -> None:
+    assert sorted(example_templates["single-vpc"]) == ["single-vpc-app"]
+    assert sorted(example_templates["local-zones"]) == ["local-zones-media"]
+
+
+def test_stack_env_comes_from_config() -> None:
+    import aws_cdk as cdk
+
+    from multivpc.config import plan
+    from multivpc.stacks import add_network
+
+    app = cdk.App()
+    [stack] = add_network(app, plan(config_from(BASE_CONFIG)), checks=False)
+    assert (stack.account, stack.region) == ("111111111111", "us-east-1")
+
+
+def test_local_zone_example_places_subnets_but_no_nat_there(
+    example_templates: dict[str, Templates],
+) -> None:
+    template = Template.from_json(example_templates["local-zones"]["local-zones-media"])
+    subnets = template.find_resources(
+        "AWS::EC2::Subnet", {"Properties": {"AvailabilityZone": "us-west-2-lax-1a"}}
+    )
+    assert len(subnets) == 2
+    template.resource_count_is("AWS::EC2::NatGateway", 1)
+    nat_subnets = [
+        nat["Properties"]["SubnetId"]["Ref"]
+        for nat in template.find_resources("AWS::EC2::NatGateway").values()
+    ]
+    raw = example_templates["local-zones"]["local-zones-media"]["Resources"]
+    assert [raw[s]["Properties"]["AvailabilityZone"] for s in nat_subnets] == ["us-west-2a"]
+
+
+def test_single_vpc_example_has_nat_per_az(example_templates: dict[str, Templates]) -> None:
+    template = Template.from_json(example_templates["single-vpc"]["single-vpc-app"])
+    template.resource_count_is("AWS::EC2::NatGateway", 3)
+    template.resource_count_is("AWS::EC2::Subnet", 9)
+    template.has_resource_properties(
+        "AWS::EC2::VPC", {"CidrBlock": "10.0.0.0/16", "EnableDnsHostnames": True}
+    )
+    template.has_resource_properties(
+        "AWS::Logs::LogGroup", {"RetentionInDays": 365, "KmsKeyId": Match.any_value()}
+    )
+
+
+def test_two_synths_are_byte_identical() -> None:
+    config = load_config(EXAMPLES[0])
+    first = json.dumps(synthesize(config, checks=False), sort_keys=False)
+    second = json.dumps(synthesize(config, checks=False), sort_keys=False)
+    assert first == second
+
+
+def _subnets_by_id(templates: Templates) -> dict[str, str]:
+    [template] = templates.values()
+    return {
+        k: v["Properties"]["CidrBlock"] for k, v in _resources(template, "AWS::EC2::Subnet").items()
+    }
+
+
+def _unchanged(before: Templates, after: Templates) -> list[str]:
+    """Logical IDs present before whose resource changed in any way after."""
+    [old] = before.values()
+    [new] = after.values()
+    return [
+        logical_id
+        for logical_id, resource in old["Resources"].items()
+        if new["Resources"].get(logical_id) != resource
+    ]
+
+
+def test_adding_a_zone_keeps_existing_subnets() -> None:
+    before = synthesize(config_from(BASE_CONFIG), checks=False)
+    data = copy.deepcopy(BASE_CONFIG)
+    data["vpcs"][0]["availability_zones"].insert(0, "us-east-1c")
+    after = synthesize(config_from(data), checks=False)
+    old, new = _subnets_by_id(before), _subnets_by_id(after)
+    assert {k: new.get(k) for k in old} == old
+    assert len(new) == len(old) + 2
+    changed = _unchanged(before, after)
+    assert changed == [], f"resources changed by adding a zone: {changed}"
+
+
+def test_adding_a_subnet_group_keeps_existing_resources() -> None:
+    before = synthesize(config_from(BASE_CONFIG), checks=False)
+    data = copy.deepcopy(BASE_CONFIG)
+    data["vpcs"][0]["subnets"].insert(
+        0, {"name": "data", "tier": "isolated", "cidr": "10.0.32.0/20", "prefix_length": 24}
+    )
+    after = synthesize(config_from(data), checks=False)
+    assert _unchanged(before, after) == []
+    assert len(_subnets_by_id(after)) == len(_subnets_by_id(before)) + 2
+
+
+def test_adding_a_vpc_leaves_other_stacks_alone() -> None:
+    before = synthesize(config_from(BASE_CONFIG), checks=False)
+    data = copy.deepcopy(BASE_CONFIG)
+    other = copy.deepcopy(data["vpcs"][0])
+    other.update(name="other", cidr="10.1.0.0/16")
+    for group in other["subnets"]:
+        group["cidr"] = group["cidr"].replace("10.0.", "10.1.")
+    data["vpcs"].insert(0, other)
+    after = synthesize(config_from(data), checks=False)
+    assert after["test-app"] == before["test-app"]
+    assert sorted(after) == ["test-app", "test-other"]

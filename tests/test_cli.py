@@ -1,0 +1,89 @@
+"""The `multivpc` command as a user runs it: exit codes, one line per finding, no traceback."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import BASE_CONFIG, EXAMPLES, ROOT
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "multivpc.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_validate_examples_prints_one_summary_each() -> None:
+    result = _run("validate", *[str(p.relative_to(ROOT)) for p in EXAMPLES])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(EXAMPLES)
+    assert "examples/single-vpc.yaml: ok: network single-vpc, 1 VPC, 9 subnets" in result.stdout
+    assert (
+        "examples/local-zones.yaml: ok: network local-zones, 1 VPC, 8 subnets (2 in Local Zones)"
+        in result.stdout
+    )
+
+
+def test_overlapping_vpcs_exit_2_with_one_line_naming_both(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    other = copy.deepcopy(data["vpcs"][0])
+    other["name"] = "app-dev"
+    data["vpcs"][0]["name"] = "app-prod"
+    data["vpcs"].append(other)
+    path = tmp_path / "overlap.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = _run("validate", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    overlap = [
+        line
+        for line in result.stderr.splitlines()
+        if "overlaps" in line and "app-dev" in line and "app-prod" in line
+    ]
+    assert len(overlap) == 1
+    assert overlap[0].startswith(f"{path}:")
+    assert (
+        "vpcs[app-dev].cidr: 10.0.0.0/16 overlaps vpcs[app-prod] 10.0.0.0/16; pick a free range"
+        in overlap[0]
+    )
+
+
+def test_valid_and_invalid_files_together(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [unclosed\n")
+    result = _run("validate", str(EXAMPLES[0]), str(broken), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2
+    assert "ok: network" in result.stdout
+    errors = result.stderr.splitlines()
+    assert len(errors) == 2 and "Traceback" not in result.stderr
+    assert errors[0].startswith(f"{broken}:2: YAML syntax error")
+    assert "missing.yaml: cannot read the file" in errors[1]
+
+
+def test_synth_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    data["vpcs"][0]["cidr"] = "10.0.0.0/8"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    result = _run("synth", str(path), "--out", str(out))
+    assert result.returncode == 2
+    assert "vpcs[app].cidr: 10.0.0.0/8 is a /8" in result.stderr
+    assert not out.exists()
+
+
+def test_schema_file_is_in_sync() -> None:
+    result = _run("schema")
+    assert result.returncode == 0
+    committed = (ROOT / "schema" / "multivpc.schema.json").read_text()
+    assert result.stdout == committed, "run `make schema` and commit schema/multivpc.schema.json"

@@ -1,0 +1,26 @@
+"""The README's examples run as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_python_example_synthesizes(tmp_path: Path) -> None:
+    [code] = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    code = code.replace('outdir="cdk.out.example"', f"outdir={str(tmp_path)!r}")
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    template = (tmp_path / "Workloads.template.json").read_text()
+    assert '"AvailabilityZone": "us-east-1-bos-1a"' in template
+    assert '"AWS::Lambda::Function"' in template
+
+
+def test_rules_table_lists_every_rule() -> None:
+    from multivpc.config.rules import RULES
+
+    for rule in RULES:
+        assert f"| {rule.id} |" in README, rule.id
