@@ -32,7 +32,7 @@ synth: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy multivpc app.py tests bench
+	$(BIN)/mypy multivpc app.py tests $(wildcard bench/*.py)
 
 test: lint
 	$(BIN)/python -m pytest

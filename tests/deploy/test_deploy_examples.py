@@ -1,0 +1,108 @@
+"""Every example deploys to the emulator through the real CDK CLI, matches its config,
+and takes an edit (a new subnet group, a new VPC) without touching anything else."""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from multivpc.config import NetworkPlan, load_config, parse_config, plan
+from multivpc.config.models import NetworkConfig
+from tests.conftest import EXAMPLES
+from tests.deploy.deploy import Deployer
+from tests.deploy.emulator import Emulator, add_local_zones
+from tests.deploy.verify import expected_vpc, observed_vpc, route_tables_are_one_per_subnet
+
+pytestmark = pytest.mark.deploy
+
+
+def _local_zones(network: NetworkPlan) -> list[tuple[str, str]]:
+    return [
+        (vpc.region, zone.name)
+        for vpc in network.vpcs
+        for zone in vpc.zones
+        if zone.kind == "local"
+    ]
+
+
+def _free_range(
+    taken: list[ipaddress.IPv4Network], within: ipaddress.IPv4Network, prefix: int
+) -> str:
+    for candidate in within.subnets(new_prefix=prefix):
+        if not any(candidate.overlaps(net) for net in taken):
+            return str(candidate)
+    raise AssertionError(f"no free /{prefix} left in {within}")
+
+
+def edited(config: NetworkConfig) -> dict[str, Any]:
+    """The config with one more subnet group in its first VPC and one more VPC."""
+    data = copy.deepcopy(config.model_dump(mode="json", exclude_none=True))
+    first = config.vpcs[0]
+    taken = [s.cidr for s in plan(config).vpcs[0].subnets]
+    group_prefix = first.cidr.prefixlen + 4
+    data["vpcs"][0]["subnets"].append(
+        {
+            "name": "added",
+            "tier": "isolated",
+            "cidr": _free_range(taken, first.cidr, group_prefix),
+            "prefix_length": group_prefix + 3,
+        }
+    )
+    all_vpcs = [vpc.cidr for vpc in config.vpcs]
+    new_cidr = ipaddress.IPv4Network(_free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16))
+    data["vpcs"].append(
+        {
+            "name": "added",
+            "account": first.account,
+            "region": first.region,
+            "cidr": str(new_cidr),
+            "availability_zones": first.availability_zones[:2],
+            "subnets": [
+                {"name": "app", "tier": "isolated", "cidr": str(new_cidr), "prefix_length": 24}
+            ],
+        }
+    )
+    return data
+
+
+def _check_matches(emulator: Emulator, network: NetworkPlan) -> dict[str, dict[str, str]]:
+    ids = {}
+    for vpc in network.vpcs:
+        observed, vpc_ids = observed_vpc(emulator, vpc)
+        assert observed == expected_vpc(vpc), f"{vpc.stack_name} differs from its config"
+        assert route_tables_are_one_per_subnet(vpc_ids), f"{vpc.stack_name}: {vpc_ids}"
+        ids[vpc.name] = vpc_ids
+    return ids
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_example_deploys_and_takes_an_edit(
+    example: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    config = load_config(example)
+    network = plan(config)
+    add_local_zones(_local_zones(network))
+    deployer = Deployer(emulator, tmp_path)
+
+    deployer.deploy(example, network)
+    before = _check_matches(emulator, network)
+
+    edited_path = tmp_path / f"{example.stem}.yaml"
+    edited_path.write_text(yaml.safe_dump(edited(config), sort_keys=False))
+    edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
+    deployer.deploy(edited_path, edited_network)
+    after = _check_matches(emulator, edited_network)
+
+    assert set(after) == {*before, "added"}
+    for name, old_ids in before.items():
+        kept = {key: after[name].get(key) for key in old_ids}
+        assert kept == old_ids, f"vpcs[{name}]: existing resources changed or were replaced"
+    added_subnets = {k for k in after[config.vpcs[0].name] if k.startswith("subnet ")} - {
+        k for k in before[config.vpcs[0].name] if k.startswith("subnet ")
+    }
+    assert len(added_subnets) == len(config.vpcs[0].availability_zones)
