@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +89,24 @@ def test_schema_file_is_in_sync() -> None:
     assert result.returncode == 0
     committed = (ROOT / "schema" / "multivpc.schema.json").read_text()
     assert result.stdout == committed, "run `make schema` and commit schema/multivpc.schema.json"
+
+
+def test_cdk_app_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    data["vpcs"][0]["availability_zones"] = ["us-east-1a", "eu-west-1b"]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "cdk.out"
+    # What `npx cdk synth -c config=...` hands to app.py.
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps({"config": str(path)}),
+        "CDK_OUTDIR": str(out),
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "eu-west-1b is in eu-west-1, not in the VPC's region us-east-1" in result.stderr
+    assert not list(out.glob("*.template.json"))
