@@ -8,7 +8,8 @@ each value on its own.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +21,9 @@ from pydantic import (
 )
 
 from multivpc.config.zones import REGION_PATTERN
+
+if TYPE_CHECKING:
+    from multivpc.config.cidr import Placement
 
 Name = Annotated[
     str,
@@ -212,9 +216,16 @@ class Vpc(Model):
             return self.internet_gateway
         return any(group.tier == "public" for group in self.subnets)
 
-    @property
+    @cached_property
     def local_zone_names(self) -> list[str]:
         return [zone.name for zone in self.local_zones]
+
+    @cached_property
+    def placements(self) -> list[Placement]:
+        """Where each (group, zone) lands; computed once, shared by rules and plan."""
+        from multivpc.config.cidr import place_subnets  # cidr.py builds on these models
+
+        return place_subnets(self)
 
     def group_zones(self, group: SubnetGroup) -> list[str]:
         """The zones a group covers, in the order they are declared."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
-from multivpc.config.cidr import AllocationError, PlannedSubnet, subnet_cidr
+from multivpc.config.cidr import overlapping
 from multivpc.config.findings import Finding
 from multivpc.config.models import NetworkConfig, Vpc
 from multivpc.config.plan import nat_zones, public_zones
@@ -130,8 +129,10 @@ def vpc_cidr_size(config: NetworkConfig) -> Iterator[Finding]:
     "overlapping VPCs cannot be peered or routed through a Transit Gateway to each other",
 )
 def vpc_cidrs_disjoint(config: NetworkConfig) -> Iterator[Finding]:
-    for first, second in combinations(config.vpcs, 2):
-        if first.name != second.name and first.cidr.overlaps(second.cidr):
+    vpcs = config.vpcs
+    for i, j in overlapping([vpc.cidr for vpc in vpcs]):
+        first, second = sorted((vpcs[i], vpcs[j]), key=vpcs.index)
+        if first.name != second.name:
             yield Finding(
                 (*_vpc(second), "cidr"),
                 f"{second.cidr} overlaps vpcs[{first.name}] {first.cidr}",
@@ -214,24 +215,8 @@ def group_zones_declared(config: NetworkConfig) -> Iterator[Finding]:
                 )
 
 
-def _placeable(vpc: Vpc) -> Iterator[tuple[tuple[str, ...], PlannedSubnet | AllocationError]]:
-    declared = {*vpc.availability_zones, *vpc.local_zone_names}
-    local = set(vpc.local_zone_names)
-    for group in vpc.subnets:
-        for zone in vpc.group_zones(group):
-            if zone not in declared or (zone not in local and not is_availability_zone(zone)):
-                continue  # group-zones-declared and zone-kinds report these
-            path = (*_vpc(vpc), "subnets", f"[{group.name}]")
-            try:
-                cidr = subnet_cidr(vpc, group, zone)
-            except AllocationError as error:
-                yield path, error
-                continue
-            yield path, PlannedSubnet(group.name, group.tier, zone, zone in local, cidr)
-
-
-def _planned(vpc: Vpc) -> list[tuple[tuple[str, ...], PlannedSubnet]]:
-    return [(path, s) for path, s in _placeable(vpc) if isinstance(s, PlannedSubnet)]
+def _group_path(vpc: Vpc, group: str) -> tuple[str, ...]:
+    return (*_vpc(vpc), "subnets", f"[{group}]")
 
 
 @rule(
@@ -248,19 +233,19 @@ def subnets_fit_vpc(config: NetworkConfig) -> Iterator[Finding]:
                     f"{group.cidr} is outside the VPC range {vpc.cidr}",
                     f"pick a range inside {vpc.cidr}",
                 )
-        for path, placed in _placeable(vpc):
-            if isinstance(placed, AllocationError):
-                yield Finding(path, placed.problem, placed.fix)
+        for placement in vpc.placements:
+            path = _group_path(vpc, placement.group.name)
+            placed = placement.subnet
+            if placement.error is not None:
+                yield Finding(path, placement.error.problem, placement.error.fix)
+            elif placed is None or placement.group.cidr is not None:
+                continue  # a group range outside the VPC is reported once above
             elif not placed.cidr.subnet_of(vpc.cidr):
-                group_has_range = any(
-                    g.name == placed.group and g.cidr is not None for g in vpc.subnets
+                yield Finding(
+                    (*path, "cidrs", f"[{placed.zone}]"),
+                    f"{placed.cidr} is outside the VPC range {vpc.cidr}",
+                    f"pick a CIDR inside {vpc.cidr}",
                 )
-                if not group_has_range:  # a range outside the VPC is reported once above
-                    yield Finding(
-                        (*path, "cidrs", f"[{placed.zone}]"),
-                        f"{placed.cidr} is outside the VPC range {vpc.cidr}",
-                        f"pick a CIDR inside {vpc.cidr}",
-                    )
             elif placed.cidr.prefixlen > 28:
                 yield Finding(
                     (*path, "cidrs", f"[{placed.zone}]"),
@@ -276,15 +261,15 @@ def subnets_fit_vpc(config: NetworkConfig) -> Iterator[Finding]:
 )
 def subnets_disjoint(config: NetworkConfig) -> Iterator[Finding]:
     for vpc in config.vpcs:
-        placed = _planned(vpc)
-        for (_, first), (path, second) in combinations(placed, 2):
-            if first.cidr.overlaps(second.cidr):
-                yield Finding(
-                    path,
-                    f"{second.cidr} ({second.zone}) overlaps subnets[{first.group}] "
-                    f"{first.cidr} ({first.zone})",
-                    "give the groups ranges that do not overlap",
-                )
+        placed = [p.subnet for p in vpc.placements if p.subnet is not None]
+        for i, j in overlapping([subnet.cidr for subnet in placed]):
+            first, second = sorted((placed[i], placed[j]), key=placed.index)
+            yield Finding(
+                _group_path(vpc, second.group),
+                f"{second.cidr} ({second.zone}) overlaps subnets[{first.group}] "
+                f"{first.cidr} ({first.zone})",
+                "give the groups ranges that do not overlap",
+            )
 
 
 @rule(
