@@ -77,3 +77,17 @@ def test_all_planned_subnets_are_disjoint_and_inside() -> None:
     assert all(n.subnet_of(vpc.cidr) for n in nets)
     assert all(not a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1 :])
     assert all(isinstance(n, ipaddress.IPv4Network) for n in nets)
+
+
+def test_overlapping_finds_contained_and_duplicate_ranges() -> None:
+    from multivpc.config.cidr import overlapping
+
+    nets = [
+        ipaddress.IPv4Network(n)
+        for n in ("10.1.0.0/16", "10.2.0.0/16", "10.0.0.0/8", "192.168.0.0/24", "10.2.0.0/16")
+    ]
+    pairs = {tuple(sorted(pair)) for pair in overlapping(nets)}
+    # Each range that overlaps an earlier one (by address) is reported once, against the
+    # widest range before it: here the /8, which contains all three /16s.
+    assert pairs == {(0, 2), (1, 2), (2, 4)}
+    assert list(overlapping(nets[:2] + nets[3:4])) == []
