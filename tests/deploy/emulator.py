@@ -155,8 +155,10 @@ class AwsCustomResource(CustomModel):
             region_name, "in-process", kwargs["LogicalId"], resource_name
         )
         call = json.loads(properties.get("Create") or "{}")
-        data = run_sdk_call(call, cls.endpoint, region_name) if call else {}
-        resource.set_data(data)
+        if call:
+            run_sdk_call(call, cls.endpoint, region_name)
+        # multivpc reads no response fields of its AwsCustomResources.
+        resource.set_data({})
         return resource
 
 
@@ -164,9 +166,9 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def run_sdk_call(call: dict[str, Any], endpoint: str, region: str) -> dict[str, Any]:
-    """One AwsSdkCall against the emulator, as AwsCustomResource's provider would make it."""
-    service = call["service"].lower().removeprefix("@aws-sdk/client-")
+def client_for(endpoint: str, service: str, region: str, account: str | None = None) -> Any:
+    """A boto3 client for the emulator, acting in ``account`` when given (else in the
+    account MOTO_ACCOUNT_ID names, or moto's default)."""
     client = boto3.client(
         service,
         endpoint_url=endpoint,
@@ -174,14 +176,25 @@ def run_sdk_call(call: dict[str, Any], endpoint: str, region: str) -> dict[str, 
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+    if account is not None:
+
+        def add_account(request: Any, **_: Any) -> None:
+            request.headers["x-moto-account-id"] = account
+
+        client.meta.events.register("before-sign.*.*", add_account)
+    return client
+
+
+def run_sdk_call(call: dict[str, Any], endpoint: str, region: str) -> None:
+    """One AwsSdkCall against the emulator, as AwsCustomResource's provider would make it."""
+    service = call["service"].lower().removeprefix("@aws-sdk/client-")
+    client = client_for(endpoint, service, region)
     try:
         getattr(client, _snake(call["action"]))(**call.get("parameters", {}))
     except ClientError as error:
         ignored = call.get("ignoreErrorCodesMatching")
         if not (ignored and re.search(ignored, error.response["Error"]["Code"])):
             raise
-    # multivpc reads no response fields of its AwsCustomResources.
-    return {}
 
 
 def add_local_zones(zones: Iterable[tuple[str, str]]) -> None:
@@ -238,18 +251,4 @@ class Emulator:
             response.read()
 
     def client(self, service: str, region: str, account: str | None = None) -> Any:
-        """A boto3 client for the emulator, acting in ``account`` when given."""
-        client = boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        if account is not None:
-
-            def add_account(request: Any, **_: Any) -> None:
-                request.headers["x-moto-account-id"] = account
-
-            client.meta.events.register("before-sign.*.*", add_account)
-        return client
+        return client_for(self.endpoint, service, region, account)
