@@ -42,9 +42,12 @@ class PlannedSubnet:
 def zone_slot(vpc: Vpc, zone: str, slots: int) -> int:
     if zone in vpc.local_zone_names:
         return slots - 1 - vpc.local_zone_names.index(zone)
-    if is_availability_zone(zone):
+    try:
         return availability_zone_slot(zone)
-    raise AllocationError(f"{zone} is not a zone of this VPC", "add it to the VPC's zones")
+    except ValueError:
+        raise AllocationError(
+            f"{zone} is not a zone of this VPC", "add it to the VPC's zones"
+        ) from None
 
 
 def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Network:
@@ -119,12 +122,16 @@ def overlapping(networks: Sequence[ipaddress.IPv4Network]) -> Iterator[tuple[int
     index, so an exact duplicate names the one declared first). Sorting makes this
     O(n log n), which keeps 1,000-VPC estates fast to validate.
     """
-    order = sorted(range(len(networks)), key=lambda i: (int(networks[i].network_address), i))
+    # Integer bounds: IPv4Network.broadcast_address is slow to compute on many objects.
+    bounds = [
+        (int(net.network_address), int(net.network_address) + net.num_addresses - 1)
+        for net in networks
+    ]
+    order = sorted(range(len(bounds)), key=lambda i: (bounds[i][0], i))
     widest_end = -1
     widest = -1
     for index in order:
-        start = int(networks[index].network_address)
-        end = int(networks[index].broadcast_address)
+        start, end = bounds[index]
         if start <= widest_end:
             yield widest, index
         if end > widest_end:

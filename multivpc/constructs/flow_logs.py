@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_s3 as s3
 
 FlowLogDestinationKind = Literal["cloud-watch-logs", "s3"]
 TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
@@ -22,7 +24,8 @@ class FlowLogSettings:
     """How a VPC's flow logs are kept.
 
     destination: ``cloud-watch-logs`` (default) or ``s3``.
-    retention_days: log group retention, or bucket expiry for s3 (default 365).
+    retention_days: log group retention, or bucket expiry for s3 (default 365); for
+    cloud-watch-logs one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...).
     traffic_type: ``ALL`` (default), ``ACCEPT`` or ``REJECT``.
     """
 
@@ -34,41 +37,38 @@ class FlowLogSettings:
 class VpcFlowLogs(Construct):
     """Flow logs of one VPC and where they go.
 
-    Attributes: ``flow_log``; ``key`` and ``log_group`` (cloud-watch-logs) or ``bucket`` (s3).
+    Attributes: ``flow_log`` (``ec2.CfnFlowLog``); ``key``, ``log_group`` and ``role``
+    (cloud-watch-logs) or ``bucket`` (s3).
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, vpc: ec2.IVpc, settings: FlowLogSettings
+        self, scope: Construct, id: str, *, vpc_id: str, settings: FlowLogSettings
     ) -> None:
         super().__init__(scope, id)
         if settings.retention_days < 1:
             raise ValueError(f"{self.node.path}: retention_days must be at least 1")
+        if settings.destination == "cloud-watch-logs" and settings.retention_days not in _RETENTION:
+            allowed = ", ".join(str(days) for days in _RETENTION)
+            raise ValueError(
+                f"{self.node.path}: CloudWatch Logs cannot keep logs {settings.retention_days} "
+                f"days; use one of {allowed}"
+            )
         self.key: kms.Key | None = None
         self.log_group: logs.LogGroup | None = None
+        self.role: iam.Role | None = None
         self.bucket: s3.Bucket | None = None
         if settings.destination == "cloud-watch-logs":
-            destination = self._to_log_group(settings.retention_days)
+            self.flow_log = self._to_log_group(vpc_id, settings)
         else:
-            destination = self._to_bucket(settings.retention_days)
-        self.flow_log = ec2.FlowLog(
-            self,
-            "FlowLog",
-            resource_type=ec2.FlowLogResourceType.from_vpc(vpc),
-            destination=destination,
-            traffic_type=ec2.FlowLogTrafficType[settings.traffic_type],
-        )
+            self.flow_log = self._to_bucket(vpc_id, settings)
 
-    def _to_log_group(self, retention_days: int) -> ec2.FlowLogDestination:
-        stack = cdk.Stack.of(self)
+    def _to_log_group(self, vpc_id: str, settings: FlowLogSettings) -> ec2.CfnFlowLog:
         self.key = kms.Key(
-            self,
-            "Key",
-            description=f"Encrypts the flow logs of {self.node.path}",
-            enable_key_rotation=True,
+            self, "Key", description="Encrypts VPC flow logs", enable_key_rotation=True
         )
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                principals=[iam.ServicePrincipal(f"logs.{cdk.Aws.REGION}.amazonaws.com")],
                 actions=[
                     "kms:Encrypt*",
                     "kms:Decrypt*",
@@ -79,37 +79,81 @@ class VpcFlowLogs(Construct):
                 resources=["*"],
                 conditions={
                     "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:{cdk.Aws.PARTITION}:logs:"
+                        f"{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:log-group:*"
                     }
                 },
             )
         )
-        self.log_group = logs.LogGroup(self, "LogGroup", encryption_key=self.key)
-        log_group_resource = self.log_group.node.default_child
-        assert isinstance(log_group_resource, logs.CfnLogGroup)
-        log_group_resource.retention_in_days = retention_days
-        return ec2.FlowLogDestination.to_cloud_watch_logs(self.log_group)
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            encryption_key=self.key,
+            retention=logs.RetentionDays[_RETENTION[settings.retention_days]],
+        )
+        self.role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com")
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+        return ec2.CfnFlowLog(
+            self,
+            "FlowLog",
+            resource_id=vpc_id,
+            resource_type="VPC",
+            traffic_type=settings.traffic_type,
+            log_destination_type="cloud-watch-logs",
+            log_group_name=self.log_group.log_group_name,
+            deliver_logs_permission_arn=self.role.role_arn,
+        )
 
-    def _to_bucket(self, retention_days: int) -> ec2.FlowLogDestination:
-        self.bucket = s3.Bucket(
+    def _to_bucket(self, vpc_id: str, settings: FlowLogSettings) -> ec2.CfnFlowLog:
+        from aws_cdk import aws_s3 as s3  # only s3 destinations pay for this import
+
+        bucket = s3.Bucket(
             self,
             "Bucket",
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
-            versioned=False,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(retention_days))],
+            lifecycle_rules=[
+                s3.LifecycleRule(expiration=cdk.Duration.days(settings.retention_days))
+            ],
         )
-        cdk.Validations.of(self.bucket).acknowledge(
+        self.bucket = bucket
+        cdk.Validations.of(bucket).acknowledge(
             cdk.Acknowledgment(
                 id="AwsSolutions::AwsSolutions-S1",
                 reason="This bucket only receives VPC flow logs; access logging it would log the "
                 "log delivery service itself.",
             )
         )
-        return ec2.FlowLogDestination.to_s3(self.bucket)
+        flow_log = ec2.CfnFlowLog(
+            self,
+            "FlowLog",
+            resource_id=vpc_id,
+            resource_type="VPC",
+            traffic_type=settings.traffic_type,
+            log_destination_type="s3",
+            log_destination=bucket.bucket_arn,
+        )
+        # Log delivery writes only once the bucket's TLS-only policy is in place.
+        policy = bucket.policy
+        if policy is not None:
+            flow_log.node.add_dependency(policy)
+        return flow_log
+
+
+# CloudWatch Logs retention values, by the name aws_logs.RetentionDays gives them.
+_RETENTION = {
+    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
+    30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS",
+    150: "FIVE_MONTHS", 180: "SIX_MONTHS", 365: "ONE_YEAR", 400: "THIRTEEN_MONTHS",
+    545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS", 1827: "FIVE_YEARS",
+    2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+    3653: "TEN_YEARS",
+}  # fmt: skip

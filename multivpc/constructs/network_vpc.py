@@ -94,7 +94,6 @@ class NetworkVpc(Construct):
             )
 
         self.subnets: dict[tuple[str, str], ec2.Subnet] = {}
-        self.route_tables: dict[tuple[str, str], str] = {}
         zone_scopes: dict[str, Construct] = {}
         for spec in subnets:
             zone_scope = zone_scopes.get(spec.zone) or Construct(self, spec.zone)
@@ -109,7 +108,6 @@ class NetworkVpc(Construct):
                 map_public_ip_on_launch=spec.tier == "public",
             )
             self.subnets[(spec.group, spec.zone)] = subnet
-            self.route_tables[(spec.group, spec.zone)] = subnet.route_table.route_table_id
             if spec.tier == "public" and self.internet_gateway is not None:
                 assert self.internet_gateway_attachment is not None
                 assert isinstance(subnet, ec2.PublicSubnet)
@@ -137,17 +135,8 @@ class NetworkVpc(Construct):
                     enables_internet_connectivity=True,
                 )
 
-        self.vpc: ec2.IVpc = VpcView(
-            self,
-            "View",
-            vpc=self.cfn_vpc,
-            subnets=[(s.group, s.tier, self.subnets[(s.group, s.zone)]) for s in subnets],
-            availability_zones=list(dict.fromkeys(s.zone for s in subnets if not s.local_zone)),
-            has_egress=bool(self.nat_gateways),
-            internet_connectivity=self.internet_gateway_attachment,
-        )
         self.flow_logs = (
-            VpcFlowLogs(self, "FlowLogs", vpc=self.vpc, settings=flow_logs) if flow_logs else None
+            VpcFlowLogs(self, "FlowLogs", vpc_id=vpc_id, settings=flow_logs) if flow_logs else None
         )
         self.default_security_group = (
             RestrictDefaultSecurityGroup(
@@ -158,6 +147,30 @@ class NetworkVpc(Construct):
             if restrict_default_security_group
             else None
         )
+        self._specs = list(subnets)
+        self._view: VpcView | None = None
+
+    @property
+    def route_tables(self) -> dict[tuple[str, str], str]:
+        """Route table id of every subnet, keyed like ``subnets``."""
+        return {key: subnet.route_table.route_table_id for key, subnet in self.subnets.items()}
+
+    @property
+    def vpc(self) -> ec2.IVpc:
+        """The ``ec2.IVpc`` view, created on first use (it costs synth time otherwise)."""
+        if self._view is None:
+            self._view = VpcView(
+                self,
+                "View",
+                vpc=self.cfn_vpc,
+                subnets=[(s.group, s.tier, self.subnets[(s.group, s.zone)]) for s in self._specs],
+                availability_zones=list(
+                    dict.fromkeys(s.zone for s in self._specs if not s.local_zone)
+                ),
+                has_egress=bool(self.nat_gateways),
+                internet_connectivity=self.internet_gateway_attachment,
+            )
+        return self._view
 
     def _check(
         self,
@@ -166,37 +179,49 @@ class NetworkVpc(Construct):
         nat_gateway_zones: Sequence[str],
         internet_gateway: bool,
     ) -> None:
-        path = self.node.path
+        try:
+            self._check_arguments(cidr, subnets, nat_gateway_zones, internet_gateway)
+        except ValueError as error:
+            # The construct path is read only on failure: each read is a jsii round trip.
+            raise ValueError(f"{self.node.path}: {error}") from None
+
+    @staticmethod
+    def _check_arguments(
+        cidr: str,
+        subnets: Sequence[SubnetSpec],
+        nat_gateway_zones: Sequence[str],
+        internet_gateway: bool,
+    ) -> None:
         try:
             network = ipaddress.IPv4Network(cidr)
         except ValueError as error:
-            raise ValueError(f"{path}: cidr {cidr!r} is not an IPv4 CIDR ({error})") from None
+            raise ValueError(f"cidr {cidr!r} is not an IPv4 CIDR ({error})") from None
         if not subnets:
-            raise ValueError(f"{path}: a VPC needs at least one subnet")
+            raise ValueError("a VPC needs at least one subnet")
         seen: set[tuple[str, str]] = set()
         tiers: dict[str, str] = {}
         for spec in subnets:
             key = (spec.group, spec.zone)
             if key in seen:
-                raise ValueError(f"{path}: two subnets of group {spec.group} in {spec.zone}")
+                raise ValueError(f"two subnets of group {spec.group} in {spec.zone}")
             seen.add(key)
             if tiers.setdefault(spec.group, spec.tier) != spec.tier:
                 raise ValueError(
-                    f"{path}: group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}"
+                    f"group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}"
                 )
             try:
                 subnet_network = ipaddress.IPv4Network(spec.cidr)
             except ValueError as error:
-                raise ValueError(f"{path}: subnet {spec.group}/{spec.zone}: {error}") from None
+                raise ValueError(f"subnet {spec.group}/{spec.zone}: {error}") from None
             if not subnet_network.subnet_of(network):
                 raise ValueError(
-                    f"{path}: subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"
+                    f"subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"
                 )
         public_zones = {s.zone for s in subnets if s.tier == "public"}
         for zone in nat_gateway_zones:
             if zone not in public_zones:
-                raise ValueError(f"{path}: a NAT gateway in {zone} needs a public subnet in {zone}")
+                raise ValueError(f"a NAT gateway in {zone} needs a public subnet in {zone}")
         if public_zones and not internet_gateway:
-            raise ValueError(f"{path}: public subnets need an internet gateway")
+            raise ValueError("public subnets need an internet gateway")
         if nat_gateway_zones and not internet_gateway:
-            raise ValueError(f"{path}: NAT gateways need an internet gateway")
+            raise ValueError("NAT gateways need an internet gateway")

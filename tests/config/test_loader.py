@@ -119,3 +119,20 @@ def test_findings_are_sorted_by_line(tmp_path: Path) -> None:
     lines = _errors(tmp_path, yaml.safe_dump({**BASE_CONFIG, "vpcs": [vpc]}, sort_keys=False))
     numbers = [int(line.split(":")[1]) for line in lines]
     assert numbers == sorted(numbers) and len(lines) >= 2
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    load_config(EXAMPLES[0])
+    assert gc.isenabled()
+    with pytest.raises(ConfigError):
+        load_config(tmp_path / "absent.yaml")
+    _errors(tmp_path, "name: [unclosed\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_config(EXAMPLES[0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

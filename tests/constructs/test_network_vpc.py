@@ -247,3 +247,20 @@ def test_ivpc_view_attributes(built: tuple[NetworkVpc, Template, cdk.Stack]) -> 
     assert stack.resolve(view.vpc_ref.vpc_id) == stack.resolve(vpc.cfn_vpc.ref)
     assert "vpc/" in json.dumps(stack.resolve(view.vpc_arn))
     assert view.vpn_gateway_id is None
+
+
+def test_flow_log_retention_must_be_a_cloudwatch_value() -> None:
+    with pytest.raises(ValueError, match="Net/core/FlowLogs: CloudWatch Logs cannot keep logs 42"):
+        _stack(
+            cidr="10.0.0.0/16", subnets=_specs()[:2], flow_logs=FlowLogSettings(retention_days=42)
+        )
+
+
+def test_s3_flow_log_waits_for_the_bucket_policy() -> None:
+    stack = _stack(
+        cidr="10.0.0.0/16", subnets=_specs()[:2], flow_logs=FlowLogSettings(destination="s3")
+    )
+    template = Template.from_stack(stack)
+    [flow_log] = template.find_resources("AWS::EC2::FlowLog").values()
+    [policy_id] = template.find_resources("AWS::S3::BucketPolicy")
+    assert flow_log["DependsOn"] == [policy_id]
