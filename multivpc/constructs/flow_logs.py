@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 import aws_cdk as cdk
@@ -68,7 +69,7 @@ class VpcFlowLogs(Construct):
         )
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{cdk.Aws.REGION}.amazonaws.com")],
+                principals=[iam.ServicePrincipal(f"logs.{_pseudo('REGION')}.amazonaws.com")],
                 actions=[
                     "kms:Encrypt*",
                     "kms:Decrypt*",
@@ -79,8 +80,8 @@ class VpcFlowLogs(Construct):
                 resources=["*"],
                 conditions={
                     "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{cdk.Aws.PARTITION}:logs:"
-                        f"{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:log-group:*"
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:{_pseudo('PARTITION')}:logs:"
+                        f"{_pseudo('REGION')}:{_pseudo('ACCOUNT_ID')}:log-group:*"
                     }
                 },
             )
@@ -146,6 +147,13 @@ class VpcFlowLogs(Construct):
         if policy is not None:
             flow_log.node.add_dependency(policy)
         return flow_log
+
+
+@cache
+def _pseudo(name: str) -> str:
+    """``cdk.Aws.<name>`` (a token, the same in every app of the process), read from jsii once."""
+    value: str = getattr(cdk.Aws, name)
+    return value
 
 
 # CloudWatch Logs retention values, by the name aws_logs.RetentionDays gives them.

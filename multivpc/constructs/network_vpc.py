@@ -40,7 +40,7 @@ class NetworkVpc(Construct):
 
     Keyword arguments:
     - cidr: the VPC's IPv4 block.
-    - subnets: the subnets; group names become construct IDs (``<zone>/<group>``).
+    - subnets: the subnets; each one's construct ID is ``<group>-<zone>``.
     - nat_gateway_zones: zones that get a NAT gateway, in the first (by name) public subnet
       of the zone. Private subnets route to the NAT gateway in their own zone, else to the
       first zone listed. Default: none.
@@ -94,14 +94,11 @@ class NetworkVpc(Construct):
             )
 
         self.subnets: dict[tuple[str, str], ec2.Subnet] = {}
-        zone_scopes: dict[str, Construct] = {}
         for spec in subnets:
-            zone_scope = zone_scopes.get(spec.zone) or Construct(self, spec.zone)
-            zone_scopes[spec.zone] = zone_scope
             subnet_class = ec2.PublicSubnet if spec.tier == "public" else ec2.PrivateSubnet
             subnet = subnet_class(
-                zone_scope,
-                spec.group,
+                self,
+                f"{spec.group}-{spec.zone}",
                 vpc_id=vpc_id,
                 availability_zone=spec.zone,
                 cidr_block=spec.cidr,
