@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from multivpc.config.models import SubnetGroup, Vpc
+from multivpc.config.models import SubnetGroup, Tier, Vpc
 from multivpc.config.zones import availability_zone_slot, is_availability_zone
 
 
@@ -33,7 +33,7 @@ class AllocationError(ValueError):
 @dataclass(frozen=True)
 class PlannedSubnet:
     group: str
-    tier: str
+    tier: Tier
     zone: str
     is_local_zone: bool
     cidr: ipaddress.IPv4Network

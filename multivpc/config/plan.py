@@ -74,10 +74,6 @@ class VpcPlan:
     dns_support: bool
     dns_hostnames: bool
 
-    def nat_subnet_group(self, zone: str) -> str:
-        """The public group whose subnet holds a zone's NAT gateway: the first by name."""
-        return min(s.group for s in self.subnets if s.zone == zone and s.tier == "public")
-
 
 @dataclass(frozen=True)
 class NetworkPlan:

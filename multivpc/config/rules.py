@@ -56,6 +56,10 @@ def _vpc(vpc: Vpc | str) -> tuple[str, str]:
     return ("vpcs", f"[{vpc if isinstance(vpc, str) else vpc.name}]")
 
 
+def _group_path(vpc: Vpc, group: str) -> tuple[str, ...]:
+    return (*_vpc(vpc), "subnets", f"[{group}]")
+
+
 def _duplicates(names: Iterable[str]) -> list[str]:
     return sorted(name for name, count in Counter(names).items() if count > 1)
 
@@ -73,7 +77,7 @@ def unique_names(config: NetworkConfig) -> Iterator[Finding]:
     for vpc in config.vpcs:
         for name in _duplicates(group.name for group in vpc.subnets):
             yield Finding(
-                (*_vpc(vpc), "subnets", f"[{name}]"),
+                _group_path(vpc, name),
                 f"subnet group name {name} is used more than once",
                 "give each subnet group of the VPC its own name",
             )
@@ -209,14 +213,10 @@ def group_zones_declared(config: NetworkConfig) -> Iterator[Finding]:
             for zone in missing:
                 field = "local_zones" if is_local_zone(zone) else "availability_zones"
                 yield Finding(
-                    (*_vpc(vpc), "subnets", f"[{group.name}]", "zones"),
+                    (*_group_path(vpc, group.name), "zones"),
                     f"zone {zone} is not one of the VPC's zones",
                     f"add {zone} to the VPC's {field} or drop it from the group",
                 )
-
-
-def _group_path(vpc: Vpc, group: str) -> tuple[str, ...]:
-    return (*_vpc(vpc), "subnets", f"[{group}]")
 
 
 @rule(
@@ -229,7 +229,7 @@ def subnets_fit_vpc(config: NetworkConfig) -> Iterator[Finding]:
         for group in vpc.subnets:
             if group.cidr is not None and not group.cidr.subnet_of(vpc.cidr):
                 yield Finding(
-                    (*_vpc(vpc), "subnets", f"[{group.name}]", "cidr"),
+                    (*_group_path(vpc, group.name), "cidr"),
                     f"{group.cidr} is outside the VPC range {vpc.cidr}",
                     f"pick a range inside {vpc.cidr}",
                 )
@@ -325,7 +325,7 @@ def public_needs_internet_gateway(config: NetworkConfig) -> Iterator[Finding]:
             local = [z for z in vpc.group_zones(group) if z in vpc.local_zone_names]
             where = f" (including Local Zone {', '.join(local)})" if local else ""
             yield Finding(
-                (*_vpc(vpc), "subnets", f"[{group.name}]", "tier"),
+                (*_group_path(vpc, group.name), "tier"),
                 f"public subnets{where} need an internet gateway route, "
                 "but internet_gateway is false",
                 "set internet_gateway: true or make the group private or isolated",

@@ -29,7 +29,7 @@ class VpcStack(cdk.Stack):
             subnets=[
                 SubnetSpec(
                     group=s.group,
-                    tier=s.tier,  # type: ignore[arg-type]
+                    tier=s.tier,
                     zone=s.zone,
                     cidr=str(s.cidr),
                     local_zone=s.is_local_zone,

@@ -162,3 +162,24 @@ def test_all_findings_come_at_once() -> None:
     )
     rules = {f.split()[0] for f in findings}
     assert {"known-accounts", "subnets-disjoint"} <= rules
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "expected"),
+    [
+        (
+            {"us-east-1a": "10.9.0.0/24", "us-east-1b": "10.0.17.0/24"},
+            "vpcs[app].subnets[private].cidrs[us-east-1a]: 10.9.0.0/24 is outside the VPC range "
+            "10.0.0.0/16; pick a CIDR inside 10.0.0.0/16",
+        ),
+        (
+            {"us-east-1a": "10.0.16.0/29", "us-east-1b": "10.0.17.0/24"},
+            "vpcs[app].subnets[private].cidrs[us-east-1a]: 10.0.16.0/29 is smaller than /28",
+        ),
+    ],
+)
+def test_explicit_cidrs_must_fit(cidrs: dict[str, str], expected: str) -> None:
+    findings = _findings(
+        lambda d: _group(d, "private").update(cidr=None, prefix_length=None, cidrs=cidrs)
+    )
+    assert any(f.startswith("subnets-fit-vpc ") and expected in f for f in findings), findings
