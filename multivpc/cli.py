@@ -61,7 +61,7 @@ def _synth(file: str, outdir: str, checks: bool) -> int:
     app = cdk.App(outdir=outdir)
     stacks = add_network(app, plan(config), checks=checks)
     app.synth()
-    print(f"{display_path(Path(file))}: synthesized {len(stacks)} stacks into {outdir}")
+    print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
     return 0
 
 

@@ -110,3 +110,20 @@ def test_cdk_app_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
     assert "eu-west-1b is in eu-west-1, not in the VPC's region us-east-1" in result.stderr
     assert not list(out.glob("*.template.json"))
+
+
+def test_synth_writes_templates_with_checks(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _run("synth", "examples/local-zones.yaml", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"examples/local-zones.yaml: synthesized 1 stack into {out}"
+    template = json.loads((out / "local-zones-media.template.json").read_text())
+    zones = {
+        r["Properties"]["AvailabilityZone"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::EC2::Subnet"
+    }
+    assert zones == {"us-west-2a", "us-west-2b", "us-west-2-lax-1a"}
+    report = json.loads((out / "validation-report.json").read_text())
+    plugins = {p["pluginName"]: p["conclusion"] for p in report["pluginReports"]}
+    assert plugins["AwsSolutions"] == "success"
