@@ -1,6 +1,6 @@
 """moto's server as a deploy target, and the small gaps we close in it.
 
-moto 5.2 runs in this test process (``ThreadedMotoServer`` on 127.0.0.1 only), so the
+moto 5.2 runs in this test process (a werkzeug server on 127.0.0.1 only), so the
 gaps below can be closed by registering code with it. Each one exists because the
 emulator would otherwise prove nothing about that part of the network:
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
+import threading
 import urllib.request
 from collections.abc import Iterable
 from typing import Any
@@ -40,7 +40,12 @@ from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.models.subnets import Subnet
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 HOST = "127.0.0.1"
 
@@ -226,24 +231,35 @@ def _install_models() -> None:
 
 
 class Emulator:
-    """A moto server on a free loopback port, with the gaps above closed."""
+    """A moto server on a free loopback port, with the gaps above closed.
+
+    Like moto's ThreadedMotoServer, but the socket is bound before the thread starts: a
+    failure to bind raises at once instead of leaving ``start`` waiting forever, and
+    binding port 0 leaves no window for another process to take the port.
+    """
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            self.port = probe.getsockname()[1]
+        self._server = make_server(
+            HOST,
+            0,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+        )
+        self.port = self._server.server_port
         # `localhost`, not 127.0.0.1: moto resolves S3 template URLs by that name.
         self.endpoint = f"http://localhost:{self.port}"
-        self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         _install_models()
         AwsCustomResource.endpoint = self.endpoint
-        self._server.start()
+        self._thread.start()
 
     def stop(self) -> None:
-        self._server.stop()
+        self._server.shutdown()
+        self._thread.join(timeout=30)
 
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
