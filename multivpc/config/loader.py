@@ -30,11 +30,21 @@ def load_config(path: str | Path) -> NetworkConfig:
     source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    except OSError as error:
         raise ConfigError(
             source,
-            [Finding((), f"cannot read the file ({reason})", "check the path and permissions")],
+            [
+                Finding(
+                    (),
+                    f"cannot read the file ({error.strerror or error})",
+                    "check the path and permissions",
+                )
+            ],
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            source,
+            [Finding((), f"the file is not UTF-8 text ({error.reason})", "save it as UTF-8")],
         ) from None
     return parse_config(text, source)
 
@@ -59,6 +69,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _parse_config(text: str, source: str) -> NetworkConfig:
     node, data = _parse_yaml(text, source)
+    duplicates = _duplicate_keys(node)
+    if duplicates:
+        raise ConfigError(source, duplicates)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
         raise ConfigError(
@@ -94,6 +107,33 @@ def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def _duplicate_keys(node: yaml.Node | None) -> list[Finding]:
+    """YAML keeps the last of two equal keys silently; a config must not lose a setting."""
+    findings = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    findings.append(
+                        Finding(
+                            (),
+                            f"key {key} appears twice (lines {seen[key]} and {line})",
+                            "keep one of them",
+                            line=line,
+                        )
+                    )
+                seen.setdefault(key, line)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(findings, key=lambda finding: finding.line or 0)
 
 
 def _item_label(item: Any, index: int) -> str:

@@ -136,3 +136,24 @@ def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_duplicate_keys_are_reported_with_both_lines(tmp_path: Path) -> None:
+    text = yaml.safe_dump(BASE_CONFIG, sort_keys=False).replace(
+        "  nat: per-az\n", "  nat: per-az\n  nat: none\n"
+    )
+    [line] = _errors(tmp_path, text)
+    first = text.splitlines().index("  nat: per-az") + 1
+    assert line == (
+        f"{tmp_path / 'network.yaml'}:{first + 1}: key nat appears twice "
+        f"(lines {first} and {first + 1}); keep one of them"
+    )
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "network.yaml"
+    path.write_bytes(b"name: \xff\xfe\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [line] = caught.value.lines()
+    assert "the file is not UTF-8 text (invalid start byte); save it as UTF-8" in line
