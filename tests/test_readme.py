@@ -24,3 +24,16 @@ def test_rules_table_lists_every_rule() -> None:
 
     for rule in RULES:
         assert f"| {rule.id} |" in README, rule.id
+
+
+def test_config_example_is_valid() -> None:
+    from multivpc.config import parse_config, plan
+
+    config_block = next(
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL)
+        if block.lstrip().startswith("#") and "accounts:" in block
+    )
+    network = plan(parse_config(config_block, "README.md"))
+    [vpc] = network.vpcs
+    assert {s.zone for s in vpc.subnets if s.group == "data"} == {"us-east-1a", "us-east-1b"}
