@@ -26,9 +26,15 @@ _TIER_TYPES = {
 class VpcView(cdk.Resource):
     """The IVpc face of a ``NetworkVpc``.
 
-    ``groups`` maps every subnet to its group name; ``tiers`` maps a group to its tier.
-    Subnets of private groups count as ``PRIVATE_WITH_EGRESS`` when ``has_egress``, else
-    as ``PRIVATE_ISOLATED``.
+    Keyword arguments:
+    - vpc: the VPC resource.
+    - subnets: ``(group name, tier, subnet)`` for every subnet; tier is public, private or
+      isolated.
+    - availability_zones: what ``availability_zones`` reports (Local Zones left out).
+    - has_egress: private subnets count as ``PRIVATE_WITH_EGRESS`` when True, else as
+      ``PRIVATE_ISOLATED``.
+    - internet_connectivity: what workloads wait for before reaching the internet (the
+      internet gateway attachment). Default: nothing.
     """
 
     def __init__(
