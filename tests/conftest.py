@@ -41,6 +41,28 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
         }
 
 
+def cdk_cli_env(scratch: Path) -> dict[str, str]:
+    """Environment for running the CDK CLI in tests: quiet, offline, and without any AWS
+    credentials or config of the machine (files under ``scratch`` that do not exist).
+
+    CDK_VALIDATION is dropped, so CDK's template validation is on unless a caller sets it.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "CDK_VALIDATION" and not key.startswith("AWS_")
+    }
+    env.update(
+        CDK_DISABLE_VERSION_CHECK="1",
+        CDK_DISABLE_CLI_TELEMETRY="true",
+        AWS_EC2_METADATA_DISABLED="true",
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+        AWS_CONFIG_FILE=str(scratch / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(scratch / "no-aws-credentials"),
+    )
+    return env
+
+
 def config_from(data: dict[str, Any]) -> NetworkConfig:
     return parse_config(yaml.safe_dump(data), "test.yaml")
 

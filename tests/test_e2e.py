@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cdk_cli_env
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.skipif(shutil.which("npx") is None, reason="needs Node.js (npx)")
 def test_cdk_cli_synth_local_zones(tmp_path: Path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"CDK_VALIDATION"} and not key.startswith("AWS_")
-    }
-    env.update(
-        CDK_DISABLE_VERSION_CHECK="1",
-        CDK_DISABLE_CLI_TELEMETRY="true",
-        AWS_EC2_METADATA_DISABLED="true",
-        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
-        # No credentials anywhere: synth must not need them.
-        AWS_CONFIG_FILE=str(tmp_path / "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
-    )
+    # No credentials anywhere: synth must not need them.
+    env = cdk_cli_env(tmp_path)
     out = tmp_path / "cdk.out"
     result = subprocess.run(
         [

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from multivpc.config import NetworkPlan
+from tests.conftest import cdk_cli_env
 from tests.deploy.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,16 +25,10 @@ class Deployer:
         self.emulator = emulator
         self.workdir = workdir
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+            **cdk_cli_env(workdir),
             "AWS_ENDPOINT_URL": emulator.endpoint,
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": str(workdir / "no-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(workdir / "no-aws-credentials"),
-            "CDK_DISABLE_VERSION_CHECK": "1",
-            "CDK_DISABLE_CLI_TELEMETRY": "true",
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             # The end-to-end test keeps CDK's template validation on; here it only costs time.
             "CDK_VALIDATION": "false",
         }
