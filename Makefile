@@ -33,6 +33,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy multivpc app.py tests $(wildcard bench/*.py)
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest
@@ -48,8 +49,9 @@ snapshot-update: setup
 schema: setup
 	$(BIN)/multivpc schema --output schema/multivpc.schema.json
 
+# Writes bench/results.json and renders bench/RESULTS.md from it; BENCH_ARGS=--quick for a smoke run.
 bench: setup
-	$(BIN)/python bench/synth_bench.py
+	$(BIN)/python bench/synth_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

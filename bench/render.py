@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Render bench/RESULTS.md from bench/results.json: a fixed template filled from the data.
+
+``python bench/render.py [RESULTS_JSON [RESULTS_MD]]`` re-renders without measuring again.
+Findings written by hand live in bench/FINDINGS.md, never in the rendered file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+APPS = ("multivpc", "baseline")
+
+
+def table(header: list[str], rows: list[list[Any]], align: str = "") -> list[str]:
+    align = align or "-" * len(header)
+    marks = {"-": "---", "r": "---:", "c": ":---:"}
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(marks[a] for a in align) + "|",
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    method, synth, validate = results["method"], results["synth"], results["validate"]
+    code = results["code"]
+    code_line = (
+        code["start"]
+        if code["start"] == code["end"]
+        else f"{code['start']} (at the end: {code['end']})"
+    )
+    target = method["target_ratio_max"]
+    lines = [
+        "# Synth benchmark results",
+        "",
+        "Rendered by `bench/render.py` from `results.json`, which `bench/synth_bench.py` "
+        f"(`make bench`) wrote on {results['date']} after {results['total_s'] / 60:.1f} min. "
+        "Do not edit; findings written by hand are in [FINDINGS.md](FINDINGS.md).",
+        "",
+        "## Machine",
+        "",
+        *table(
+            ["", ""],
+            [
+                *([key, value] for key, value in results["machine"].items()),
+                ["multivpc code", code_line],
+                [
+                    "load average (start / end)",
+                    f"{results['load_average']['start']} / {results['load_average']['end']}",
+                ],
+            ],
+        ),
+        "",
+        "## Method",
+        "",
+        f"- Estates from `bench/estate.py`: N VPCs of 3 AZs with public, private and isolated "
+        "subnet groups, a NAT gateway per AZ and flow logs; one stack per VPC. "
+        f"N = {', '.join(map(str, method['sizes']))}.",
+        f"- Apps: multivpc `{method['apps']['multivpc']}` and the hand-written aws-cdk-lib "
+        f"baseline `{method['apps']['baseline']}` (no multivpc import), both with CDK's "
+        "template validation on and cdk-nag's AwsSolutions pack.",
+        f"- Each synth: `{method['command']}` from the repository root (cdk.json's feature "
+        "flags apply to both), environment "
+        + ", ".join(f"`{k}={v}`" for k, v in method["environment"].items())
+        + ", no AWS credentials or config.",
+        f"- Order: {'one discarded warm-up synth per app, then ' if method['warmup'] else ''}"
+        f"{method['order']}, {method['runs']} run(s) per app and N; medians reported.",
+        "- Wall time: spawning `npx` to its exit. Peak RSS: highest sum of the RSS of every "
+        "process of the run's session (npx, CDK CLI, Python app, jsii runtime), sampled every "
+        f"{method['sample_interval_ms']} ms from /proc.",
+        "- Check: per stack, the count of each resource type must be the same for both apps, "
+        "and both validation reports must conclude `success`.",
+        "",
+        "## Synth: multivpc vs. baseline",
+        "",
+        f"Target: ratio multivpc/baseline <= {target} (reported, not asserted).",
+        "",
+        *table(
+            [
+                "VPCs",
+                "stacks",
+                "resources",
+                "same resources per stack",
+                "multivpc s",
+                "baseline s",
+                "time ratio",
+                "multivpc MiB",
+                "baseline MiB",
+                "memory ratio",
+            ],
+            [
+                [
+                    size["vpcs"],
+                    " / ".join(dict.fromkeys(str(size["stacks"][a]) for a in APPS)),
+                    " / ".join(
+                        dict.fromkeys(str(sum(size["resource_types"][a].values())) for a in APPS)
+                    ),
+                    "yes" if size["same_resources_per_stack"] else "**no**",
+                    *(f"{size['median'][a]['wall_s']:.1f}" for a in APPS),
+                    mark(size["ratio"]["wall_s"], target),
+                    *(f"{size['median'][a]['peak_rss_mib']:.0f}" for a in APPS),
+                    mark(size["ratio"]["peak_rss_mib"], target),
+                ]
+                for size in synth
+            ],
+            "rrrcrrrrrr",
+        ),
+        "",
+        "Spread over the runs (min-max):",
+        "",
+        *table(
+            ["VPCs", "runs", "multivpc s", "baseline s", "multivpc MiB", "baseline MiB"],
+            [
+                [size["vpcs"], len(size["runs"]["multivpc"])]
+                + [spread(size["runs"][a], key) for key in ("wall_s", "peak_rss_mib") for a in APPS]
+                for size in synth
+            ],
+            "rrrrrr",
+        ),
+        "",
+        f"Resource types at N={synth[0]['vpcs']}: "
+        + ", ".join(
+            f"{t.removeprefix('AWS::')} {n}"
+            for t, n in synth[0]["resource_types"]["multivpc"].items()
+        )
+        + ".",
+        *(
+            ["", "**Problems:**", "", *(f"- {p}" for p in problems(synth))]
+            if problems(synth)
+            else []
+        ),
+        "",
+        f"## Validating a {validate['vpcs']:,}-VPC config",
+        "",
+        f"`{validate['command']}` (read, parse, validate with every rule, plan; in a new "
+        f"process): median **{validate['median_s']:.2f} s** over "
+        f"{len(validate['runs'][str(validate['vpcs'])])} run(s); the same on 1 VPC (start-up "
+        f"and imports) {validate['median_1_vpc_s']:.2f} s, so loading the "
+        f"{validate['vpcs']:,} VPCs takes about **{validate['load_s']:.2f} s**.",
+        "",
+        f"Its output: `{validate['output']}`",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def mark(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}" if ratio <= target else f"**{ratio:.2f}**"
+
+
+def spread(runs: list[dict[str, float]], key: str) -> str:
+    values = [run[key] for run in runs]
+    digits = 1 if key == "wall_s" else 0
+    return f"{min(values):.{digits}f}-{max(values):.{digits}f}"
+
+
+def problems(synth: list[dict[str, Any]]) -> list[str]:
+    """What makes a run's comparison invalid; also decides synth_bench.py's exit status."""
+    found = []
+    for size in synth:
+        if not size["same_resources_per_stack"]:
+            stacks = ", ".join(size["differing_stacks"][:5])
+            found.append(f"N={size['vpcs']}: resource types differ in {stacks}")
+        for app, plugins in size["validation"].items():
+            if len(plugins) < 2 or any(c != "success" for c in plugins.values()):
+                found.append(f"N={size['vpcs']}: {app}'s validation report says {plugins}")
+        if not size["templates_identical_across_runs"]:
+            found.append(f"N={size['vpcs']}: templates changed between runs of one app")
+    return found
+
+
+def write(results_json: Path, results_md: Path) -> None:
+    results = json.loads(results_json.read_text(encoding="utf-8"))
+    results_md.write_text(render(results), encoding="utf-8")
+
+
+def main(argv: list[str]) -> None:
+    source = Path(argv[0]) if argv else BENCH / "results.json"
+    write(source, Path(argv[1]) if len(argv) > 1 else source.with_name("RESULTS.md"))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
