@@ -7,7 +7,9 @@ import sys
 
 import aws_cdk as cdk
 
-from multivpc.config import ConfigError, load_config, plan
+from multivpc.config import ConfigError
+from multivpc.load import load_network
+from multivpc.plan import plan
 from multivpc.stacks import add_network
 
 DEFAULT_CONFIG = "examples/single-vpc.yaml"
@@ -17,11 +19,13 @@ def main() -> int:
     app = cdk.App()
     path = app.node.try_get_context("config") or DEFAULT_CONFIG
     try:
-        config = load_config(path)
+        loaded = load_network(path)
     except ConfigError as error:
         print("\n".join(error.lines()), file=sys.stderr)
         return 2
-    add_network(app, plan(config))
+    for line in loaded.warning_lines():
+        print(line, file=sys.stderr)
+    add_network(app, plan(loaded.topology))
     app.synth()
     return 0
 

@@ -1,7 +1,8 @@
 """``multivpc validate | synth | schema``.
 
 User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
-with a traceback.
+with a traceback. Warnings print the same way, prefixed ``warning:``, and leave the exit
+status alone unless ``validate --strict`` is given.
 """
 
 from __future__ import annotations
@@ -12,22 +13,26 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from multivpc.config import ConfigError, NetworkConfig, load_config, plan
+from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
+from multivpc.load import LoadedNetwork, load_network
+from multivpc.plan import plan
 
 EXIT_INVALID = 2
 
 
-def _summary(source: str, config: NetworkConfig) -> str:
-    network = plan(config)
+def _summary(source: str, loaded: LoadedNetwork) -> str:
+    network = plan(loaded.topology)
     subnets = sum(len(vpc.subnets) for vpc in network.vpcs)
-    nats = sum(len(vpc.nat_zones) for vpc in network.vpcs)
+    nats = sum(len(vpc.nat_gateways) for vpc in network.vpcs)
     local = sum(1 for vpc in network.vpcs for s in vpc.subnets if s.is_local_zone)
     vpcs = len(network.vpcs)
+    warnings = len(loaded.warnings)
     return (
-        f"{source}: ok: network {config.name}, {_count(vpcs, 'VPC')}, "
+        f"{source}: ok: network {loaded.config.name}, {_count(vpcs, 'VPC')}, "
         f"{_count(subnets, 'subnet')} ({local} in Local Zones), {_count(nats, 'NAT gateway')}, "
-        f"{_count(vpcs, 'stack')}"
+        f"{_count(len(network.stacks), 'stack')}"
+        + (f", {_count(warnings, 'warning')}" if warnings else "")
     )
 
 
@@ -35,31 +40,39 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _validate(files: Sequence[str]) -> int:
+def _load(file: str, *, strict: bool = False) -> LoadedNetwork | None:
+    """The checked network, its warnings printed; None (findings printed) when invalid."""
+    try:
+        loaded = load_network(file, strict=strict)
+    except ConfigError as error:
+        print("\n".join(error.lines()), file=sys.stderr)
+        return None
+    for line in loaded.warning_lines():
+        print(line, file=sys.stderr)
+    return loaded
+
+
+def _validate(files: Sequence[str], strict: bool) -> int:
     status = 0
     for file in files:
-        try:
-            config = load_config(file)
-        except ConfigError as error:
-            print("\n".join(error.lines()), file=sys.stderr)
+        loaded = _load(file, strict=strict)
+        if loaded is None:
             status = EXIT_INVALID
             continue
-        print(_summary(display_path(Path(file)), config))
+        print(_summary(display_path(Path(file)), loaded))
     return status
 
 
 def _synth(file: str, outdir: str, checks: bool) -> int:
-    try:
-        config = load_config(file)
-    except ConfigError as error:
-        print("\n".join(error.lines()), file=sys.stderr)
+    loaded = _load(file)
+    if loaded is None:
         return EXIT_INVALID
     import aws_cdk as cdk  # imported here: validate stays fast without jsii
 
     from multivpc.stacks import add_network
 
     app = cdk.App(outdir=outdir)
-    stacks = add_network(app, plan(config), checks=checks)
+    stacks = add_network(app, plan(loaded.topology), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
     return 0
@@ -79,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check config files; exit 2 on findings")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 2 on any finding)"
+    )
     synth = commands.add_parser("synth", help="synthesize a config into CloudFormation")
     synth.add_argument("file", metavar="FILE")
     synth.add_argument("--out", default="cdk.out", help="output folder (default: cdk.out)")
@@ -87,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema.add_argument("--output", help="write to this file instead of stdout")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return _validate(args.files)
+        return _validate(args.files, args.strict)
     if args.command == "synth":
         return _synth(args.file, args.out, not args.no_checks)
     return _schema(args.output)

@@ -17,12 +17,22 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 import pytest
 import yaml
 
-from multivpc.config import NetworkConfig, parse_config, plan
+from multivpc.config import NetworkConfig
+from multivpc.load import parse_network
+from multivpc.plan import NetworkPlan, plan
+from multivpc.topology import topology
+from tests.support.cdk_cli import ROOT, cdk_cli_env
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "cdk_cli_env"]
+
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 Templates = dict[str, dict[str, Any]]
+
+
+def plan_of(config: NetworkConfig) -> NetworkPlan:
+    """The plan of a config that passed the rules."""
+    return plan(topology(config))
 
 
 def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
@@ -33,7 +43,7 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
 
     with tempfile.TemporaryDirectory() as outdir:
         app = cdk.App(outdir=outdir)
-        add_network(app, plan(config), checks=checks)
+        add_network(app, plan_of(config), checks=checks)
         assembly = app.synth()
         return {
             stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
@@ -41,36 +51,14 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
         }
 
 
-def cdk_cli_env(scratch: Path) -> dict[str, str]:
-    """Environment for running the CDK CLI in tests: quiet, offline, and without any AWS
-    credentials or config of the machine (files under ``scratch`` that do not exist).
-
-    CDK_VALIDATION is dropped, so CDK's template validation is on unless a caller sets it.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key != "CDK_VALIDATION" and not key.startswith("AWS_")
-    }
-    env.update(
-        CDK_DISABLE_VERSION_CHECK="1",
-        CDK_DISABLE_CLI_TELEMETRY="true",
-        AWS_EC2_METADATA_DISABLED="true",
-        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
-        AWS_CONFIG_FILE=str(scratch / "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(scratch / "no-aws-credentials"),
-    )
-    return env
-
-
 def config_from(data: dict[str, Any]) -> NetworkConfig:
-    return parse_config(yaml.safe_dump(data), "test.yaml")
+    return parse_network(yaml.safe_dump(data), "test.yaml").config
 
 
 @pytest.fixture(scope="session")
 def example_templates() -> dict[str, Templates]:
     """Every example, synthesized once with cdk-nag on: {example file stem: templates}."""
-    from multivpc.config import load_config
+    from multivpc.load import load_config
 
     return {path.stem: synthesize(load_config(path)) for path in EXAMPLES}
 

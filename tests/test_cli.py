@@ -127,3 +127,58 @@ def test_synth_writes_templates_with_checks(tmp_path: Path) -> None:
     report = json.loads((out / "validation-report.json").read_text())
     plugins = {p["pluginName"]: p["conclusion"] for p in report["pluginReports"]}
     assert plugins["AwsSolutions"] == "success"
+
+
+def _warned_config(tmp_path: Path) -> Path:
+    """A valid config with one warning-level finding (a NAT gateway in a Local Zone)."""
+    from tests.support.builder import base
+
+    zones = ["us-east-1a", "us-east-1b", "us-east-1-bos-1a"]
+    path = tmp_path / "warned.yaml"
+    path.write_text(
+        base()
+        .set(local_zones=[{"name": "us-east-1-bos-1a", "nat_gateway": True}])
+        .group("public", zones=zones)
+        .yaml()
+    )
+    return path
+
+
+WARNING = (
+    "warning: {path}:30: vpcs[app].local_zones[us-east-1-bos-1a].nat_gateway: NAT gateway "
+    "availability varies per Local Zone; us-east-1-bos-1a may not offer one; check the Local "
+    "Zone's features page before deploying, or set nat_gateway: false to route through a NAT "
+    "gateway of the region"
+)
+
+
+def test_warnings_print_and_exit_0(tmp_path: Path) -> None:
+    path = _warned_config(tmp_path)
+    result = _run("validate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [WARNING.format(path=path)]
+    assert result.stdout.strip().endswith("3 NAT gateways, 1 stack, 1 warning")
+
+
+def test_strict_turns_warnings_into_failures(tmp_path: Path) -> None:
+    path = _warned_config(tmp_path)
+    result = _run("validate", "--strict", str(path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [WARNING.format(path=path)]
+    assert result.stdout == ""
+
+
+def test_strict_passes_a_config_without_findings() -> None:
+    result = _run("validate", "--strict", *[str(p.relative_to(ROOT)) for p in EXAMPLES])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_errors_and_warnings_are_reported_together(tmp_path: Path) -> None:
+    path = _warned_config(tmp_path)
+    path.write_text(path.read_text().replace("account: network", "account: nowhere"))
+    result = _run("validate", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"warning: {path}:30:") for line in lines), lines
+    assert any("account nowhere is not defined" in line for line in lines), lines

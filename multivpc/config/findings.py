@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning"]
+"""error: the config cannot be built. warning: it can, but probably not as meant; printed,
+and fatal only with ``multivpc validate --strict``."""
 
 
 @dataclass(frozen=True)
@@ -13,6 +18,7 @@ class Finding:
 
     ``path`` holds keys and selected items, such as ``("vpcs", "[app]", "cidr")``, shown
     as ``vpcs[app].cidr``; ``line`` is the 1-based line in the file when it is known.
+    A warning is printed with the prefix ``warning:``.
     """
 
     path: tuple[str, ...]
@@ -20,6 +26,7 @@ class Finding:
     fix: str
     rule: str = ""
     line: int | None = None
+    level: Level = "error"
 
     @property
     def location(self) -> str:
@@ -28,12 +35,16 @@ class Finding:
     def format(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
         location = f" {self.location}:" if self.location else ""
-        return f"{where}:{location} {self.problem}; {self.fix}"
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{prefix}{where}:{location} {self.problem}; {self.fix}"
 
 
 @dataclass
 class ConfigError(Exception):
-    """Raised by ``load_config`` with every finding at once, never just the first."""
+    """Raised by ``load_config`` with every finding at once, never just the first.
+
+    ``findings`` holds the errors and, beside them, any warnings, in file order.
+    """
 
     source: str
     findings: Sequence[Finding] = field(default_factory=list)

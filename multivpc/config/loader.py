@@ -1,5 +1,9 @@
-"""``load_config``: the only door in. A valid ``NetworkConfig`` comes out, or a ``ConfigError``
-with every finding, each naming the file, the line, the place, the problem and the fix.
+"""Reading a config file into a shape-valid ``NetworkConfig``, and mapping findings to lines.
+
+This is the first half of ``multivpc.load.load_config`` (the only door in): YAML or JSON
+text becomes a ``Document`` (the model plus where each key sits in the file), or a
+``ConfigError`` with every shape finding. Cross-object rules run afterwards, in
+``multivpc.load``, and ``Document.locate`` gives their findings line numbers.
 """
 
 from __future__ import annotations
@@ -7,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +21,6 @@ from pydantic_core import ErrorDetails
 
 from multivpc.config.findings import ConfigError, Finding, display_path
 from multivpc.config.models import NetworkConfig
-from multivpc.config.rules import check_rules
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Mappings whose keys are user data (account names, zone names), shown as [key].
@@ -24,12 +28,25 @@ _KEYED_MAPPINGS = {"accounts", "cidrs"}
 _SCHEMA_HINT = "see schema/multivpc.schema.json for the allowed keys and values"
 
 
-def load_config(path: str | Path) -> NetworkConfig:
-    """Read, validate and check a network description (YAML or JSON)."""
+@dataclass(frozen=True)
+class Document:
+    """A shape-valid config and the YAML node tree it came from (for line numbers)."""
+
+    source: str
+    config: NetworkConfig
+    node: yaml.Node | None
+
+    def locate(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings with their lines in this file, in file order."""
+        return _with_lines(findings, self.node)
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's text and its name as the user wrote it; a ``ConfigError`` if unreadable."""
     path = Path(path)
     source = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), source
     except OSError as error:
         raise ConfigError(
             source,
@@ -46,16 +63,16 @@ def load_config(path: str | Path) -> NetworkConfig:
             source,
             [Finding((), f"the file is not UTF-8 text ({error.reason})", "save it as UTF-8")],
         ) from None
-    return parse_config(text, source)
 
 
-def parse_config(text: str, source: str = "<config>") -> NetworkConfig:
-    with _cyclic_gc_paused():
-        return _parse_config(text, source)
+def parse_document(text: str, source: str = "<config>") -> Document:
+    """YAML or JSON text to a shape-valid ``Document``, or a ``ConfigError``."""
+    with cyclic_gc_paused():
+        return _parse_document(text, source)
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """Loading builds many small acyclic objects; the cyclic collector would walk them
     again and again (a quarter of the time for a 1,000-VPC file) and free nothing."""
     enabled = gc.isenabled()
@@ -67,7 +84,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_config(text: str, source: str) -> NetworkConfig:
+def _parse_document(text: str, source: str) -> Document:
     node, data = _parse_yaml(text, source)
     duplicates = _duplicate_keys(node)
     if duplicates:
@@ -82,10 +99,7 @@ def _parse_config(text: str, source: str) -> NetworkConfig:
     except ValidationError as error:
         findings = [_from_pydantic(detail, data) for detail in error.errors()]
         raise ConfigError(source, _with_lines(findings, node)) from None
-    findings = check_rules(config)
-    if findings:
-        raise ConfigError(source, _with_lines(findings, node))
-    return config
+    return Document(source, config, node)
 
 
 def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
@@ -231,5 +245,5 @@ def _with_lines(findings: Iterable[Finding], node: yaml.Node | None) -> list[Fin
             line = lines.get(finding.path[:end])
             if line is not None:
                 break
-        located.append(Finding(finding.path, finding.problem, finding.fix, finding.rule, line))
+        located.append(replace(finding, line=line))
     return sorted(located, key=lambda finding: finding.line or 0)

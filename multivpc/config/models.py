@@ -1,15 +1,15 @@
 """The typed description of a network estate.
 
-Every model is frozen and forbids unknown keys. Cross-object rules (references resolve,
-CIDRs do not overlap, ...) live in ``rules.py``; these models only check the shape of
-each value on its own.
+Every model is frozen and forbids unknown keys, and holds data only: facts derived from
+it (zones per group, subnet placement, NAT zones) are computed once by
+``multivpc.topology``, and cross-object rules (references resolve, CIDRs do not overlap,
+...) live in ``multivpc.rules``. These models only check the shape of each value on its own.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,9 +21,7 @@ from pydantic import (
 )
 
 from multivpc.config.zones import REGION_PATTERN
-
-if TYPE_CHECKING:
-    from multivpc.config.cidr import Placement
+from multivpc.vocabulary import FlowLogDestination, RetentionDays, Tier, TrafficType
 
 Name = Annotated[
     str,
@@ -77,31 +75,6 @@ Cidr = Annotated[
     Field(description="An IPv4 CIDR block such as 10.0.0.0/16.", examples=["10.0.0.0/16"]),
 ]
 
-RetentionDays = Literal[
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-]
-Tier = Literal["public", "private", "isolated"]
 NatMode = Literal["none", "single", "per-az"]
 
 
@@ -113,14 +86,14 @@ class FlowLogs(Model):
     """VPC flow logs. On by default, as DESIGN.md's secure defaults ask."""
 
     enabled: bool = True
-    destination: Literal["cloud-watch-logs", "s3"] = Field(
+    destination: FlowLogDestination = Field(
         default="cloud-watch-logs",
         description="cloud-watch-logs: a KMS-encrypted log group; s3: an encrypted bucket.",
     )
     retention_days: RetentionDays = Field(
         default=365, description="How long records are kept (log group retention or bucket expiry)."
     )
-    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+    traffic_type: TrafficType = "ALL"
 
 
 class Dns(Model):
@@ -210,31 +183,6 @@ class Vpc(Model):
     flow_logs: FlowLogs = Field(default_factory=FlowLogs)
     dns: Dns = Field(default_factory=Dns)
 
-    @property
-    def has_internet_gateway(self) -> bool:
-        if self.internet_gateway is not None:
-            return self.internet_gateway
-        return any(group.tier == "public" for group in self.subnets)
-
-    @cached_property
-    def local_zone_names(self) -> list[str]:
-        return [zone.name for zone in self.local_zones]
-
-    @cached_property
-    def placements(self) -> list[Placement]:
-        """Where each (group, zone) lands; computed once, shared by rules and plan."""
-        from multivpc.config.cidr import place_subnets  # cidr.py builds on these models
-
-        return place_subnets(self)
-
-    def group_zones(self, group: SubnetGroup) -> list[str]:
-        """The zones a group covers, in the order they are declared."""
-        if group.cidrs is not None:
-            return list(group.cidrs)
-        if group.zones is not None:
-            return list(group.zones)
-        return list(self.availability_zones)
-
 
 class Defaults(Model):
     account: Name | None = None
@@ -267,6 +215,3 @@ class NetworkConfig(Model):
                         vpc[key] = defaults[key]
             filled.append(vpc)
         return {**data, "vpcs": filled}
-
-    def account_id(self, vpc: Vpc) -> str:
-        return self.accounts[vpc.account]

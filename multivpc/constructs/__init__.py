@@ -2,19 +2,32 @@
 typed arguments and work in any CDK app."""
 
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
 from multivpc.constructs.network_vpc import NetworkVpc, SubnetSpec
-from multivpc.constructs.routing import Router, RouteTarget, add_route
-from multivpc.constructs.vpc_view import VpcView
+from multivpc.constructs.routing import (
+    NatGatewaySpec,
+    Router,
+    RouteSpec,
+    RouteTarget,
+    VpcGateway,
+    add_route,
+)
+from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
+    "ConstructArgumentError",
     "FlowLogSettings",
+    "NatGatewaySpec",
     "NetworkVpc",
     "RestrictDefaultSecurityGroup",
+    "RouteSpec",
     "RouteTarget",
     "Router",
+    "SubnetRecord",
     "SubnetSpec",
     "VpcFlowLogs",
+    "VpcGateway",
     "VpcView",
     "add_route",
 ]

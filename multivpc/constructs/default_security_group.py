@@ -20,8 +20,15 @@ _PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", 
 class RestrictDefaultSecurityGroup(Construct):
     """Revokes the default rules of ``security_group_id`` once, on create (and on update).
 
-    Attributes: ``ingress`` and ``egress``, the two ``AwsCustomResource``s.
+    Args:
+        security_group_id: the VPC's default security group
+            (``CfnVPC.attr_default_security_group``).
     """
+
+    ingress: cr.AwsCustomResource
+    """Revokes the self-referencing ingress rule."""
+    egress: cr.AwsCustomResource
+    """Revokes the allow-all egress rule."""
 
     def __init__(self, scope: Construct, id: str, *, security_group_id: str) -> None:
         super().__init__(scope, id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -13,24 +13,26 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.vocabulary import RETENTION_DAY_NAMES, FlowLogDestination, TrafficType
+
 if TYPE_CHECKING:
     from aws_cdk import aws_s3 as s3
-
-FlowLogDestinationKind = Literal["cloud-watch-logs", "s3"]
-TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
 
 
 @dataclass(frozen=True)
 class FlowLogSettings:
     """How a VPC's flow logs are kept.
 
-    destination: ``cloud-watch-logs`` (default) or ``s3``.
-    retention_days: log group retention, or bucket expiry for s3 (default 365); for
-    cloud-watch-logs one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...).
-    traffic_type: ``ALL`` (default), ``ACCEPT`` or ``REJECT``.
+    Args:
+        destination: ``cloud-watch-logs`` (a KMS-encrypted log group) or ``s3`` (an
+            encrypted bucket that denies non-TLS requests). Default ``cloud-watch-logs``.
+        retention_days: log group retention, or bucket expiry for s3. Default 365; for
+            cloud-watch-logs one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, ...).
+        traffic_type: ``ALL``, ``ACCEPT`` or ``REJECT``. Default ``ALL``.
     """
 
-    destination: FlowLogDestinationKind = "cloud-watch-logs"
+    destination: FlowLogDestination = "cloud-watch-logs"
     retention_days: int = 365
     traffic_type: TrafficType = "ALL"
 
@@ -38,26 +40,46 @@ class FlowLogSettings:
 class VpcFlowLogs(Construct):
     """Flow logs of one VPC and where they go.
 
-    Attributes: ``flow_log`` (``ec2.CfnFlowLog``); ``key``, ``log_group`` and ``role``
-    (cloud-watch-logs) or ``bucket`` (s3).
+    Args:
+        vpc_id: the VPC whose traffic is logged.
+        settings: destination, retention and traffic type (``FlowLogSettings``).
+
+    Raises:
+        ConstructArgumentError: retention_days is below 1, or not a value CloudWatch Logs
+            accepts for a log group.
     """
+
+    flow_log: ec2.CfnFlowLog
+    """The flow log."""
+    key: kms.Key | None
+    """cloud-watch-logs: the KMS key encrypting the log group (rotation on)."""
+    log_group: logs.LogGroup | None
+    """cloud-watch-logs: the log group."""
+    role: iam.Role | None
+    """cloud-watch-logs: the role flow logs deliver with, allowed to write that group only."""
+    bucket: s3.Bucket | None
+    """s3: the bucket."""
 
     def __init__(
         self, scope: Construct, id: str, *, vpc_id: str, settings: FlowLogSettings
     ) -> None:
         super().__init__(scope, id)
         if settings.retention_days < 1:
-            raise ValueError(f"{self.node.path}: retention_days must be at least 1")
-        if settings.destination == "cloud-watch-logs" and settings.retention_days not in _RETENTION:
-            allowed = ", ".join(str(days) for days in _RETENTION)
-            raise ValueError(
-                f"{self.node.path}: CloudWatch Logs cannot keep logs {settings.retention_days} "
-                f"days; use one of {allowed}"
+            raise ConstructArgumentError(self.node.path, "retention_days must be at least 1")
+        if (
+            settings.destination == "cloud-watch-logs"
+            and settings.retention_days not in RETENTION_DAY_NAMES
+        ):
+            allowed = ", ".join(str(days) for days in RETENTION_DAY_NAMES)
+            raise ConstructArgumentError(
+                self.node.path,
+                f"CloudWatch Logs cannot keep logs {settings.retention_days} days; "
+                f"use one of {allowed}",
             )
-        self.key: kms.Key | None = None
-        self.log_group: logs.LogGroup | None = None
-        self.role: iam.Role | None = None
-        self.bucket: s3.Bucket | None = None
+        self.key = None
+        self.log_group = None
+        self.role = None
+        self.bucket = None
         if settings.destination == "cloud-watch-logs":
             self.flow_log = self._to_log_group(vpc_id, settings)
         else:
@@ -90,7 +112,7 @@ class VpcFlowLogs(Construct):
             self,
             "LogGroup",
             encryption_key=self.key,
-            retention=logs.RetentionDays[_RETENTION[settings.retention_days]],
+            retention=logs.RetentionDays[RETENTION_DAY_NAMES[settings.retention_days]],
         )
         self.role = iam.Role(
             self, "Role", assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com")
@@ -154,14 +176,3 @@ def _pseudo(name: str) -> str:
     """``cdk.Aws.<name>`` (a token, the same in every app of the process), read from jsii once."""
     value: str = getattr(cdk.Aws, name)
     return value
-
-
-# CloudWatch Logs retention values, by the name aws_logs.RetentionDays gives them.
-_RETENTION = {
-    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
-    30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS",
-    150: "FIVE_MONTHS", 180: "SIX_MONTHS", 365: "ONE_YEAR", 400: "THIRTEEN_MONTHS",
-    545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS", 1827: "FIVE_YEARS",
-    2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
-    3653: "TEN_YEARS",
-}  # fmt: skip

@@ -1,30 +1,46 @@
-"""NetworkVpc: a VPC whose subnets sit in explicit Availability Zones and Local Zones."""
+"""NetworkVpc: a VPC whose subnets sit in explicit Availability Zones and Local Zones, with
+exactly the gateways and routes it is given."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
-from multivpc.constructs.routing import Router, add_route
-from multivpc.constructs.vpc_view import VpcView
+from multivpc.constructs.routing import (
+    NatGatewaySpec,
+    Router,
+    RouteSpec,
+    RouteTarget,
+    VpcGateway,
+    add_route,
+)
+from multivpc.constructs.vpc_view import SubnetRecord, VpcView
+from multivpc.vocabulary import Tier
 
-Tier = Literal["public", "private", "isolated"]
 DEFAULT_FLOW_LOGS = FlowLogSettings()
+_DEFAULT_DESTINATION = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
 class SubnetSpec:
     """One subnet: its group, tier, zone and CIDR.
 
-    local_zone: the zone is a Local Zone (default False). Local Zone subnets are left out
-    of the IVpc's ``availability_zones`` but can still be selected by group.
+    Args:
+        group: the subnet group's name; with ``zone`` it names the subnet
+            (construct ID ``<group>-<zone>``).
+        tier: public, private or isolated; public subnets get a public route table entry
+            only through the routes given to ``NetworkVpc``.
+        zone: an explicit zone name (Availability Zone or Local Zone).
+        cidr: the subnet's IPv4 block, inside the VPC's.
+        local_zone: the zone is a Local Zone. Default False. Local Zone subnets are left
+            out of the IVpc's ``availability_zones`` but can still be selected by group.
     """
 
     group: str
@@ -35,24 +51,50 @@ class SubnetSpec:
 
 
 class NetworkVpc(Construct):
-    """A VPC, one subnet per spec with its own route table, gateways, flow logs and a
-    default security group without rules.
+    """A VPC with one subnet (and its own route table) per spec, the NAT gateways and
+    routes it is given, flow logs, and a default security group without rules.
 
-    Keyword arguments:
-    - cidr: the VPC's IPv4 block.
-    - subnets: the subnets; each one's construct ID is ``<group>-<zone>``.
-    - nat_gateway_zones: zones that get a NAT gateway, in the first (by name) public subnet
-      of the zone. Private subnets route to the NAT gateway in their own zone, else to the
-      first zone listed. Default: none.
-    - internet_gateway: default True when any subnet is public.
-    - flow_logs: default ``FlowLogSettings()``; None turns flow logs off.
-    - enable_dns_support, enable_dns_hostnames: default True.
-    - restrict_default_security_group: default True.
+    NetworkVpc decides no routing: every route comes from ``routes``. Order of creation:
+    subnets, routes to the internet gateway, NAT gateways, then every other route.
 
-    Attributes: ``cfn_vpc``, ``subnets`` (keyed by ``(group, zone)``), ``route_tables``
-    (same keys), ``internet_gateway``, ``nat_gateways`` (by zone), ``flow_logs``,
-    ``default_security_group`` and ``vpc`` (an ``ec2.IVpc`` view).
+    Args:
+        cidr: the VPC's IPv4 block.
+        subnets: the subnets, at least one; each (group, zone) once, one tier per group.
+        nat_gateways: NAT gateways, each in the public subnet of a group in a zone.
+            Default: none.
+        routes: every route of every subnet's route table (``RouteSpec``); targets are
+            ``VpcGateway.internet()``, ``VpcGateway.nat(zone)`` or any ``RouteTarget``.
+            Default: none.
+        internet_gateway: create and attach an internet gateway. Default: True when any
+            subnet is public.
+        flow_logs: where flow logs go. Default ``FlowLogSettings()`` (a KMS-encrypted log
+            group, 365 days); None turns flow logs off.
+        enable_dns_support: Amazon-provided DNS. Default True.
+        enable_dns_hostnames: DNS hostnames for instances with public IPs. Default True.
+        restrict_default_security_group: strip the default security group's rules.
+            Default True.
+
+    Raises:
+        ConstructArgumentError: an argument breaks one of the rules above, before anything
+            is created.
     """
+
+    cfn_vpc: ec2.CfnVPC
+    """The VPC resource."""
+    subnets: dict[tuple[str, str], ec2.Subnet]
+    """Every subnet, keyed by ``(group, zone)``."""
+    internet_gateway: ec2.CfnInternetGateway | None
+    """The internet gateway, when there is one."""
+    internet_gateway_attachment: ec2.CfnVPCGatewayAttachment | None
+    """Its attachment to the VPC; routes to the internet gateway depend on it."""
+    nat_gateways: dict[str, ec2.CfnNatGateway]
+    """NAT gateways by zone."""
+    routes: dict[tuple[str, str, str], ec2.CfnRoute]
+    """Every route, keyed by ``(group, zone, route id)``."""
+    flow_logs: VpcFlowLogs | None
+    """The flow logs and their destination, unless turned off."""
+    default_security_group: RestrictDefaultSecurityGroup | None
+    """What strips the default security group's rules, unless turned off."""
 
     def __init__(
         self,
@@ -61,7 +103,8 @@ class NetworkVpc(Construct):
         *,
         cidr: str,
         subnets: Sequence[SubnetSpec],
-        nat_gateway_zones: Sequence[str] = (),
+        nat_gateways: Sequence[NatGatewaySpec] = (),
+        routes: Sequence[RouteSpec] = (),
         internet_gateway: bool | None = None,
         flow_logs: FlowLogSettings | None = DEFAULT_FLOW_LOGS,
         enable_dns_support: bool = True,
@@ -71,7 +114,11 @@ class NetworkVpc(Construct):
         super().__init__(scope, id)
         has_public = any(spec.tier == "public" for spec in subnets)
         wants_gateway = has_public if internet_gateway is None else internet_gateway
-        self._check(cidr, subnets, nat_gateway_zones, wants_gateway)
+        try:
+            _check_arguments(cidr, subnets, nat_gateways, routes, wants_gateway)
+        except ValueError as error:
+            # The construct path is read only on failure: each read is a jsii round trip.
+            raise ConstructArgumentError(self.node.path, str(error)) from None
 
         self.cfn_vpc = ec2.CfnVPC(
             self,
@@ -82,8 +129,8 @@ class NetworkVpc(Construct):
         )
         vpc_id = self.cfn_vpc.ref
 
-        self.internet_gateway: ec2.CfnInternetGateway | None = None
-        self.internet_gateway_attachment: ec2.CfnVPCGatewayAttachment | None = None
+        self.internet_gateway = None
+        self.internet_gateway_attachment = None
         if wants_gateway:
             self.internet_gateway = ec2.CfnInternetGateway(self, "InternetGateway")
             self.internet_gateway_attachment = ec2.CfnVPCGatewayAttachment(
@@ -93,10 +140,10 @@ class NetworkVpc(Construct):
                 internet_gateway_id=self.internet_gateway.ref,
             )
 
-        self.subnets: dict[tuple[str, str], ec2.Subnet] = {}
+        self.subnets = {}
         for spec in subnets:
             subnet_class = ec2.PublicSubnet if spec.tier == "public" else ec2.PrivateSubnet
-            subnet = subnet_class(
+            self.subnets[(spec.group, spec.zone)] = subnet_class(
                 self,
                 f"{spec.group}-{spec.zone}",
                 vpc_id=vpc_id,
@@ -104,33 +151,20 @@ class NetworkVpc(Construct):
                 cidr_block=spec.cidr,
                 map_public_ip_on_launch=spec.tier == "public",
             )
-            self.subnets[(spec.group, spec.zone)] = subnet
-            if spec.tier == "public" and self.internet_gateway is not None:
-                assert self.internet_gateway_attachment is not None
-                assert isinstance(subnet, ec2.PublicSubnet)
-                subnet.add_default_internet_route(
-                    self.internet_gateway.ref, self.internet_gateway_attachment
-                )
 
-        self.nat_gateways: dict[str, ec2.CfnNatGateway] = {}
-        for zone in nat_gateway_zones:
-            group = min(s.group for s in subnets if s.zone == zone and s.tier == "public")
-            public_subnet = self.subnets[(group, zone)]
+        self.routes = {}
+        self._route_specs: list[RouteSpec] = []
+        to_internet = [r for r in routes if r.target == VpcGateway.internet()]
+        for route in to_internet:
+            self._add_route(route)
+        self.nat_gateways = {}
+        for nat in nat_gateways:
+            public_subnet = self.subnets[(nat.group, nat.zone)]
             assert isinstance(public_subnet, ec2.PublicSubnet)
-            self.nat_gateways[zone] = public_subnet.add_nat_gateway()
-        if self.nat_gateways:
-            default_nat = self.nat_gateways[nat_gateway_zones[0]]
-            for spec in subnets:
-                if spec.tier != "private":
-                    continue
-                nat = self.nat_gateways.get(spec.zone, default_nat)
-                add_route(
-                    self.subnets[(spec.group, spec.zone)],
-                    "DefaultRoute",
-                    destination="0.0.0.0/0",
-                    target=Router(ec2.RouterType.NAT_GATEWAY, nat.ref),
-                    enables_internet_connectivity=True,
-                )
+            self.nat_gateways[nat.zone] = public_subnet.add_nat_gateway()
+        for route in routes:
+            if route.target != VpcGateway.internet():
+                self._add_route(route)
 
         self.flow_logs = (
             VpcFlowLogs(self, "FlowLogs", vpc_id=vpc_id, settings=flow_logs) if flow_logs else None
@@ -154,71 +188,146 @@ class NetworkVpc(Construct):
 
     @property
     def vpc(self) -> ec2.IVpc:
-        """The ``ec2.IVpc`` view, created on first use (it costs synth time otherwise)."""
+        """The ``ec2.IVpc`` view, created on first use (it costs synth time otherwise).
+
+        A private subnet counts as ``PRIVATE_WITH_EGRESS`` when it has a route to
+        0.0.0.0/0, else as ``PRIVATE_ISOLATED``.
+        """
         if self._view is None:
             self._view = VpcView(
                 self,
                 "View",
                 vpc=self.cfn_vpc,
-                subnets=[(s.group, s.tier, self.subnets[(s.group, s.zone)]) for s in self._specs],
+                subnets=[self._record(spec) for spec in self._specs],
                 availability_zones=list(
                     dict.fromkeys(s.zone for s in self._specs if not s.local_zone)
                 ),
-                has_egress=bool(self.nat_gateways),
                 internet_connectivity=self.internet_gateway_attachment,
             )
         return self._view
 
-    def _check(
-        self,
-        cidr: str,
-        subnets: Sequence[SubnetSpec],
-        nat_gateway_zones: Sequence[str],
-        internet_gateway: bool,
-    ) -> None:
-        try:
-            self._check_arguments(cidr, subnets, nat_gateway_zones, internet_gateway)
-        except ValueError as error:
-            # The construct path is read only on failure: each read is a jsii round trip.
-            raise ValueError(f"{self.node.path}: {error}") from None
+    def _record(self, spec: SubnetSpec) -> SubnetRecord:
+        if spec.tier == "public":
+            subnet_type = ec2.SubnetType.PUBLIC
+        elif spec.tier == "private" and self._has_default_route(spec):
+            subnet_type = ec2.SubnetType.PRIVATE_WITH_EGRESS
+        else:
+            subnet_type = ec2.SubnetType.PRIVATE_ISOLATED
+        return SubnetRecord(
+            group=spec.group,
+            subnet_type=subnet_type,
+            subnet=self.subnets[(spec.group, spec.zone)],
+            local_zone=spec.local_zone,
+        )
 
-    @staticmethod
-    def _check_arguments(
-        cidr: str,
-        subnets: Sequence[SubnetSpec],
-        nat_gateway_zones: Sequence[str],
-        internet_gateway: bool,
-    ) -> None:
+    def _has_default_route(self, spec: SubnetSpec) -> bool:
+        return any(
+            (r.group, r.zone, r.destination) == (spec.group, spec.zone, _DEFAULT_DESTINATION)
+            for r in self._route_specs
+        )
+
+    def _add_route(self, route: RouteSpec) -> None:
+        subnet = self.subnets[(route.group, route.zone)]
+        target = self._resolve(route.target)
+        created = add_route(
+            subnet,
+            route.id,
+            destination=route.destination,
+            target=target,
+            enables_internet_connectivity=isinstance(route.target, VpcGateway),
+        )
+        if route.target == VpcGateway.internet():
+            assert self.internet_gateway_attachment is not None
+            created.node.add_dependency(self.internet_gateway_attachment)
+        self.routes[(route.group, route.zone, route.id)] = created
+        self._route_specs.append(route)
+
+    def _resolve(self, target: VpcGateway | RouteTarget) -> RouteTarget:
+        if not isinstance(target, VpcGateway):
+            return target
+        if target.kind == "internet-gateway":
+            assert self.internet_gateway is not None
+            return Router(ec2.RouterType.GATEWAY, self.internet_gateway.ref)
+        return Router(ec2.RouterType.NAT_GATEWAY, self.nat_gateways[target.zone].ref)
+
+
+def _check_arguments(
+    cidr: str,
+    subnets: Sequence[SubnetSpec],
+    nat_gateways: Sequence[NatGatewaySpec],
+    routes: Sequence[RouteSpec],
+    internet_gateway: bool,
+) -> None:
+    try:
+        network = ipaddress.IPv4Network(cidr)
+    except ValueError as error:
+        raise ValueError(f"cidr {cidr!r} is not an IPv4 CIDR ({error})") from None
+    if not subnets:
+        raise ValueError("a VPC needs at least one subnet")
+    tiers: dict[str, str] = {}
+    specs: dict[tuple[str, str], SubnetSpec] = {}
+    for spec in subnets:
+        key = (spec.group, spec.zone)
+        if key in specs:
+            raise ValueError(f"two subnets of group {spec.group} in {spec.zone}")
+        specs[key] = spec
+        if tiers.setdefault(spec.group, spec.tier) != spec.tier:
+            raise ValueError(f"group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}")
         try:
-            network = ipaddress.IPv4Network(cidr)
+            subnet_network = ipaddress.IPv4Network(spec.cidr)
         except ValueError as error:
-            raise ValueError(f"cidr {cidr!r} is not an IPv4 CIDR ({error})") from None
-        if not subnets:
-            raise ValueError("a VPC needs at least one subnet")
-        seen: set[tuple[str, str]] = set()
-        tiers: dict[str, str] = {}
-        for spec in subnets:
-            key = (spec.group, spec.zone)
-            if key in seen:
-                raise ValueError(f"two subnets of group {spec.group} in {spec.zone}")
-            seen.add(key)
-            if tiers.setdefault(spec.group, spec.tier) != spec.tier:
-                raise ValueError(
-                    f"group {spec.group} mixes tiers {tiers[spec.group]} and {spec.tier}"
-                )
-            try:
-                subnet_network = ipaddress.IPv4Network(spec.cidr)
-            except ValueError as error:
-                raise ValueError(f"subnet {spec.group}/{spec.zone}: {error}") from None
-            if not subnet_network.subnet_of(network):
-                raise ValueError(
-                    f"subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"
-                )
-        public_zones = {s.zone for s in subnets if s.tier == "public"}
-        for zone in nat_gateway_zones:
-            if zone not in public_zones:
-                raise ValueError(f"a NAT gateway in {zone} needs a public subnet in {zone}")
-        if public_zones and not internet_gateway:
-            raise ValueError("public subnets need an internet gateway")
-        if nat_gateway_zones and not internet_gateway:
-            raise ValueError("NAT gateways need an internet gateway")
+            raise ValueError(f"subnet {spec.group}/{spec.zone}: {error}") from None
+        if not subnet_network.subnet_of(network):
+            raise ValueError(
+                f"subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"
+            )
+    if any(spec.tier == "public" for spec in subnets) and not internet_gateway:
+        raise ValueError("public subnets need an internet gateway")
+    nat_zones: set[str] = set()
+    for nat in nat_gateways:
+        host = specs.get((nat.group, nat.zone))
+        if host is None or host.tier != "public":
+            raise ValueError(
+                f"a NAT gateway in {nat.zone} needs a public subnet of group {nat.group} there"
+            )
+        if nat.zone in nat_zones:
+            raise ValueError(f"two NAT gateways in {nat.zone}; give each zone at most one")
+        nat_zones.add(nat.zone)
+    if nat_gateways and not internet_gateway:
+        raise ValueError("NAT gateways need an internet gateway")
+    _check_routes(specs, routes, nat_zones, internet_gateway)
+
+
+def _check_routes(
+    specs: dict[tuple[str, str], SubnetSpec],
+    routes: Sequence[RouteSpec],
+    nat_zones: set[str],
+    internet_gateway: bool,
+) -> None:
+    ids: set[tuple[str, str, str]] = set()
+    destinations: set[tuple[str, str, str]] = set()
+    for route in routes:
+        where = f"route {route.id} of subnet {route.group}/{route.zone}"
+        if (route.group, route.zone) not in specs:
+            raise ValueError(f"{where}: there is no such subnet")
+        try:
+            ipaddress.IPv4Network(route.destination)
+        except ValueError as error:
+            raise ValueError(f"{where}: destination is not an IPv4 CIDR ({error})") from None
+        if (route.group, route.zone, route.id) in ids:
+            raise ValueError(f"{where}: the subnet has two routes with this id")
+        ids.add((route.group, route.zone, route.id))
+        if (route.group, route.zone, route.destination) in destinations:
+            raise ValueError(f"{where}: the subnet already has a route to {route.destination}")
+        destinations.add((route.group, route.zone, route.destination))
+        target = route.target
+        if target == VpcGateway.internet() and not internet_gateway:
+            raise ValueError(f"{where}: it targets the internet gateway, and there is none")
+        if (
+            isinstance(target, VpcGateway)
+            and target.kind == "nat-gateway"
+            and target.zone not in nat_zones
+        ):
+            raise ValueError(
+                f"{where}: it targets a NAT gateway in {target.zone}, and there is none"
+            )

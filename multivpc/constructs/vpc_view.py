@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
@@ -15,26 +16,41 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk.interfaces import aws_ec2 as ec2_refs
 from constructs import Construct, DependencyGroup, IDependable
 
-_TIER_TYPES = {
-    "public": ec2.SubnetType.PUBLIC,
-    "private": ec2.SubnetType.PRIVATE_WITH_EGRESS,
-    "isolated": ec2.SubnetType.PRIVATE_ISOLATED,
-}
+from multivpc.constructs.errors import ConstructArgumentError
+
+
+@dataclass(frozen=True)
+class SubnetRecord:
+    """One subnet as the view selects it.
+
+    Args:
+        group: the subnet group's name (what ``subnet_group_name`` selects).
+        subnet_type: what ``subnet_type`` selects: PUBLIC, PRIVATE_WITH_EGRESS or
+            PRIVATE_ISOLATED.
+        subnet: the subnet.
+        local_zone: the subnet is in a Local Zone. Default False.
+    """
+
+    group: str
+    subnet_type: ec2.SubnetType
+    subnet: ec2.Subnet
+    local_zone: bool = False
 
 
 @jsii.implements(ec2.IVpc)
 class VpcView(cdk.Resource):
     """The IVpc face of a ``NetworkVpc``.
 
-    Keyword arguments:
-    - vpc: the VPC resource.
-    - subnets: ``(group name, tier, subnet)`` for every subnet; tier is public, private or
-      isolated.
-    - availability_zones: what ``availability_zones`` reports (Local Zones left out).
-    - has_egress: private subnets count as ``PRIVATE_WITH_EGRESS`` when True, else as
-      ``PRIVATE_ISOLATED``.
-    - internet_connectivity: what workloads wait for before reaching the internet (the
-      internet gateway attachment). Default: nothing.
+    Args:
+        vpc: the VPC resource.
+        subnets: a ``SubnetRecord`` for every subnet.
+        availability_zones: what ``availability_zones`` reports (Local Zones left out).
+        internet_connectivity: what workloads wait for before reaching the internet (the
+            internet gateway attachment). Default: nothing.
+
+    Raises:
+        ConstructArgumentError: ``select_subnets`` names a group that does not exist, or uses
+            ``subnet_filters`` (not supported).
     """
 
     def __init__(
@@ -43,16 +59,14 @@ class VpcView(cdk.Resource):
         id: str,
         *,
         vpc: ec2.CfnVPC,
-        subnets: Sequence[tuple[str, str, ec2.Subnet]],
+        subnets: Sequence[SubnetRecord],
         availability_zones: Sequence[str],
-        has_egress: bool,
         internet_connectivity: IDependable | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._vpc = vpc
         self._subnets = list(subnets)
         self._availability_zones = list(availability_zones)
-        self._has_egress = has_egress
         self._connectivity = DependencyGroup()
         if internet_connectivity is not None:
             self._connectivity.add(internet_connectivity)
@@ -112,22 +126,24 @@ class VpcView(cdk.Resource):
         subnets: Sequence[ec2.ISubnet] | None = None,
     ) -> ec2.SelectedSubnets:
         if subnet_filters:
-            raise ValueError(f"{self.node.path}: subnet_filters are not supported; select by group")
+            raise ConstructArgumentError(
+                self.node.path, "subnet_filters are not supported; select by group"
+            )
         if subnets is not None:
             chosen = list(subnets)
         elif subnet_group_name is None and subnet_type is None:
             chosen = self._default_selection()
         else:
             chosen = [
-                subnet
-                for group, _, subnet in self._subnets
-                if (subnet_group_name is None or group == subnet_group_name)
-                and (subnet_type is None or self._type(group) == subnet_type)
+                record.subnet
+                for record in self._subnets
+                if (subnet_group_name is None or record.group == subnet_group_name)
+                and (subnet_type is None or record.subnet_type == subnet_type)
             ]
             if subnet_group_name is not None and not chosen:
-                known = ", ".join(sorted({group for group, _, _ in self._subnets}))
-                raise ValueError(
-                    f"{self.node.path}: no subnet group named {subnet_group_name!r}; known: {known}"
+                known = ", ".join(sorted({record.group for record in self._subnets}))
+                raise ConstructArgumentError(
+                    self.node.path, f"no subnet group named {subnet_group_name!r}; known: {known}"
                 )
         if availability_zones is not None:
             chosen = [s for s in chosen if s.availability_zone in availability_zones]
@@ -167,14 +183,8 @@ class VpcView(cdk.Resource):
         raise NotImplementedError(f"{self.node.path}: VPN gateways are not supported yet")
 
     # helpers
-    def _type(self, group: str) -> ec2.SubnetType:
-        tier = next(t for g, t, _ in self._subnets if g == group)
-        if tier == "private" and not self._has_egress:
-            return ec2.SubnetType.PRIVATE_ISOLATED
-        return _TIER_TYPES[tier]
-
     def _of_type(self, subnet_type: ec2.SubnetType) -> list[ec2.ISubnet]:
-        return [s for group, _, s in self._subnets if self._type(group) == subnet_type]
+        return [r.subnet for r in self._subnets if r.subnet_type == subnet_type]
 
     def _default_selection(self) -> list[ec2.ISubnet]:
         # Like ec2.Vpc: private subnets first, then isolated, then public.

@@ -1,23 +1,34 @@
-"""One stack per VPC: translates a VpcPlan into a NetworkVpc, nothing else."""
+"""The stack of role ``vpc``: translates a VpcPlan into a NetworkVpc, nothing else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
 from constructs import Construct
 
-from multivpc.config.plan import VpcPlan
-from multivpc.constructs.flow_logs import FlowLogSettings
-from multivpc.constructs.network_vpc import NetworkVpc, SubnetSpec
+from multivpc.constructs import (
+    FlowLogSettings,
+    NatGatewaySpec,
+    NetworkVpc,
+    RouteSpec,
+    SubnetSpec,
+    VpcGateway,
+)
+from multivpc.plan import RoutePlan, StackPlan, TargetKind, VpcPlan
 
 
 class VpcStack(cdk.Stack):
-    def __init__(self, scope: Construct, id: str, *, vpc: VpcPlan, **kwargs: Any) -> None:
+    """One VPC with its subnets, gateways, routes and flow logs."""
+
+    network_vpc: NetworkVpc
+
+    def __init__(self, scope: Construct, *, stack: StackPlan, vpc: VpcPlan, **kwargs: Any) -> None:
         super().__init__(
             scope,
-            id,
-            env=cdk.Environment(account=vpc.account_id, region=vpc.region),
+            stack.name,
+            env=cdk.Environment(account=stack.account_id, region=stack.region),
             description=f"multivpc: VPC {vpc.name} ({vpc.cidr}) in {vpc.region}",
             **kwargs,
         )
@@ -36,7 +47,10 @@ class VpcStack(cdk.Stack):
                 )
                 for s in vpc.subnets
             ],
-            nat_gateway_zones=vpc.nat_zones,
+            nat_gateways=[
+                NatGatewaySpec(zone=n.zone, group=n.subnet_group) for n in vpc.nat_gateways
+            ],
+            routes=[_route(route) for route in vpc.routes],
             internet_gateway=vpc.internet_gateway,
             flow_logs=FlowLogSettings(
                 destination=flow_logs.destination,
@@ -48,3 +62,20 @@ class VpcStack(cdk.Stack):
             enable_dns_support=vpc.dns_support,
             enable_dns_hostnames=vpc.dns_hostnames,
         )
+
+
+def _route(route: RoutePlan) -> RouteSpec:
+    return RouteSpec(
+        group=route.group,
+        zone=route.zone,
+        destination=str(route.destination),
+        target=_TARGETS[route.target_kind](route.target_name),
+        id=route.id,
+    )
+
+
+_TARGETS: dict[TargetKind, Callable[[str], VpcGateway]] = {
+    "internet-gateway": lambda _: VpcGateway.internet(),
+    "nat-gateway": VpcGateway.nat,
+}
+"""Each planned target kind, as the construct names it."""

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from multivpc.config import ConfigError, load_config
+from multivpc.config import ConfigError
 from multivpc.config.models import NetworkConfig
+from multivpc.load import load_config
 from tests.conftest import BASE_CONFIG, EXAMPLES
 
 

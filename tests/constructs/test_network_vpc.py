@@ -10,7 +10,16 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 
-from multivpc.constructs import FlowLogSettings, NetworkVpc, SubnetSpec
+from multivpc.constructs import (
+    ConstructArgumentError,
+    FlowLogSettings,
+    NatGatewaySpec,
+    NetworkVpc,
+    Router,
+    RouteSpec,
+    SubnetSpec,
+    VpcGateway,
+)
 
 ZONES = ["us-east-1a", "us-east-1b"]
 LOCAL = "us-east-1-bos-1a"
@@ -32,6 +41,24 @@ def _specs() -> list[SubnetSpec]:
     return specs
 
 
+def _routes(specs: list[SubnetSpec], nat_zone: str | None) -> list[RouteSpec]:
+    """Public subnets to the internet gateway; private ones to the NAT gateway of nat_zone."""
+    routes = [
+        RouteSpec(group=s.group, zone=s.zone, destination="0.0.0.0/0", target=VpcGateway.internet())
+        for s in specs
+        if s.tier == "public"
+    ]
+    if nat_zone is not None:
+        routes += [
+            RouteSpec(
+                group=s.group, zone=s.zone, destination="0.0.0.0/0", target=VpcGateway.nat(nat_zone)
+            )
+            for s in specs
+            if s.tier == "private"
+        ]
+    return routes
+
+
 def _stack(**kwargs: object) -> cdk.Stack:
     app = cdk.App()
     stack = cdk.Stack(app, "Net", env=cdk.Environment(account="111111111111", region="us-east-1"))
@@ -44,7 +71,12 @@ def built() -> tuple[NetworkVpc, Template, cdk.Stack]:
     app = cdk.App()
     stack = cdk.Stack(app, "Net", env=cdk.Environment(account="111111111111", region="us-east-1"))
     vpc = NetworkVpc(
-        stack, "core", cidr="10.0.0.0/16", subnets=_specs(), nat_gateway_zones=["us-east-1a"]
+        stack,
+        "core",
+        cidr="10.0.0.0/16",
+        subnets=_specs(),
+        nat_gateways=[NatGatewaySpec(zone="us-east-1a", group="web")],
+        routes=_routes(_specs(), "us-east-1a"),
     )
     # A workload placed into a generated subnet group through the IVpc view.
     lambda_.Function(
@@ -125,9 +157,56 @@ def test_nat_in_local_zone_when_asked() -> None:
         *_specs(),
         SubnetSpec(group="web", tier="public", zone=LOCAL, cidr="10.0.15.0/24", local_zone=True),
     ]
-    stack = _stack(cidr="10.0.0.0/16", subnets=specs, nat_gateway_zones=["us-east-1a", LOCAL])
+    app = cdk.App()
+    stack = cdk.Stack(app, "Net", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    routes = [
+        RouteSpec(group="app", zone=z, destination="0.0.0.0/0", target=VpcGateway.nat(z))
+        for z in ("us-east-1a", LOCAL)
+    ]
+    vpc = NetworkVpc(
+        stack,
+        "core",
+        cidr="10.0.0.0/16",
+        subnets=specs,
+        nat_gateways=[NatGatewaySpec(zone=z, group="web") for z in ("us-east-1a", LOCAL)],
+        routes=routes,
+    )
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::EC2::NatGateway", 2)
+    # Each route goes where it was told: the Local Zone subnet to the Local Zone's NAT.
+    local_nat = stack.resolve(vpc.nat_gateways[LOCAL].ref)
+    local_table = stack.resolve(vpc.route_tables[("app", LOCAL)])
+    template.has_resource_properties(
+        "AWS::EC2::Route", {"RouteTableId": local_table, "NatGatewayId": local_nat}
+    )
+    # Without a route, no subnet reaches a NAT gateway: NetworkVpc decides nothing.
+    other_table = stack.resolve(vpc.route_tables[("app", "us-east-1b")])
+    assert (
+        template.find_resources("AWS::EC2::Route", {"Properties": {"RouteTableId": other_table}})
+        == {}
+    )
+
+
+def test_routes_to_targets_built_elsewhere() -> None:
+    stack = _stack(
+        cidr="10.0.0.0/16",
+        subnets=_specs(),
+        routes=[
+            RouteSpec(
+                group="db",
+                zone="us-east-1a",
+                destination="10.8.0.0/16",
+                target=Router(ec2.RouterType.TRANSIT_GATEWAY, "tgw-0123456789abcdef0"),
+                id="ToHub",
+            )
+        ],
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::EC2::Route",
+        {"DestinationCidrBlock": "10.8.0.0/16", "TransitGatewayId": "tgw-0123456789abcdef0"},
+    )
+    template.resource_count_is("AWS::EC2::Route", 1)
 
 
 def test_flow_logs_to_encrypted_log_group(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
@@ -222,8 +301,100 @@ def test_unknown_group_selection_is_a_clear_error(
             "Net/core: subnet web/us-east-1a 10.0.0.0/24 is outside the VPC 10.1.0.0/16",
         ),
         (
-            {"cidr": "10.0.0.0/16", "subnets": _specs(), "nat_gateway_zones": [LOCAL]},
-            "Net/core: a NAT gateway in us-east-1-bos-1a needs a public subnet in us-east-1-bos-1a",
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "nat_gateways": [NatGatewaySpec(zone=LOCAL, group="web")],
+            },
+            "Net/core: a NAT gateway in us-east-1-bos-1a needs a public subnet of group web there",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "nat_gateways": [NatGatewaySpec(zone="us-east-1a", group="app")],
+            },
+            "Net/core: a NAT gateway in us-east-1a needs a public subnet of group app there",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "nat_gateways": [NatGatewaySpec(zone="us-east-1a", group="web")] * 2,
+            },
+            "Net/core: two NAT gateways in us-east-1a; give each zone at most one",
+        ),
+        (
+            {"cidr": "10.0.0.0/16", "subnets": _specs(), "routes": _routes(_specs(), "us-east-1b")},
+            "Net/core: route DefaultRoute of subnet app/us-east-1a: it targets a NAT gateway in "
+            "us-east-1b, and there is none",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs()[2:],
+                "routes": _routes(_specs()[:1], None),
+            },
+            "Net/core: route DefaultRoute of subnet web/us-east-1a: there is no such subnet",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs()[2:],
+                "internet_gateway": False,
+                "routes": [
+                    RouteSpec(
+                        group="db",
+                        zone="us-east-1a",
+                        destination="0.0.0.0/0",
+                        target=VpcGateway.internet(),
+                    )
+                ],
+            },
+            "Net/core: route DefaultRoute of subnet db/us-east-1a: it targets the internet "
+            "gateway, and there is none",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "routes": _routes(_specs(), None) + _routes(_specs()[:1], None),
+            },
+            "Net/core: route DefaultRoute of subnet web/us-east-1a: the subnet has two routes "
+            "with this id",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "routes": [
+                    *_routes(_specs()[:1], None),
+                    RouteSpec(
+                        group="web",
+                        zone="us-east-1a",
+                        destination="0.0.0.0/0",
+                        target=Router(ec2.RouterType.TRANSIT_GATEWAY, "tgw-1"),
+                        id="Other",
+                    ),
+                ],
+            },
+            "Net/core: route Other of subnet web/us-east-1a: the subnet already has a route to "
+            "0.0.0.0/0",
+        ),
+        (
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": _specs(),
+                "routes": [
+                    RouteSpec(
+                        group="db",
+                        zone="us-east-1a",
+                        destination="10.0.0.0/33",
+                        target=Router(ec2.RouterType.TRANSIT_GATEWAY, "tgw-1"),
+                    )
+                ],
+            },
+            "Net/core: route DefaultRoute of subnet db/us-east-1a: destination is not an IPv4 CIDR",
         ),
         (
             {"cidr": "10.0.0.0/16", "subnets": _specs(), "internet_gateway": False},
@@ -236,8 +407,10 @@ def test_unknown_group_selection_is_a_clear_error(
     ],
 )
 def test_invalid_arguments_name_the_construct(kwargs: dict[str, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ConstructArgumentError) as raised:
         _stack(**kwargs)
+    assert str(raised.value).startswith(message)
+    assert raised.value.path == "Net/core"
 
 
 def test_ivpc_view_attributes(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:

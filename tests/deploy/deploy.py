@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from multivpc.config import NetworkPlan
+from multivpc.plan import NetworkPlan
 from tests.conftest import cdk_cli_env
 from tests.deploy.emulator import Emulator
 

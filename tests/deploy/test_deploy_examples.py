@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from multivpc.config import NetworkPlan, load_config, parse_config, plan
 from multivpc.config.models import NetworkConfig
+from multivpc.load import load_config, parse_config
+from multivpc.plan import NetworkPlan
 from tests.conftest import EXAMPLES
+from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator, add_local_zones
 from tests.deploy.verify import expected_vpc, observed_vpc, route_tables_are_one_per_subnet

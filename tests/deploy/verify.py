@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from multivpc.config import VpcPlan
+from multivpc.plan import VpcPlan
 from tests.deploy.emulator import Emulator
 
 Shape = dict[str, Any]
@@ -19,11 +19,11 @@ def expected_vpc(vpc: VpcPlan) -> Shape:
     subnets = {}
     for subnet in vpc.subnets:
         routes = {str(vpc.cidr): "local"}
-        if subnet.tier == "public" and vpc.internet_gateway:
-            routes["0.0.0.0/0"] = "internet-gateway"
-        if subnet.tier == "private" and vpc.nat_zones:
-            nat_zone = subnet.zone if subnet.zone in vpc.nat_zones else vpc.nat_zones[0]
-            routes["0.0.0.0/0"] = f"nat-gateway in {nat_zone}"
+        for route in vpc.routes_of(subnet.group, subnet.zone):
+            target = route.target_kind
+            routes[str(route.destination)] = (
+                f"{target} in {route.target_name}" if route.target_name else target
+            )
         subnets[f"{subnet.zone} {subnet.cidr}"] = {
             "routes": routes,
             "public_ip_on_launch": subnet.tier == "public",
@@ -31,7 +31,7 @@ def expected_vpc(vpc: VpcPlan) -> Shape:
     return {
         "cidr": str(vpc.cidr),
         "internet_gateway": vpc.internet_gateway,
-        "nat_gateway_zones": sorted(vpc.nat_zones),
+        "nat_gateway_zones": sorted(nat.zone for nat in vpc.nat_gateways),
         "flow_logs": [vpc.flow_logs.traffic_type] if vpc.flow_logs.enabled else [],
         "default_security_group_rules": 0,
         "subnets": subnets,

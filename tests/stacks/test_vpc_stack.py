@@ -8,8 +8,8 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from multivpc.config import load_config
-from tests.conftest import BASE_CONFIG, EXAMPLES, Templates, config_from, synthesize
+from multivpc.load import load_config
+from tests.conftest import BASE_CONFIG, EXAMPLES, Templates, config_from, plan_of, synthesize
 
 
 def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -26,11 +26,10 @@ def test_one_stack_per_vpc_named_after_network_and_vpc(
 def test_stack_env_comes_from_config() -> None:
     import aws_cdk as cdk
 
-    from multivpc.config import plan
     from multivpc.stacks import add_network
 
     app = cdk.App()
-    [stack] = add_network(app, plan(config_from(BASE_CONFIG)), checks=False)
+    [stack] = add_network(app, plan_of(config_from(BASE_CONFIG)), checks=False)
     assert (stack.account, stack.region) == ("111111111111", "us-east-1")
 
 

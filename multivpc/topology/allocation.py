@@ -17,8 +17,9 @@ import ipaddress
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from multivpc.config.models import SubnetGroup, Tier, Vpc
-from multivpc.config.zones import availability_zone_slot, is_availability_zone
+from multivpc.config.models import SubnetGroup
+from multivpc.config.zones import availability_zone_slot
+from multivpc.vocabulary import Tier
 
 
 class AllocationError(ValueError):
@@ -31,7 +32,9 @@ class AllocationError(ValueError):
 
 
 @dataclass(frozen=True)
-class PlannedSubnet:
+class PlacedSubnet:
+    """One subnet of a group in one zone, with its CIDR."""
+
     group: str
     tier: Tier
     zone: str
@@ -39,9 +42,20 @@ class PlannedSubnet:
     cidr: ipaddress.IPv4Network
 
 
-def zone_slot(vpc: Vpc, zone: str, slots: int) -> int:
-    if zone in vpc.local_zone_names:
-        return slots - 1 - vpc.local_zone_names.index(zone)
+@dataclass(frozen=True)
+class Placement:
+    """Where one (group, zone) lands: a subnet, or why it cannot be placed."""
+
+    group: SubnetGroup
+    zone: str
+    subnet: PlacedSubnet | None
+    error: AllocationError | None
+
+
+def zone_slot(zone: str, local_zones: Sequence[str], slots: int) -> int:
+    """The block of a group's range that ``zone`` takes (see the module docstring)."""
+    if zone in local_zones:
+        return slots - 1 - list(local_zones).index(zone)
     try:
         return availability_zone_slot(zone)
     except ValueError:
@@ -50,7 +64,8 @@ def zone_slot(vpc: Vpc, zone: str, slots: int) -> int:
         ) from None
 
 
-def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Network:
+def subnet_cidr(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> ipaddress.IPv4Network:
+    """The CIDR of ``group``'s subnet in ``zone``; raises ``AllocationError`` when none fits."""
     if group.cidrs is not None:
         return group.cidrs[zone]
     assert group.cidr is not None and group.prefix_length is not None  # the model guarantees it
@@ -60,7 +75,7 @@ def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Networ
             f"use a prefix_length of at least /{group.cidr.prefixlen}",
         )
     slots = 2 ** (group.prefix_length - group.cidr.prefixlen)
-    slot = zone_slot(vpc, zone, slots)
+    slot = zone_slot(zone, local_zones, slots)
     if not 0 <= slot < slots:
         raise AllocationError(
             f"{group.cidr} holds {slots} subnet{'s' if slots > 1 else ''} "
@@ -74,45 +89,13 @@ def subnet_cidr(vpc: Vpc, group: SubnetGroup, zone: str) -> ipaddress.IPv4Networ
     return ipaddress.IPv4Network((first, group.prefix_length))
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where one (group, zone) lands: a subnet, or why it cannot be placed."""
-
-    group: SubnetGroup
-    zone: str
-    subnet: PlannedSubnet | None
-    error: AllocationError | None
-
-
-def place_subnets(vpc: Vpc) -> list[Placement]:
-    """Every (group, zone) of a VPC whose zone is declared with a recognisable kind.
-
-    Zones the VPC does not declare, or names that are no zone, are left out: the rules
-    group-zones-declared and zone-kinds report those. Use ``vpc.placements``, which
-    caches this.
-    """
-    local = set(vpc.local_zone_names)
-    declared = {*vpc.availability_zones, *local}
-    placements = []
-    for group in vpc.subnets:
-        for zone in vpc.group_zones(group):
-            if zone not in declared or (zone not in local and not is_availability_zone(zone)):
-                continue
-            try:
-                cidr = subnet_cidr(vpc, group, zone)
-            except AllocationError as error:
-                placements.append(Placement(group, zone, None, error))
-                continue
-            subnet = PlannedSubnet(group.name, group.tier, zone, zone in local, cidr)
-            placements.append(Placement(group, zone, subnet, None))
-    return placements
-
-
-def planned_subnets(vpc: Vpc) -> list[PlannedSubnet]:
-    """Every subnet of a valid VPC (load_config has checked that all can be placed)."""
-    subnets = [p.subnet for p in vpc.placements if p.subnet is not None]
-    assert len(subnets) == len(vpc.placements), "planned_subnets needs a validated config"
-    return subnets
+def place(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> Placement:
+    try:
+        cidr = subnet_cidr(group, zone, local_zones)
+    except AllocationError as error:
+        return Placement(group, zone, None, error)
+    subnet = PlacedSubnet(group.name, group.tier, zone, zone in local_zones, cidr)
+    return Placement(group, zone, subnet, None)
 
 
 def overlapping(networks: Sequence[ipaddress.IPv4Network]) -> Iterator[tuple[int, int]]:

@@ -8,14 +8,13 @@ from typing import Any
 
 import yaml
 
-from multivpc.config import parse_config
-from multivpc.config.cidr import planned_subnets
+from multivpc.load import parse_network
 from tests.conftest import BASE_CONFIG
 
 
 def _cidrs(data: dict[str, Any]) -> dict[tuple[str, str], str]:
-    config = parse_config(yaml.safe_dump(data))
-    return {(s.group, s.zone): str(s.cidr) for s in planned_subnets(config.vpcs[0])}
+    loaded = parse_network(yaml.safe_dump(data))
+    return {(s.group, s.zone): str(s.cidr) for s in loaded.topology.vpcs[0].subnets()}
 
 
 def test_zone_letter_picks_the_block() -> None:
@@ -71,16 +70,16 @@ def test_explicit_cidrs_win() -> None:
 
 
 def test_all_planned_subnets_are_disjoint_and_inside() -> None:
-    config = parse_config(yaml.safe_dump(BASE_CONFIG))
-    vpc = config.vpcs[0]
-    nets = [s.cidr for s in planned_subnets(vpc)]
+    loaded = parse_network(yaml.safe_dump(BASE_CONFIG))
+    vpc = loaded.config.vpcs[0]
+    nets = [s.cidr for s in loaded.topology.vpcs[0].subnets()]
     assert all(n.subnet_of(vpc.cidr) for n in nets)
     assert all(not a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1 :])
     assert all(isinstance(n, ipaddress.IPv4Network) for n in nets)
 
 
 def test_overlapping_finds_contained_and_duplicate_ranges() -> None:
-    from multivpc.config.cidr import overlapping
+    from multivpc.topology import overlapping
 
     nets = [
         ipaddress.IPv4Network(n)

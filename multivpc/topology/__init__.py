@@ -1,0 +1,16 @@
+"""Facts derived once from a shape-valid config: zones per group, subnet placement,
+public and NAT zones. Rules and the plan both receive a ``Topology``."""
+
+from multivpc.topology.allocation import AllocationError, PlacedSubnet, Placement, overlapping
+from multivpc.topology.network import GroupTopology, Topology, VpcTopology, topology
+
+__all__ = [
+    "AllocationError",
+    "GroupTopology",
+    "PlacedSubnet",
+    "Placement",
+    "Topology",
+    "VpcTopology",
+    "overlapping",
+    "topology",
+]

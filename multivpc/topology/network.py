@@ -1,0 +1,132 @@
+"""Facts derived once from a shape-valid config, handed to every rule and to the plan.
+
+The config models hold data only; what follows from them (which zones each subnet group
+covers, where each subnet lands, which zones are public, where NAT gateways go) is
+computed here, once per VPC, instead of by whichever rule happens to ask first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
+from multivpc.config.zones import is_availability_zone
+from multivpc.topology.allocation import PlacedSubnet, Placement, place
+
+
+@dataclass(frozen=True)
+class GroupTopology:
+    """A subnet group and the zones it covers, in the order they are declared."""
+
+    group: SubnetGroup
+    zones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VpcTopology:
+    """What one VPC's config implies.
+
+    - ``account_id``: the id of the VPC's account, or None when ``accounts`` lacks it
+      (the rule known-accounts reports that).
+    - ``placements``: every (group, zone) whose zone the VPC declares with a recognisable
+      kind; zones it does not declare are left out (rules group-zones-declared and
+      zone-kinds report those).
+    - ``nat_zones``: zones that get a NAT gateway, Availability Zones first (by name),
+      then Local Zones in declared order (see ``nat_zones_of``).
+    """
+
+    vpc: Vpc
+    account_id: str | None
+    local_zones: tuple[str, ...]
+    groups: tuple[GroupTopology, ...]
+    placements: tuple[Placement, ...]
+    public_zones: frozenset[str]
+    private_zones: frozenset[str]
+    nat_zones: tuple[str, ...]
+    has_internet_gateway: bool
+
+    @property
+    def name(self) -> str:
+        return self.vpc.name
+
+    @property
+    def declared_zones(self) -> frozenset[str]:
+        return frozenset((*self.vpc.availability_zones, *self.local_zones))
+
+    def subnets(self) -> tuple[PlacedSubnet, ...]:
+        """Every subnet of a valid VPC (rules have checked that each one can be placed)."""
+        placed = tuple(p.subnet for p in self.placements if p.subnet is not None)
+        if len(placed) != len(self.placements):
+            raise ValueError(
+                f"VPC {self.name} has subnets that cannot be placed; check rules first"
+            )
+        return placed
+
+
+@dataclass(frozen=True)
+class Topology:
+    """The config and, for each of its VPCs (in config order), its ``VpcTopology``."""
+
+    config: NetworkConfig
+    vpcs: tuple[VpcTopology, ...]
+
+    def __iter__(self) -> Iterator[VpcTopology]:
+        return iter(self.vpcs)
+
+
+def topology(config: NetworkConfig) -> Topology:
+    """Derive every fact rules and plan need, once."""
+    return Topology(config, tuple(_vpc_topology(config, vpc) for vpc in config.vpcs))
+
+
+def group_zones(vpc: Vpc, group: SubnetGroup) -> tuple[str, ...]:
+    """The zones a group covers: the keys of ``cidrs``, else ``zones``, else every AZ."""
+    if group.cidrs is not None:
+        return tuple(group.cidrs)
+    if group.zones is not None:
+        return tuple(group.zones)
+    return tuple(vpc.availability_zones)
+
+
+def nat_zones_of(
+    vpc: Vpc, public_zones: frozenset[str], private_zones: frozenset[str]
+) -> tuple[str, ...]:
+    """Zones that get a NAT gateway: Availability Zones first (by name), then Local Zones.
+
+    - single: ``nat_zone``, or the first AZ (by name) with a public subnet;
+    - per-az: every AZ with a private subnet (or, with no private subnet, with a public one);
+    - Local Zones with ``nat_gateway: true``, in any mode, in the order of ``local_zones``.
+    """
+    local = tuple(zone.name for zone in vpc.local_zones if zone.nat_gateway)
+    if vpc.nat == "single":
+        if vpc.nat_zone is not None:
+            return (vpc.nat_zone, *local)
+        return (*sorted(z for z in vpc.availability_zones if z in public_zones)[:1], *local)
+    if vpc.nat == "per-az":
+        served = private_zones or public_zones
+        return (*sorted(z for z in vpc.availability_zones if z in served), *local)
+    return local
+
+
+def _vpc_topology(config: NetworkConfig, vpc: Vpc) -> VpcTopology:
+    local = tuple(zone.name for zone in vpc.local_zones)
+    groups = tuple(GroupTopology(group, group_zones(vpc, group)) for group in vpc.subnets)
+    known = {*local, *(z for z in vpc.availability_zones if is_availability_zone(z))}
+    placements = tuple(
+        place(entry.group, zone, local) for entry in groups for zone in entry.zones if zone in known
+    )
+    public = frozenset(z for g in groups if g.group.tier == "public" for z in g.zones)
+    private = frozenset(z for g in groups if g.group.tier == "private" for z in g.zones)
+    has_igw = vpc.internet_gateway if vpc.internet_gateway is not None else bool(public)
+    return VpcTopology(
+        vpc=vpc,
+        account_id=config.accounts.get(vpc.account),
+        local_zones=local,
+        groups=groups,
+        placements=placements,
+        public_zones=public,
+        private_zones=private,
+        nat_zones=nat_zones_of(vpc, public, private),
+        has_internet_gateway=has_igw,
+    )

@@ -1,0 +1,33 @@
+"""Words shared by the config layer and the constructs, defined once.
+
+This module imports nothing: the config models (which must stay free of aws-cdk so that
+``multivpc validate`` is fast) and the constructs (which must stay free of the config
+layer so that they work in any CDK app) can both depend on it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Tier = Literal["public", "private", "isolated"]
+"""A subnet group's tier: public (routes to the internet gateway), private (egress through
+NAT or another route the plan gives it) or isolated (no route out)."""
+
+TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
+FlowLogDestination = Literal["cloud-watch-logs", "s3"]
+
+RetentionDays = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+]  # fmt: skip
+"""Retention periods CloudWatch Logs accepts, in days."""
+
+RETENTION_DAY_NAMES: dict[int, str] = {
+    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
+    30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS",
+    150: "FIVE_MONTHS", 180: "SIX_MONTHS", 365: "ONE_YEAR", 400: "THIRTEEN_MONTHS",
+    545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS", 1827: "FIVE_YEARS",
+    2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+    3653: "TEN_YEARS",
+}  # fmt: skip
+"""Each retention period by the member name ``aws_logs.RetentionDays`` gives it."""
