@@ -21,6 +21,11 @@ def add_network(app: cdk.App, network: NetworkPlan, *, checks: bool = True) -> l
             [vpc_name] = planned.vpcs
             stack: cdk.Stack = VpcStack(app, stack=planned, vpc=network.vpc(vpc_name))
         for dependency in planned.depends_on:
+            if dependency not in stacks:
+                raise ValueError(
+                    f"stack {planned.name} depends on {dependency}, which the plan does not "
+                    "list before it"
+                )
             stack.add_dependency(stacks[dependency])
         # Zone names are explicit by design (never looked up): that is what W3010 warns about.
         cdk.Validations.of(stack).acknowledge(
