@@ -21,7 +21,7 @@ def _plan_file(path: Path) -> NetworkPlan:
 
 def _routes(vpc: VpcPlan) -> dict[str, tuple[str, str, str]]:
     """{"group-zone": (destination, target kind, target name)} for every planned route."""
-    table = {}
+    table: dict[str, tuple[str, str, str]] = {}
     for route in vpc.routes:
         key = f"{route.group}-{route.zone}"
         assert key not in table, f"two routes for {key}"
