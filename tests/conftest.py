@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import tempfile
@@ -15,10 +14,8 @@ os.environ.setdefault("CDK_VALIDATION", "false")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import pytest
-import yaml
 
 from multivpc.config import NetworkConfig
-from multivpc.load import parse_network
 from multivpc.plan import NetworkPlan, plan
 from multivpc.topology import topology
 from tests.support.cdk_cli import ROOT, cdk_cli_env
@@ -51,38 +48,9 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
         }
 
 
-def config_from(data: dict[str, Any]) -> NetworkConfig:
-    return parse_network(yaml.safe_dump(data), "test.yaml").config
-
-
 @pytest.fixture(scope="session")
 def example_templates() -> dict[str, Templates]:
     """Every example, synthesized once with cdk-nag on: {example file stem: templates}."""
     from multivpc.load import load_config
 
     return {path.stem: synthesize(load_config(path)) for path in EXAMPLES}
-
-
-BASE_CONFIG: dict[str, Any] = {
-    "name": "test",
-    "accounts": {"network": "111111111111", "apps": "222222222222"},
-    "defaults": {"account": "network", "region": "us-east-1"},
-    "vpcs": [
-        {
-            "name": "app",
-            "cidr": "10.0.0.0/16",
-            "availability_zones": ["us-east-1a", "us-east-1b"],
-            "nat": "per-az",
-            "subnets": [
-                {"name": "public", "tier": "public", "cidr": "10.0.0.0/20", "prefix_length": 24},
-                {"name": "private", "tier": "private", "cidr": "10.0.16.0/20", "prefix_length": 24},
-            ],
-        }
-    ],
-}
-
-
-@pytest.fixture
-def base_config() -> dict[str, Any]:
-    """A small valid config as plain data, a fresh copy for each test to edit."""
-    return copy.deepcopy(BASE_CONFIG)

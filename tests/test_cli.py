@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
-from tests.conftest import BASE_CONFIG, EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT
+from tests.support.builder import base, network
 
 
 def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -37,13 +35,9 @@ def test_validate_examples_prints_one_summary_each() -> None:
 
 
 def test_overlapping_vpcs_exit_2_with_one_line_naming_both(tmp_path: Path) -> None:
-    data = copy.deepcopy(BASE_CONFIG)
-    other = copy.deepcopy(data["vpcs"][0])
-    other["name"] = "app-dev"
-    data["vpcs"][0]["name"] = "app-prod"
-    data["vpcs"].append(other)
     path = tmp_path / "overlap.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    both = network().vpc("app-prod", cidr="10.0.0.0/16").vpc("app-dev", cidr="10.0.0.0/16")
+    path.write_text(both.yaml())
     result = _run("validate", str(path))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -73,10 +67,8 @@ def test_valid_and_invalid_files_together(tmp_path: Path) -> None:
 
 
 def test_synth_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None:
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["cidr"] = "10.0.0.0/8"
     path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data))
+    path.write_text(base().set(cidr="10.0.0.0/8").yaml())
     out = tmp_path / "out"
     result = _run("synth", str(path), "--out", str(out))
     assert result.returncode == 2
@@ -92,10 +84,8 @@ def test_schema_file_is_in_sync() -> None:
 
 
 def test_cdk_app_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None:
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["availability_zones"] = ["us-east-1a", "eu-west-1b"]
     path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(data))
+    path.write_text(base().set(availability_zones=["us-east-1a", "eu-west-1b"]).yaml())
     out = tmp_path / "cdk.out"
     # What `npx cdk synth -c config=...` hands to app.py.
     env = {
@@ -131,8 +121,6 @@ def test_synth_writes_templates_with_checks(tmp_path: Path) -> None:
 
 def _warned_config(tmp_path: Path) -> Path:
     """A valid config with one warning-level finding (a NAT gateway in a Local Zone)."""
-    from tests.support.builder import base
-
     zones = ["us-east-1a", "us-east-1b", "us-east-1-bos-1a"]
     path = tmp_path / "warned.yaml"
     path.write_text(

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from multivpc.config import ConfigError
 from multivpc.config.models import NetworkConfig
 from multivpc.load import load_config
-from tests.conftest import BASE_CONFIG, EXAMPLES
+from tests.conftest import EXAMPLES
+from tests.support.builder import base
 
 
 def _errors(tmp_path: Path, text: str, name: str = "network.yaml") -> list[str]:
@@ -38,14 +38,13 @@ def test_defaults_fill_account_and_region() -> None:
 
 def test_json_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "network.json"
-    path.write_text(json.dumps(BASE_CONFIG))
+    path.write_text(json.dumps(base().data()))
     assert load_config(path).vpcs[0].name == "app"
 
 
 def test_unquoted_account_id_is_kept_as_string(tmp_path: Path) -> None:
-    data = {**BASE_CONFIG, "accounts": {"network": 111111111111}}
     path = tmp_path / "network.yaml"
-    path.write_text(yaml.safe_dump(data))
+    path.write_text(base().top(accounts={"network": 111111111111}).yaml())
     assert load_config(path).accounts["network"] == "111111111111"
 
 
@@ -75,21 +74,7 @@ def test_empty_document(tmp_path: Path) -> None:
 
 
 def test_shape_errors_name_place_line_and_fix(tmp_path: Path) -> None:
-    data = yaml.safe_dump(
-        {
-            **BASE_CONFIG,
-            "name": "Bad Name",
-            "vpcs": [
-                {
-                    **BASE_CONFIG["vpcs"][0],
-                    "cidr": "10.0.0.1/16",
-                    "nat": "many",
-                    "colour": "blue",
-                }
-            ],
-        },
-        sort_keys=False,
-    )
+    data = base().top(name="Bad Name").set(cidr="10.0.0.1/16", nat="many", colour="blue").yaml()
     lines = _errors(tmp_path, data)
     text = "\n".join(lines)
     assert "network.yaml:1: name: 'Bad Name' is not valid here; use lowercase letters" in text
@@ -104,20 +89,17 @@ def test_shape_errors_name_place_line_and_fix(tmp_path: Path) -> None:
 
 
 def test_missing_region_points_to_defaults(tmp_path: Path) -> None:
-    data = {**BASE_CONFIG, "defaults": {"account": "network"}}
-    [line] = _errors(tmp_path, yaml.safe_dump(data))
+    [line] = _errors(tmp_path, base().top(defaults={"account": "network"}).yaml())
     assert "vpcs[app].region: region is missing; add region (or under defaults)" in line
 
 
 def test_group_needs_addresses(tmp_path: Path) -> None:
-    vpc = {**BASE_CONFIG["vpcs"][0], "subnets": [{"name": "web", "tier": "public"}]}
-    [line] = _errors(tmp_path, yaml.safe_dump({**BASE_CONFIG, "vpcs": [vpc]}))
+    [line] = _errors(tmp_path, base().set(subnets=[{"name": "web", "tier": "public"}]).yaml())
     assert "vpcs[app].subnets[web]: the group has no addresses; give cidr + prefix_length" in line
 
 
 def test_findings_are_sorted_by_line(tmp_path: Path) -> None:
-    vpc = {**BASE_CONFIG["vpcs"][0], "account": "nobody", "cidr": "10.0.0.0/15"}
-    lines = _errors(tmp_path, yaml.safe_dump({**BASE_CONFIG, "vpcs": [vpc]}, sort_keys=False))
+    lines = _errors(tmp_path, base().set(account="nobody", cidr="10.0.0.0/15").yaml())
     numbers = [int(line.split(":")[1]) for line in lines]
     assert numbers == sorted(numbers) and len(lines) >= 2
 
@@ -140,9 +122,7 @@ def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
 
 
 def test_duplicate_keys_are_reported_with_both_lines(tmp_path: Path) -> None:
-    text = yaml.safe_dump(BASE_CONFIG, sort_keys=False).replace(
-        "  nat: per-az\n", "  nat: per-az\n  nat: none\n"
-    )
+    text = base().yaml().replace("  nat: per-az\n", "  nat: per-az\n  nat: none\n")
     [line] = _errors(tmp_path, text)
     first = text.splitlines().index("  nat: per-az") + 1
     assert line == (

@@ -3,13 +3,10 @@ and takes an edit (a new subnet group, a new VPC) without touching anything else
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from multivpc.config.models import NetworkConfig
 from multivpc.load import load_config, parse_config
@@ -19,6 +16,7 @@ from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator, add_local_zones
 from tests.deploy.verify import expected_vpc, observed_vpc, route_tables_are_one_per_subnet
+from tests.support.builder import NetworkBuilder, network_from
 
 pytestmark = pytest.mark.deploy
 
@@ -41,35 +39,32 @@ def _free_range(
     raise AssertionError(f"no free /{prefix} left in {within}")
 
 
-def edited(config: NetworkConfig) -> dict[str, Any]:
+def edited(config: NetworkConfig) -> NetworkBuilder:
     """The config with one more subnet group in its first VPC and one more VPC."""
-    data = copy.deepcopy(config.model_dump(mode="json", exclude_none=True))
     first = config.vpcs[0]
     taken = [s.cidr for s in plan(config).vpcs[0].subnets]
     group_prefix = first.cidr.prefixlen + 4
-    data["vpcs"][0]["subnets"].append(
-        {
-            "name": "added",
-            "tier": "isolated",
-            "cidr": _free_range(taken, first.cidr, group_prefix),
-            "prefix_length": group_prefix + 3,
-        }
-    )
     all_vpcs = [vpc.cidr for vpc in config.vpcs]
-    new_cidr = ipaddress.IPv4Network(_free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16))
-    data["vpcs"].append(
-        {
-            "name": "added",
-            "account": first.account,
-            "region": first.region,
-            "cidr": str(new_cidr),
-            "availability_zones": first.availability_zones[:2],
-            "subnets": [
-                {"name": "app", "tier": "isolated", "cidr": str(new_cidr), "prefix_length": 24}
-            ],
-        }
+    new_cidr = _free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16)
+    return (
+        network_from(config.model_dump(mode="json", exclude_none=True))
+        .at(first.name)
+        .group(
+            "added",
+            tier="isolated",
+            cidr=_free_range(taken, first.cidr, group_prefix),
+            prefix_length=group_prefix + 3,
+        )
+        .vpc(
+            "added",
+            account=first.account,
+            region=first.region,
+            cidr=new_cidr,
+            availability_zones=first.availability_zones[:2],
+            nat="none",
+            groups=[{"name": "app", "tier": "isolated", "cidr": new_cidr, "prefix_length": 24}],
+        )
     )
-    return data
 
 
 def _check_matches(emulator: Emulator, network: NetworkPlan) -> dict[str, dict[str, str]]:
@@ -95,7 +90,7 @@ def test_example_deploys_and_takes_an_edit(
     before = _check_matches(emulator, network)
 
     edited_path = tmp_path / f"{example.stem}.yaml"
-    edited_path.write_text(yaml.safe_dump(edited(config), sort_keys=False))
+    edited_path.write_text(edited(config).yaml())
     edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
     deployer.deploy(edited_path, edited_network)
     after = _check_matches(emulator, edited_network)

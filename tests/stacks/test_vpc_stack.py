@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
 from multivpc.load import load_config
-from tests.conftest import BASE_CONFIG, EXAMPLES, Templates, config_from, plan_of, synthesize
+from tests.conftest import EXAMPLES, Templates, plan_of, synthesize
+from tests.support.builder import base, network, standard_groups
 
 
 def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -29,7 +29,7 @@ def test_stack_env_comes_from_config() -> None:
     from multivpc.stacks import add_network
 
     app = cdk.App()
-    [stack] = add_network(app, plan_of(config_from(BASE_CONFIG)), checks=False)
+    [stack] = add_network(app, plan_of(base().build()), checks=False)
     assert (stack.account, stack.region) == ("111111111111", "us-east-1")
 
 
@@ -88,10 +88,9 @@ def _unchanged(before: Templates, after: Templates) -> list[str]:
 
 
 def test_adding_a_zone_keeps_existing_subnets() -> None:
-    before = synthesize(config_from(BASE_CONFIG), checks=False)
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["availability_zones"].insert(0, "us-east-1c")
-    after = synthesize(config_from(data), checks=False)
+    before = synthesize(base().build(), checks=False)
+    added = base().set(availability_zones=["us-east-1c", "us-east-1a", "us-east-1b"])
+    after = synthesize(added.build(), checks=False)
     old, new = _subnets_by_id(before), _subnets_by_id(after)
     assert {k: new.get(k) for k in old} == old
     assert len(new) == len(old) + 2
@@ -100,24 +99,18 @@ def test_adding_a_zone_keeps_existing_subnets() -> None:
 
 
 def test_adding_a_subnet_group_keeps_existing_resources() -> None:
-    before = synthesize(config_from(BASE_CONFIG), checks=False)
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["subnets"].insert(
-        0, {"name": "data", "tier": "isolated", "cidr": "10.0.32.0/20", "prefix_length": 24}
-    )
-    after = synthesize(config_from(data), checks=False)
+    before = synthesize(base().build(), checks=False)
+    data = {"name": "data", "tier": "isolated", "cidr": "10.0.32.0/20", "prefix_length": 24}
+    added = base().set(subnets=[data, *standard_groups("10.0.0.0/16")])
+    after = synthesize(added.build(), checks=False)
     assert _unchanged(before, after) == []
     assert len(_subnets_by_id(after)) == len(_subnets_by_id(before)) + 2
 
 
 def test_adding_a_vpc_leaves_other_stacks_alone() -> None:
-    before = synthesize(config_from(BASE_CONFIG), checks=False)
-    data = copy.deepcopy(BASE_CONFIG)
-    other = copy.deepcopy(data["vpcs"][0])
-    other.update(name="other", cidr="10.1.0.0/16")
-    for group in other["subnets"]:
-        group["cidr"] = group["cidr"].replace("10.0.", "10.1.")
-    data["vpcs"].insert(0, other)
-    after = synthesize(config_from(data), checks=False)
+    before = synthesize(base().build(), checks=False)
+    # The new VPC goes in front, so app's position in the list changes too.
+    added = network().vpc("other", cidr="10.1.0.0/16").vpc("app", cidr="10.0.0.0/16")
+    after = synthesize(added.build(), checks=False)
     assert after["test-app"] == before["test-app"]
     assert sorted(after) == ["test-app", "test-other"]

@@ -4,7 +4,11 @@ Every call returns the builder, so a test states only what differs from a small 
 network: accounts ``network`` (111111111111) and ``apps`` (222222222222), defaults
 ``network`` / us-east-1, and VPCs that by default span us-east-1a and us-east-1b with a
 public group (first /20 of the VPC, /24 per zone), a private group (second /20, /24 per
-zone) and a NAT gateway per AZ.
+zone) and a NAT gateway per AZ. ``network_from(data)`` starts from existing config data
+instead (an example's, say).
+
+``set``, ``group`` and ``drop_group`` edit the current VPC: the last one added, or the
+one picked with ``at(name)``.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class NetworkBuilder:
             "defaults": {"account": "network", "region": "us-east-1"},
             "vpcs": [],
         }
+        self._current = -1  # index in vpcs of the VPC that set/group/drop_group edit
 
     # -- building ---------------------------------------------------------------------
     def vpc(
@@ -61,16 +66,23 @@ class NetworkBuilder:
         }
         vpc.update(keys)
         self._data["vpcs"].append(vpc)
+        self._current = -1
+        return self
+
+    def at(self, name: str) -> NetworkBuilder:
+        """Make VPC ``name`` the current VPC, the one the next edits apply to."""
+        names = [vpc["name"] for vpc in self._data["vpcs"]]
+        self._current = names.index(name)
         return self
 
     def set(self, **keys: Any) -> NetworkBuilder:
-        """Set keys of the last VPC added (a value of None removes the key)."""
-        _update(self._last_vpc(), keys)
+        """Set keys of the current VPC (a value of None removes the key)."""
+        _update(self._current_vpc(), keys)
         return self
 
     def group(self, name: str, /, **keys: Any) -> NetworkBuilder:
-        """Update the last VPC's group ``name`` (None removes a key), or add it."""
-        groups: list[Data] = self._last_vpc()["subnets"]
+        """Update the current VPC's group ``name`` (None removes a key), or add it."""
+        groups: list[Data] = self._current_vpc()["subnets"]
         for group in groups:
             if group["name"] == name:
                 _update(group, keys)
@@ -79,7 +91,7 @@ class NetworkBuilder:
         return self
 
     def drop_group(self, name: str) -> NetworkBuilder:
-        vpc = self._last_vpc()
+        vpc = self._current_vpc()
         vpc["subnets"] = [g for g in vpc["subnets"] if g["name"] != name]
         return self
 
@@ -112,13 +124,20 @@ class NetworkBuilder:
         assert not loaded.warnings
         return []
 
-    def _last_vpc(self) -> Data:
-        vpc: Data = self._data["vpcs"][-1]
+    def _current_vpc(self) -> Data:
+        vpc: Data = self._data["vpcs"][self._current]
         return vpc
 
 
 def network(name: str = "test") -> NetworkBuilder:
     return NetworkBuilder(name)
+
+
+def network_from(data: Data) -> NetworkBuilder:
+    """A builder holding a copy of existing config data, to edit (its last VPC is current)."""
+    builder = NetworkBuilder(data["name"])
+    builder._data = copy.deepcopy(data)
+    return builder
 
 
 def base() -> NetworkBuilder:

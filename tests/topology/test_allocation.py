@@ -2,55 +2,46 @@
 
 from __future__ import annotations
 
-import copy
 import ipaddress
-from typing import Any
 
-import yaml
-
-from multivpc.load import parse_network
-from tests.conftest import BASE_CONFIG
+from tests.support.builder import NetworkBuilder, base, standard_groups
 
 
-def _cidrs(data: dict[str, Any]) -> dict[tuple[str, str], str]:
-    loaded = parse_network(yaml.safe_dump(data))
+def _cidrs(network: NetworkBuilder) -> dict[tuple[str, str], str]:
+    loaded = network.load()
     return {(s.group, s.zone): str(s.cidr) for s in loaded.topology.vpcs[0].subnets()}
 
 
 def test_zone_letter_picks_the_block() -> None:
-    cidrs = _cidrs(BASE_CONFIG)
+    cidrs = _cidrs(base())
     assert cidrs[("public", "us-east-1a")] == "10.0.0.0/24"
     assert cidrs[("public", "us-east-1b")] == "10.0.1.0/24"
     assert cidrs[("private", "us-east-1b")] == "10.0.17.0/24"
 
 
 def test_adding_a_zone_moves_nothing() -> None:
-    before = _cidrs(BASE_CONFIG)
-    data = copy.deepcopy(BASE_CONFIG)
+    before = _cidrs(base())
     # Insert at the front on purpose: list position must not matter.
-    data["vpcs"][0]["availability_zones"].insert(0, "us-east-1c")
-    after = _cidrs(data)
+    after = _cidrs(base().set(availability_zones=["us-east-1c", "us-east-1a", "us-east-1b"]))
     assert {k: after[k] for k in before} == before
     assert after[("public", "us-east-1c")] == "10.0.2.0/24"
 
 
 def test_adding_a_group_moves_nothing() -> None:
-    before = _cidrs(BASE_CONFIG)
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["subnets"].insert(
-        0, {"name": "data", "tier": "isolated", "cidr": "10.0.32.0/20", "prefix_length": 26}
-    )
-    after = _cidrs(data)
+    before = _cidrs(base())
+    # Insert at the front on purpose: list position must not matter.
+    data = {"name": "data", "tier": "isolated", "cidr": "10.0.32.0/20", "prefix_length": 26}
+    after = _cidrs(base().set(subnets=[data, *standard_groups("10.0.0.0/16")]))
     assert {k: after[k] for k in before} == before
     assert after[("data", "us-east-1a")] == "10.0.32.0/26"
 
 
 def test_local_zones_take_blocks_from_the_top() -> None:
-    data = copy.deepcopy(BASE_CONFIG)
-    vpc = data["vpcs"][0]
-    vpc["local_zones"] = [{"name": "us-east-1-bos-1a"}, {"name": "us-east-1-mia-1a"}]
-    vpc["subnets"][1]["zones"] = ["us-east-1a", "us-east-1-bos-1a", "us-east-1-mia-1a"]
-    cidrs = _cidrs(data)
+    cidrs = _cidrs(
+        base()
+        .set(local_zones=[{"name": "us-east-1-bos-1a"}, {"name": "us-east-1-mia-1a"}])
+        .group("private", zones=["us-east-1a", "us-east-1-bos-1a", "us-east-1-mia-1a"])
+    )
     assert cidrs[("private", "us-east-1-bos-1a")] == "10.0.31.0/24"
     assert cidrs[("private", "us-east-1-mia-1a")] == "10.0.30.0/24"
     assert ("public", "us-east-1-bos-1a") not in cidrs, (
@@ -59,18 +50,19 @@ def test_local_zones_take_blocks_from_the_top() -> None:
 
 
 def test_explicit_cidrs_win() -> None:
-    data = copy.deepcopy(BASE_CONFIG)
-    data["vpcs"][0]["subnets"][1] = {
-        "name": "private",
-        "tier": "private",
-        "cidrs": {"us-east-1a": "10.0.200.0/24", "us-east-1b": "10.0.201.0/25"},
-    }
-    cidrs = _cidrs(data)
+    cidrs = _cidrs(
+        base().group(
+            "private",
+            cidr=None,
+            prefix_length=None,
+            cidrs={"us-east-1a": "10.0.200.0/24", "us-east-1b": "10.0.201.0/25"},
+        )
+    )
     assert cidrs[("private", "us-east-1b")] == "10.0.201.0/25"
 
 
 def test_all_planned_subnets_are_disjoint_and_inside() -> None:
-    loaded = parse_network(yaml.safe_dump(BASE_CONFIG))
+    loaded = base().load()
     vpc = loaded.config.vpcs[0]
     nets = [s.cidr for s in loaded.topology.vpcs[0].subnets()]
     assert all(n.subnet_of(vpc.cidr) for n in nets)
