@@ -150,7 +150,7 @@ def render(results: dict[str, Any]) -> str:
 
 
 def mark(ratio: float, target: float) -> str:
-    return f"{ratio:.2f}" if ratio <= target else f"**{ratio:.2f}**"
+    return f"{ratio:.3f}" if ratio <= target else f"**{ratio:.3f}**"
 
 
 def spread(runs: list[dict[str, float]], key: str) -> str:
