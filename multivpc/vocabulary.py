@@ -15,6 +15,8 @@ NAT or another route the plan gives it) or isolated (no route out)."""
 
 TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
 FlowLogDestination = Literal["cloud-watch-logs", "s3"]
+BucketEncryption = Literal["s3-managed", "kms"]
+"""How a log bucket encrypts: with S3-managed keys (SSE-S3) or a KMS key of its own (SSE-KMS)."""
 
 RetentionDays = Literal[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
@@ -31,3 +33,6 @@ RETENTION_DAY_NAMES: dict[int, str] = {
     3653: "TEN_YEARS",
 }  # fmt: skip
 """Each retention period by the member name ``aws_logs.RetentionDays`` gives it."""
+
+NagPack = Literal["nist-800-53-r5", "hipaa-security", "pci-dss-3.2.1"]
+"""cdk-nag compliance packs a network may ask for, besides AwsSolutions (always on)."""

@@ -17,25 +17,33 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
 from multivpc.config.zones import REGION_PATTERN
-from multivpc.vocabulary import FlowLogDestination, RetentionDays, Tier, TrafficType
+from multivpc.vocabulary import (
+    BucketEncryption,
+    FlowLogDestination,
+    NagPack,
+    RetentionDays,
+    Tier,
+    TrafficType,
+)
 
 Name = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$"),
+    StringConstraints(max_length=48, pattern=r"^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$"),
     Field(description="Lowercase letters, digits and dashes; starts with a letter."),
 ]
 Region = Annotated[
     str,
-    StringConstraints(pattern=rf"^{REGION_PATTERN}$"),
+    StringConstraints(max_length=32, pattern=rf"^{REGION_PATTERN}$"),
     Field(description="An AWS region such as us-east-1.", examples=["us-east-1"]),
 ]
 ZoneName = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9-]+$"),
+    StringConstraints(max_length=48, pattern=r"^[a-z0-9-]+$"),
     Field(description="An explicit zone name such as us-east-1a or us-east-1-bos-1a."),
 ]
 
@@ -50,6 +58,16 @@ AccountId = Annotated[
     BeforeValidator(_account_id),
     StringConstraints(pattern=r"^\d{12}$"),
     Field(description="A 12-digit AWS account id."),
+    # The schema accepts what loading accepts: a string, or YAML's unquoted number.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{12}$"},
+                {"type": "integer", "minimum": 10**11, "maximum": 10**12 - 1},
+            ],
+            "description": "A 12-digit AWS account id (quote it in YAML).",
+        }
+    ),
 ]
 
 
@@ -94,6 +112,13 @@ class FlowLogs(Model):
         default=365, description="How long records are kept (log group retention or bucket expiry)."
     )
     traffic_type: TrafficType = "ALL"
+    s3_versioning: bool = Field(
+        default=False, description="destination s3: keep object versions in the bucket."
+    )
+    s3_encryption: BucketEncryption = Field(
+        default="s3-managed",
+        description="destination s3: s3-managed (SSE-S3) or kms (SSE-KMS, a key of its own).",
+    )
 
 
 class Dns(Model):
@@ -140,6 +165,13 @@ class SubnetGroup(Model):
             "are covered only when listed here (or as keys of cidrs)."
         ),
     )
+    map_public_ip_on_launch: bool = Field(
+        default=False,
+        description=(
+            "Public groups only: instances launched here get a public IP. Off by default: "
+            "NAT gateways use Elastic IPs and load balancers assign their own."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_way_to_size(self) -> SubnetGroup:
@@ -148,10 +180,26 @@ class SubnetGroup(Model):
             raise ValueError(
                 "the group has both a range (cidr/prefix_length) and cidrs; keep one of them"
             )
+        # "KEY: ..." points the finding at that key's line (see multivpc.config.loader).
+        if self.cidrs is None and self.cidr is not None and self.prefix_length is None:
+            raise ValueError(
+                "cidr: the range has no prefix_length to cut it into one subnet per zone; "
+                "add prefix_length, the size of each zone's subnet (such as 24)"
+            )
+        if self.cidrs is None and self.cidr is None and self.prefix_length is not None:
+            raise ValueError(
+                "prefix_length: there is no cidr (the group's range) to cut into subnets; "
+                "add cidr, or give cidrs (one CIDR per zone) instead of prefix_length"
+            )
         if self.cidrs is None and (self.cidr is None or self.prefix_length is None):
             raise ValueError(
                 "the group has no addresses; give cidr + prefix_length (a range carved per zone) "
                 "or cidrs (one CIDR per zone)"
+            )
+        if self.map_public_ip_on_launch and self.tier != "public":
+            raise ValueError(
+                f"map_public_ip_on_launch is for public groups, and this group is {self.tier}; "
+                "remove it or make the group public"
             )
         if self.cidrs is not None and self.zones is not None and set(self.zones) != set(self.cidrs):
             raise ValueError(
@@ -160,7 +208,14 @@ class SubnetGroup(Model):
         return self
 
 
+def _defaults_may_fill(schema: dict[str, Any]) -> None:
+    # account and region may come from defaults: required at runtime, optional in a file.
+    schema["required"] = [k for k in schema.get("required", []) if k not in {"account", "region"}]
+
+
 class Vpc(Model):
+    model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
+
     name: Name
     account: Name = Field(description="A key of accounts. Default: defaults.account.")
     region: Region = Field(description="Default: defaults.region.")
@@ -196,6 +251,13 @@ class NetworkConfig(Model):
     accounts: dict[Name, AccountId] = Field(min_length=1)
     defaults: Defaults = Field(default_factory=Defaults)
     vpcs: list[Vpc] = Field(min_length=1)
+    nag_packs: list[NagPack] = Field(
+        default_factory=list,
+        description=(
+            "cdk-nag compliance packs to run at synth besides AwsSolutions (always on): "
+            "nist-800-53-r5, hipaa-security, pci-dss-3.2.1."
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod

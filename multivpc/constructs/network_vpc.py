@@ -7,9 +7,11 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from multivpc.constructs.acknowledgements import acknowledge
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
@@ -41,6 +43,9 @@ class SubnetSpec:
         cidr: the subnet's IPv4 block, inside the VPC's.
         local_zone: the zone is a Local Zone. Default False. Local Zone subnets are left
             out of the IVpc's ``availability_zones`` but can still be selected by group.
+        map_public_ip_on_launch: instances launched here get a public IP (public subnets
+            only). Default False: NAT gateways use Elastic IPs and load balancers assign
+            their own, so nothing multivpc builds needs it.
     """
 
     group: str
@@ -48,6 +53,7 @@ class SubnetSpec:
     zone: str
     cidr: str
     local_zone: bool = False
+    map_public_ip_on_launch: bool = False
 
 
 class NetworkVpc(Construct):
@@ -69,10 +75,17 @@ class NetworkVpc(Construct):
             subnet is public.
         flow_logs: where flow logs go. Default ``FlowLogSettings()`` (a KMS-encrypted log
             group, 365 days); None turns flow logs off.
+        flow_log_group_name: the flow-log group's name (cloud-watch-logs). Default
+            ``/vpc-flow-logs/<this construct's path>``. Changing it replaces the log group.
         enable_dns_support: Amazon-provided DNS. Default True.
         enable_dns_hostnames: DNS hostnames for instances with public IPs. Default True.
         restrict_default_security_group: strip the default security group's rules.
             Default True.
+
+    cdk-nag findings this construct causes on purpose are acknowledged here, with reasons:
+    CloudFormation's W3010 (explicit zone names), the compliance packs'
+    VPCNoUnrestrictedRouteToIGW on routes to the internet gateway, and
+    VPCDefaultSecurityGroupClosed (the packs cannot see the custom resource that closes it).
 
     Raises:
         ConstructArgumentError: an argument breaks one of the rules above, before anything
@@ -107,6 +120,7 @@ class NetworkVpc(Construct):
         routes: Sequence[RouteSpec] = (),
         internet_gateway: bool | None = None,
         flow_logs: FlowLogSettings | None = DEFAULT_FLOW_LOGS,
+        flow_log_group_name: str | None = None,
         enable_dns_support: bool = True,
         enable_dns_hostnames: bool = True,
         restrict_default_security_group: bool = True,
@@ -149,7 +163,7 @@ class NetworkVpc(Construct):
                 vpc_id=vpc_id,
                 availability_zone=spec.zone,
                 cidr_block=spec.cidr,
-                map_public_ip_on_launch=spec.tier == "public",
+                map_public_ip_on_launch=spec.map_public_ip_on_launch,
             )
 
         self.routes = {}
@@ -167,16 +181,37 @@ class NetworkVpc(Construct):
                 self._add_route(route)
 
         self.flow_logs = (
-            VpcFlowLogs(self, "FlowLogs", vpc_id=vpc_id, settings=flow_logs) if flow_logs else None
+            VpcFlowLogs(
+                self,
+                "FlowLogs",
+                vpc_id=vpc_id,
+                settings=flow_logs,
+                log_group_name=flow_log_group_name,
+            )
+            if flow_logs
+            else None
         )
-        self.default_security_group = (
-            RestrictDefaultSecurityGroup(
+        self.default_security_group = None
+        if restrict_default_security_group:
+            log_key = self.flow_logs.key if self.flow_logs and self.flow_logs.log_group else None
+            self.default_security_group = RestrictDefaultSecurityGroup(
                 self,
                 "DefaultSecurityGroup",
                 security_group_id=self.cfn_vpc.attr_default_security_group,
+                encryption_key=log_key,
             )
-            if restrict_default_security_group
-            else None
+            acknowledge(
+                self.cfn_vpc,
+                "VPCDefaultSecurityGroupClosed",
+                "The packs read the template only; this VPC's default security group is "
+                "stripped of its rules by the RestrictDefaultSecurityGroup custom resource.",
+            )
+        cdk.Validations.of(self).acknowledge(
+            cdk.Acknowledgment(
+                id="CloudFormation-Validate::W3010",
+                reason="Subnets sit in zones named explicitly, so that synth needs no lookups "
+                "and Local Zones can be addressed.",
+            )
         )
         self._specs = list(subnets)
         self._view: VpcView | None = None
@@ -239,6 +274,11 @@ class NetworkVpc(Construct):
         if route.target == VpcGateway.internet():
             assert self.internet_gateway_attachment is not None
             created.node.add_dependency(self.internet_gateway_attachment)
+            acknowledge(
+                created,
+                "VPCNoUnrestrictedRouteToIGW",
+                "A public subnet is public through this route; it was asked for explicitly.",
+            )
         self.routes[(route.group, route.zone, route.id)] = created
         self._route_specs.append(route)
 
@@ -277,6 +317,11 @@ def _check_arguments(
             subnet_network = ipaddress.IPv4Network(spec.cidr)
         except ValueError as error:
             raise ValueError(f"subnet {spec.group}/{spec.zone}: {error}") from None
+        if spec.map_public_ip_on_launch and spec.tier != "public":
+            raise ValueError(
+                f"subnet {spec.group}/{spec.zone} is {spec.tier}; only public subnets may map "
+                "public IPs on launch"
+            )
         if not subnet_network.subnet_of(network):
             raise ValueError(
                 f"subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"

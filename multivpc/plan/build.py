@@ -35,7 +35,8 @@ def plan(topology: Topology) -> NetworkPlan:
         )
         for vpc in vpcs
     )
-    return NetworkPlan(name=name, stacks=stacks, vpcs=vpcs)
+    packs = tuple(dict.fromkeys(topology.config.nag_packs))
+    return NetworkPlan(name=name, stacks=stacks, vpcs=vpcs, nag_packs=packs)
 
 
 def nat_gateways(facts: VpcTopology) -> tuple[NatGatewayPlan, ...]:
@@ -101,6 +102,7 @@ def _plan_vpc(network: str, facts: VpcTopology) -> VpcPlan:
         internet_gateway=facts.has_internet_gateway,
         routes=default_routes(facts, subnets),
         flow_logs=vpc.flow_logs,
+        flow_log_group_name=f"/multivpc/{network}/{vpc.name}/flow-logs",
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
     )

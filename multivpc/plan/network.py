@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from multivpc.config.models import FlowLogs
 from multivpc.topology import PlacedSubnet
+from multivpc.vocabulary import NagPack
 
 StackRole = Literal["vpc"]
 """vpc: one VPC and what belongs to it. Hub and routing stacks come with the Transit
@@ -78,6 +79,7 @@ class VpcPlan:
     internet_gateway: bool
     routes: tuple[RoutePlan, ...]
     flow_logs: FlowLogs
+    flow_log_group_name: str
     dns_support: bool
     dns_hostnames: bool
 
@@ -102,6 +104,8 @@ class NetworkPlan:
     name: str
     stacks: tuple[StackPlan, ...]
     vpcs: tuple[VpcPlan, ...]
+    nag_packs: tuple[NagPack, ...] = ()
+    """cdk-nag compliance packs to run besides AwsSolutions."""
 
     def vpc(self, name: str) -> VpcPlan:
         for vpc in self.vpcs:

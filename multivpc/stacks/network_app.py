@@ -3,18 +3,45 @@ dependencies, and cdk-nag on every synth."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import (
+    AwsSolutionsChecks,
+    HIPAASecurityChecks,
+    NIST80053R5Checks,
+    PCIDSS321Checks,
+)
 
 from multivpc.plan import NetworkPlan
 from multivpc.stacks.vpc_stack import VpcStack
+from multivpc.vocabulary import NagPack
+
+NAG_PACKS: dict[NagPack, Callable[[cdk.App], cdk.IPolicyValidationPlugin]] = {
+    "nist-800-53-r5": lambda app: NIST80053R5Checks(app),
+    "hipaa-security": lambda app: HIPAASecurityChecks(app),
+    "pci-dss-3.2.1": lambda app: PCIDSS321Checks(app),
+}
+"""The compliance packs a config (``nag_packs``) or ``-c nag_packs=...`` may turn on."""
 
 
-def add_network(app: cdk.App, network: NetworkPlan, *, checks: bool = True) -> list[cdk.Stack]:
-    """Add the plan's stacks to ``app``, in plan order, with their dependencies; with
-    ``checks``, cdk-nag AwsSolutions runs at synth and any unacknowledged error fails it."""
+def add_network(
+    app: cdk.App,
+    network: NetworkPlan,
+    *,
+    checks: bool = True,
+    extra_nag_packs: Iterable[NagPack] = (),
+) -> list[cdk.Stack]:
+    """Add the plan's stacks to ``app``, in plan order, with their dependencies.
+
+    With ``checks``, cdk-nag runs at synth and any unacknowledged error fails it:
+    AwsSolutions always, plus the plan's ``nag_packs`` and ``extra_nag_packs``.
+    """
     if checks:
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        packs = dict.fromkeys((*network.nag_packs, *extra_nag_packs))
+        cdk.Validations.of(app).add_plugins(
+            AwsSolutionsChecks(app), *(NAG_PACKS[pack](app) for pack in packs)
+        )
     stacks: dict[str, cdk.Stack] = {}
     for planned in network.stacks:
         if planned.role == "vpc":
@@ -27,13 +54,5 @@ def add_network(app: cdk.App, network: NetworkPlan, *, checks: bool = True) -> l
                     "list before it"
                 )
             stack.add_dependency(stacks[dependency])
-        # Zone names are explicit by design (never looked up): that is what W3010 warns about.
-        cdk.Validations.of(stack).acknowledge(
-            cdk.Acknowledgment(
-                id="CloudFormation-Validate::W3010",
-                reason="multivpc places subnets in zones the config names explicitly, so that "
-                "synth needs no lookups and Local Zones can be addressed.",
-            )
-        )
         stacks[planned.name] = stack
     return list(stacks.values())

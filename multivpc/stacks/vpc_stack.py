@@ -44,6 +44,7 @@ class VpcStack(cdk.Stack):
                     zone=s.zone,
                     cidr=str(s.cidr),
                     local_zone=s.is_local_zone,
+                    map_public_ip_on_launch=s.map_public_ip_on_launch,
                 )
                 for s in vpc.subnets
             ],
@@ -56,9 +57,12 @@ class VpcStack(cdk.Stack):
                 destination=flow_logs.destination,
                 retention_days=flow_logs.retention_days,
                 traffic_type=flow_logs.traffic_type,
+                bucket_versioning=flow_logs.s3_versioning,
+                bucket_encryption=flow_logs.s3_encryption,
             )
             if flow_logs.enabled
             else None,
+            flow_log_group_name=vpc.flow_log_group_name,
             enable_dns_support=vpc.dns_support,
             enable_dns_hostnames=vpc.dns_hostnames,
         )

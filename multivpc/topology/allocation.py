@@ -40,6 +40,7 @@ class PlacedSubnet:
     zone: str
     is_local_zone: bool
     cidr: ipaddress.IPv4Network
+    map_public_ip_on_launch: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ def place(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> Placemen
         cidr = subnet_cidr(group, zone, local_zones)
     except AllocationError as error:
         return Placement(group, zone, None, error)
-    subnet = PlacedSubnet(group.name, group.tier, zone, zone in local_zones, cidr)
+    subnet = PlacedSubnet(
+        group.name, group.tier, zone, zone in local_zones, cidr, group.map_public_ip_on_launch
+    )
     return Placement(group, zone, subnet, None)
 
 

@@ -7,6 +7,7 @@ import ipaddress
 from pathlib import Path
 
 import pytest
+import yaml
 
 from multivpc.config.models import NetworkConfig
 from multivpc.load import load_config, parse_config
@@ -15,7 +16,8 @@ from tests.conftest import EXAMPLES
 from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator, add_local_zones
-from tests.deploy.verify import expected_vpc, observed_vpc, route_tables_are_one_per_subnet
+from tests.deploy.oracle import expected_vpcs
+from tests.deploy.verify import observed_vpc, route_tables_are_one_per_subnet
 from tests.support.builder import NetworkBuilder, network_from
 
 pytestmark = pytest.mark.deploy
@@ -67,11 +69,16 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
     )
 
 
-def _check_matches(emulator: Emulator, network: NetworkPlan) -> dict[str, dict[str, str]]:
+def _check_matches(
+    emulator: Emulator, network: NetworkPlan, config_path: Path
+) -> dict[str, dict[str, str]]:
+    """Deployed state against the oracle, which reads the config file itself."""
+    expected = expected_vpcs(yaml.safe_load(config_path.read_text()))
+    assert set(expected) == {vpc.name for vpc in network.vpcs}
     ids = {}
     for vpc in network.vpcs:
         observed, vpc_ids = observed_vpc(emulator, vpc)
-        assert observed == expected_vpc(vpc), f"{vpc.stack_name} differs from its config"
+        assert observed == expected[vpc.name], f"{vpc.stack_name} differs from its config"
         assert route_tables_are_one_per_subnet(vpc_ids), f"{vpc.stack_name}: {vpc_ids}"
         ids[vpc.name] = vpc_ids
     return ids
@@ -87,13 +94,13 @@ def test_example_deploys_and_takes_an_edit(
     deployer = Deployer(emulator, tmp_path)
 
     deployer.deploy(example, network)
-    before = _check_matches(emulator, network)
+    before = _check_matches(emulator, network, example)
 
     edited_path = tmp_path / f"{example.stem}.yaml"
     edited_path.write_text(edited(config).yaml())
     edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
     deployer.deploy(edited_path, edited_network)
-    after = _check_matches(emulator, edited_network)
+    after = _check_matches(emulator, edited_network, edited_path)
 
     assert set(after) == {*before, "added"}
     for name, old_ids in before.items():

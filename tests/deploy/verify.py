@@ -15,29 +15,6 @@ from tests.deploy.emulator import Emulator
 Shape = dict[str, Any]
 
 
-def expected_vpc(vpc: VpcPlan) -> Shape:
-    subnets = {}
-    for subnet in vpc.subnets:
-        routes = {str(vpc.cidr): "local"}
-        for route in vpc.routes_of(subnet.group, subnet.zone):
-            target = route.target_kind
-            routes[str(route.destination)] = (
-                f"{target} in {route.target_name}" if route.target_name else target
-            )
-        subnets[f"{subnet.zone} {subnet.cidr}"] = {
-            "routes": routes,
-            "public_ip_on_launch": subnet.tier == "public",
-        }
-    return {
-        "cidr": str(vpc.cidr),
-        "internet_gateway": vpc.internet_gateway,
-        "nat_gateway_zones": sorted(nat.zone for nat in vpc.nat_gateways),
-        "flow_logs": [vpc.flow_logs.traffic_type] if vpc.flow_logs.enabled else [],
-        "default_security_group_rules": 0,
-        "subnets": subnets,
-    }
-
-
 def stack_vpc_id(emulator: Emulator, vpc: VpcPlan) -> str:
     cloudformation = emulator.client("cloudformation", vpc.region, vpc.account_id)
     resources = cloudformation.describe_stack_resources(StackName=vpc.stack_name)["StackResources"]
