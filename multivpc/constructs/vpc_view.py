@@ -48,6 +48,12 @@ class VpcView(cdk.Resource):
         internet_connectivity: what workloads wait for before reaching the internet (the
             internet gateway attachment). Default: nothing.
 
+    Local Zone subnets are left out of every selection (by group, by type, the default
+    one, ``one_per_az``) and of ``public_subnets``, ``private_subnets`` and
+    ``isolated_subnets``, unless the selection names their zone in
+    ``availability_zones`` (or passes them in ``subnets``): most services that take a
+    subnet selection (interface endpoints, Fargate, RDS) are not offered there.
+
     Raises:
         ConstructArgumentError: ``select_subnets`` names a group that does not exist, or uses
             ``subnet_filters`` (not supported).
@@ -129,22 +135,24 @@ class VpcView(cdk.Resource):
             raise ConstructArgumentError(
                 self.node.path, "subnet_filters are not supported; select by group"
             )
+        asked_zones = set(availability_zones or ())
         if subnets is not None:
             chosen = list(subnets)
         elif subnet_group_name is None and subnet_type is None:
-            chosen = self._default_selection()
+            chosen = self._default_selection(asked_zones)
         else:
-            chosen = [
-                record.subnet
+            matching = [
+                record
                 for record in self._subnets
                 if (subnet_group_name is None or record.group == subnet_group_name)
                 and (subnet_type is None or record.subnet_type == subnet_type)
             ]
-            if subnet_group_name is not None and not chosen:
+            if subnet_group_name is not None and not matching:
                 known = ", ".join(sorted({record.group for record in self._subnets}))
                 raise ConstructArgumentError(
                     self.node.path, f"no subnet group named {subnet_group_name!r}; known: {known}"
                 )
+            chosen = [r.subnet for r in matching if _selectable(r, asked_zones)]
         if availability_zones is not None:
             chosen = [s for s in chosen if s.availability_zone in availability_zones]
         if one_per_az:
@@ -183,17 +191,35 @@ class VpcView(cdk.Resource):
         raise NotImplementedError(f"{self.node.path}: VPN gateways are not supported yet")
 
     # helpers
-    def _of_type(self, subnet_type: ec2.SubnetType) -> list[ec2.ISubnet]:
-        return [r.subnet for r in self._subnets if r.subnet_type == subnet_type]
+    def _of_type(
+        self, subnet_type: ec2.SubnetType, asked_zones: frozenset[str] | set[str] = frozenset()
+    ) -> list[ec2.ISubnet]:
+        return [
+            r.subnet
+            for r in self._subnets
+            if r.subnet_type == subnet_type and _selectable(r, asked_zones)
+        ]
 
-    def _default_selection(self) -> list[ec2.ISubnet]:
+    @property
+    def local_zone_subnets(self) -> list[ec2.ISubnet]:
+        """Every Local Zone subnet (left out of ``public_subnets``, ``private_subnets``,
+        ``isolated_subnets`` and of selections that do not name its zone)."""
+        return [r.subnet for r in self._subnets if r.local_zone]
+
+    def _default_selection(self, asked_zones: set[str]) -> list[ec2.ISubnet]:
         # Like ec2.Vpc: private subnets first, then isolated, then public.
         for subnet_type in (
             ec2.SubnetType.PRIVATE_WITH_EGRESS,
             ec2.SubnetType.PRIVATE_ISOLATED,
             ec2.SubnetType.PUBLIC,
         ):
-            chosen = self._of_type(subnet_type)
+            chosen = self._of_type(subnet_type, asked_zones)
             if chosen:
                 return chosen
         return []
+
+
+def _selectable(record: SubnetRecord, asked_zones: set[str] | frozenset[str]) -> bool:
+    """A Local Zone subnet is selected only when the selection names its zone: interface
+    endpoints, Fargate and most managed services are not offered in Local Zones."""
+    return not record.local_zone or record.subnet.availability_zone in asked_zones

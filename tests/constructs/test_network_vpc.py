@@ -260,15 +260,15 @@ def test_no_flow_logs_or_restriction_when_turned_off() -> None:
 def test_ivpc_view_selects_by_group(built: tuple[NetworkVpc, Template, cdk.Stack]) -> None:
     vpc, template, stack = built
     selected = vpc.vpc.select_subnets(subnet_group_name="app")
-    assert sorted(s.availability_zone for s in selected.subnets) == sorted([*ZONES, LOCAL])
+    assert sorted(s.availability_zone for s in selected.subnets) == ZONES
     assert vpc.vpc.availability_zones == ZONES
     assert len(vpc.vpc.public_subnets) == 2
-    assert len(vpc.vpc.private_subnets) == 3
+    assert len(vpc.vpc.private_subnets) == 2
     assert len(vpc.vpc.isolated_subnets) == 1
     one_per_az = vpc.vpc.select_subnets(
         subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, one_per_az=True
     )
-    assert len(one_per_az.subnets) == 3
+    assert sorted(s.availability_zone for s in one_per_az.subnets) == ZONES
     # The Lambda function landed in the app subnets of the two AZs.
     [function] = template.find_resources(
         "AWS::Lambda::Function", {"Properties": {"VpcConfig": Match.any_value()}}
@@ -276,6 +276,25 @@ def test_ivpc_view_selects_by_group(built: tuple[NetworkVpc, Template, cdk.Stack
     subnet_ids = function["Properties"]["VpcConfig"]["SubnetIds"]
     expected = [stack.resolve(vpc.subnets[("app", z)].subnet_id) for z in ZONES]
     assert subnet_ids == expected
+
+
+def test_local_zone_subnets_only_when_their_zone_is_named(
+    built: tuple[NetworkVpc, Template, cdk.Stack],
+) -> None:
+    vpc, _, stack = built
+    view = vpc.vpc
+    asked = view.select_subnets(subnet_group_name="app", availability_zones=[LOCAL])
+    assert [s.availability_zone for s in asked.subnets] == [LOCAL]
+    both = view.select_subnets(subnet_group_name="app", availability_zones=[LOCAL, ZONES[0]])
+    assert sorted(s.availability_zone for s in both.subnets) == sorted([LOCAL, ZONES[0]])
+    by_type = view.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+    assert LOCAL not in [s.availability_zone for s in by_type.subnets]
+    default = view.select_subnets()
+    assert sorted(s.availability_zone for s in default.subnets) == ZONES
+    [local] = view.local_zone_subnets  # type: ignore[attr-defined]
+    assert stack.resolve(local.subnet_id) == stack.resolve(vpc.subnets[("app", LOCAL)].subnet_id)
+    explicit = view.select_subnets(subnets=[local])
+    assert [s.availability_zone for s in explicit.subnets] == [LOCAL]
 
 
 def test_unknown_group_selection_is_a_clear_error(
