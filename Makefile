@@ -4,6 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= examples/single-vpc.yaml
 
+# Exact versions of everything installed live in lock files made by uv (`make lock`):
+# requirements/dev.lock for the app, its dev tools and CI (from pyproject.toml, which
+# declares ranges), requirements/checkov.lock for checkov's own virtualenv.
+LOCK := requirements/dev.lock
+CHECKOV_LOCK := requirements/checkov.lock
+UV := $(BIN)/uv
+LOCK_ARGS ?=
+UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+CHECKOV_VENV := .venv-checkov
+CHECKOV_OUT := cdk.out.checkov
+
 # Keep the CDK CLI and jsii quiet and offline: no version check, telemetry, notices,
 # instance-metadata probes or end-of-life banners.
 export CDK_DISABLE_VERSION_CHECK := 1
@@ -11,12 +24,17 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export AWS_EC2_METADATA_DISABLED := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup synth test lint format snapshot-update schema bench clean
+.PHONY: setup synth test lint checkov format snapshot-update schema bench lock mutate clean
 
-$(VENV)/.installed: pyproject.toml
+# uv itself comes from the lock (hash-checked by pip), then installs the rest of the lock
+# exactly (`uv pip sync` also removes what the lock no longer lists) and multivpc editable.
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	python3 -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	awk '/^uv==/ {keep = 1; print; next} /^[^ #]/ {keep = 0} keep' $(LOCK) > $(VENV)/uv.lock.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r $(VENV)/uv.lock.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -25,6 +43,12 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# Regenerates both locks, keeping every pin that still satisfies pyproject.toml.
+# Upgrades: `make lock LOCK_ARGS=--upgrade` (all) or LOCK_ARGS=--upgrade-package=NAME.
+lock: $(VENV)/.installed
+	$(UV_COMPILE) pyproject.toml --extra dev -o $(LOCK)
+	$(UV_COMPILE) requirements/checkov.in -o $(CHECKOV_LOCK)
+
 synth: setup
 	npx cdk synth --quiet --no-notices -c config=$(CONFIG)
 	@echo "templates written to cdk.out/"
@@ -32,11 +56,28 @@ synth: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy multivpc app.py tests $(wildcard bench/*.py)
+	$(BIN)/mypy multivpc app.py tests tools $(wildcard bench/*.py)
 	$(BIN)/lint-imports --no-cache
 
-test: lint
+test: lint checkov
 	$(BIN)/python -m pytest
+
+# checkov has its own virtualenv: its pins conflict with pytest 9 (see requirements/checkov.in).
+$(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) $(VENV)/.installed
+	python3 -m venv --without-pip $(CHECKOV_VENV)
+	$(UV) pip sync --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes $(CHECKOV_LOCK)
+	touch $@
+
+# Every example synthesized (cdk-nag and CDK's validation are tested elsewhere), then
+# checkov offline. Any failed check fails; skips, each with its reason, are in .checkov.yaml.
+checkov: setup $(CHECKOV_VENV)/.installed
+	rm -rf $(CHECKOV_OUT)
+	for config in examples/*.yaml; do \
+		CDK_VALIDATION=false $(BIN)/multivpc synth "$$config" --no-checks \
+			--out $(CHECKOV_OUT)/$$(basename "$$config" .yaml) || exit 1; \
+	done
+	$(CHECKOV_VENV)/bin/checkov -d $(CHECKOV_OUT) --config-file .checkov.yaml \
+		--framework cloudformation --skip-download --quiet --compact
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -53,5 +94,12 @@ schema: setup
 bench: setup
 	$(BIN)/python bench/synth_bench.py $(BENCH_ARGS)
 
+# Mutation testing (not in CI): mutmut over MODULE (paths under [tool.mutmut] only_mutate),
+# resumable (state in mutants/; delete it to start over), score and survivors written to
+# mutation/RESULTS.md. Example: make mutate MODULE=multivpc/plan
+MODULE ?= multivpc/plan multivpc/topology multivpc/rules
+mutate: setup
+	CDK_VALIDATION=false $(BIN)/python tools/mutate.py $(MODULE)
+
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out $(CHECKOV_OUT) .pytest_cache .mypy_cache .ruff_cache
