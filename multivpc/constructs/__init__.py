@@ -5,6 +5,7 @@ from multivpc.constructs.default_security_group import RestrictDefaultSecurityGr
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
 from multivpc.constructs.network_vpc import NetworkVpc, SubnetSpec
+from multivpc.constructs.published_ids import PublishedIds
 from multivpc.constructs.routing import (
     NatGatewaySpec,
     Router,
@@ -20,6 +21,7 @@ __all__ = [
     "FlowLogSettings",
     "NatGatewaySpec",
     "NetworkVpc",
+    "PublishedIds",
     "RestrictDefaultSecurityGroup",
     "RouteSpec",
     "RouteTarget",

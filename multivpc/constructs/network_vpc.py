@@ -27,6 +27,11 @@ from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 from multivpc.vocabulary import Tier
 
 DEFAULT_FLOW_LOGS = FlowLogSettings()
+_LOOKUP_TYPES = {
+    ec2.SubnetType.PUBLIC: "Public",
+    ec2.SubnetType.PRIVATE_WITH_EGRESS: "Private",
+    ec2.SubnetType.PRIVATE_ISOLATED: "Isolated",
+}
 _DEFAULT_DESTINATION = "0.0.0.0/0"
 
 
@@ -215,6 +220,14 @@ class NetworkVpc(Construct):
         )
         self._specs = list(subnets)
         self._view: VpcView | None = None
+        for spec in self._specs:
+            # What ec2.Vpc.from_lookup groups subnets by, so other apps can select by group.
+            cfn_subnet = self.subnets[(spec.group, spec.zone)].node.default_child
+            assert isinstance(cfn_subnet, ec2.CfnSubnet)
+            cfn_subnet.tags.set_tag("aws-cdk:subnet-name", spec.group)
+            cfn_subnet.tags.set_tag(
+                "aws-cdk:subnet-type", _LOOKUP_TYPES[self._record(spec).subnet_type]
+            )
 
     @property
     def route_tables(self) -> dict[tuple[str, str], str]:

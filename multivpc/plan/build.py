@@ -103,6 +103,7 @@ def _plan_vpc(network: str, facts: VpcTopology) -> VpcPlan:
         routes=default_routes(facts, subnets),
         flow_logs=vpc.flow_logs,
         flow_log_group_name=f"/multivpc/{network}/{vpc.name}/flow-logs",
+        parameter_prefix=f"/multivpc/{network}/{vpc.name}",
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
     )

@@ -80,6 +80,8 @@ class VpcPlan:
     routes: tuple[RoutePlan, ...]
     flow_logs: FlowLogs
     flow_log_group_name: str
+    parameter_prefix: str
+    """Where the VPC's ids are published as SSM parameters (``/multivpc/<network>/<vpc>``)."""
     dns_support: bool
     dns_hostnames: bool
 

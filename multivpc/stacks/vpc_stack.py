@@ -12,6 +12,7 @@ from multivpc.constructs import (
     FlowLogSettings,
     NatGatewaySpec,
     NetworkVpc,
+    PublishedIds,
     RouteSpec,
     SubnetSpec,
     VpcGateway,
@@ -23,6 +24,7 @@ class VpcStack(cdk.Stack):
     """One VPC with its subnets, gateways, routes and flow logs."""
 
     network_vpc: NetworkVpc
+    published: PublishedIds
 
     def __init__(self, scope: Construct, *, stack: StackPlan, vpc: VpcPlan, **kwargs: Any) -> None:
         super().__init__(
@@ -65,6 +67,9 @@ class VpcStack(cdk.Stack):
             flow_log_group_name=vpc.flow_log_group_name,
             enable_dns_support=vpc.dns_support,
             enable_dns_hostnames=vpc.dns_hostnames,
+        )
+        self.published = PublishedIds(
+            self, "Published", network_vpc=self.network_vpc, prefix=vpc.parameter_prefix
         )
 
 

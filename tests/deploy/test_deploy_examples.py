@@ -80,6 +80,9 @@ def _check_matches(
         observed, vpc_ids = observed_vpc(emulator, vpc)
         assert observed == expected[vpc.name], f"{vpc.stack_name} differs from its config"
         assert route_tables_are_one_per_subnet(vpc_ids), f"{vpc.stack_name}: {vpc_ids}"
+        ssm = emulator.client("ssm", vpc.region, vpc.account_id)
+        published = ssm.get_parameter(Name=f"/multivpc/{network.name}/{vpc.name}/vpc-id")
+        assert published["Parameter"]["Value"] == vpc_ids["vpc"], "published VPC id"
         ids[vpc.name] = vpc_ids
     return ids
 

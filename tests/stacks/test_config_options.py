@@ -161,3 +161,13 @@ def test_nat_modes(keys: dict[str, Any], nat_zones: list[str]) -> None:
     )
     assert zones == nat_zones
     template.resource_count_is("AWS::EC2::EIP", len(nat_zones))
+
+
+def test_ids_are_published_under_the_network_and_vpc_name(default: Template) -> None:
+    names = {
+        p["Properties"]["Name"] for p in default.find_resources("AWS::SSM::Parameter").values()
+    }
+    assert "/multivpc/test/app/vpc-id" in names
+    assert "/multivpc/test/app/subnets/private/us-east-1b/subnet-id" in names
+    assert "/multivpc/test/app/subnet-groups/public/subnet-ids" in names
+    assert len(names) == 2 + 4 * 2 + 2

@@ -1,0 +1,91 @@
+"""Publish a NetworkVpc's ids where other apps (other repos, other accounts) can read them.
+
+SSM parameters under one stable prefix, and stack outputs:
+
+```
+PREFIX/vpc-id                               vpc-0123...
+PREFIX/cidr                                 10.0.0.0/16
+PREFIX/subnet-groups/GROUP/subnet-ids       subnet-a,subnet-b      (StringList, zone order)
+PREFIX/subnets/GROUP/ZONE/subnet-id         subnet-a
+PREFIX/subnets/GROUP/ZONE/route-table-id    rtb-a
+```
+"""
+
+from __future__ import annotations
+
+import re
+
+import aws_cdk as cdk
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.constructs.network_vpc import NetworkVpc
+
+_PREFIX = re.compile(r"^/[A-Za-z0-9_.\-/]{1,900}[A-Za-z0-9_.\-]$")
+
+
+class PublishedIds(Construct):
+    """SSM parameters and stack outputs with the ids of a ``NetworkVpc``.
+
+    Args:
+        network_vpc: the VPC whose ids are published.
+        prefix: the parameter path prefix, such as ``/multivpc/estate/app``; it starts
+            with ``/`` and does not end with one.
+        outputs: also add stack outputs (VPC id, CIDR, subnet ids per group). Default True.
+
+    Raises:
+        ConstructArgumentError: the prefix is not a valid SSM parameter path.
+    """
+
+    parameters: dict[str, ssm.StringParameter | ssm.StringListParameter]
+    """Every parameter, by its name."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        network_vpc: NetworkVpc,
+        prefix: str,
+        outputs: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        if not _PREFIX.match(prefix) or "//" in prefix:
+            raise ConstructArgumentError(
+                self.node.path,
+                f"prefix {prefix[:60]!r} is not an SSM parameter path; write it like "
+                "/multivpc/estate/app",
+            )
+        self.parameters = {}
+        self._string("VpcId", f"{prefix}/vpc-id", network_vpc.cfn_vpc.ref)
+        self._string("Cidr", f"{prefix}/cidr", network_vpc.cfn_vpc.cidr_block or "")
+        groups: dict[str, list[str]] = {}
+        for (group, zone), subnet in network_vpc.subnets.items():
+            groups.setdefault(group, []).append(subnet.subnet_id)
+            base = f"{prefix}/subnets/{group}/{zone}"
+            self._string(f"{group}-{zone}-SubnetId", f"{base}/subnet-id", subnet.subnet_id)
+            self._string(
+                f"{group}-{zone}-RouteTableId",
+                f"{base}/route-table-id",
+                subnet.route_table.route_table_id,
+            )
+        for group, ids in groups.items():
+            name = f"{prefix}/subnet-groups/{group}/subnet-ids"
+            self.parameters[name] = ssm.StringListParameter(
+                self, f"{group}-SubnetIds", parameter_name=name, string_list_value=ids
+            )
+        if outputs:
+            cdk.CfnOutput(self, "VpcIdOutput", value=network_vpc.cfn_vpc.ref)
+            for group, ids in groups.items():
+                cdk.CfnOutput(
+                    self,
+                    f"{group}-SubnetIdsOutput",
+                    value=cdk.Fn.join(",", ids),
+                    description=f"Subnet ids of group {group}",
+                )
+
+    def _string(self, id: str, name: str, value: str) -> None:
+        self.parameters[name] = ssm.StringParameter(
+            self, id, parameter_name=name, string_value=value
+        )
