@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,8 +11,11 @@ from tests.conftest import ROOT
 README = (ROOT / "README.md").read_text()
 
 
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+
+
 def test_python_example_synthesizes(tmp_path: Path) -> None:
-    [code] = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    [code] = [block for block in PYTHON_BLOCKS if "cdk.out.example" in block]
     code = code.replace('outdir="cdk.out.example"', f"outdir={str(tmp_path)!r}")
     exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
     template = (tmp_path / "Workloads.template.json").read_text()
@@ -39,3 +43,20 @@ def test_config_example_is_valid() -> None:
     network = plan(parse_config(config_block, "README.md"))
     [vpc] = network.vpcs
     assert {s.zone for s in vpc.subnets if s.group == "data"} == {"us-east-1a", "us-east-1b"}
+
+
+def test_consumer_example_places_a_workload_from_published_ids(tmp_path: Path) -> None:
+    [code] = [block for block in PYTHON_BLOCKS if "cdk.out.consumer" in block]
+    code = code.replace('outdir="cdk.out.consumer"', f"outdir={str(tmp_path)!r}")
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    template = json.loads((tmp_path / "Consumer.template.json").read_text())
+    parameters = {p.get("Default") for p in template["Parameters"].values()}
+    assert "/multivpc/single-vpc/app/subnets/private/us-east-1c/subnet-id" in parameters
+    [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert len(function["Properties"]["VpcConfig"]["SubnetIds"]) == 3
+    # The names it reads are the names multivpc publishes for that example.
+    from multivpc.load import load_network
+    from tests.conftest import plan_of
+
+    vpc = plan_of(load_network(ROOT / "examples" / "single-vpc.yaml").config).vpc("app")
+    assert vpc.parameter_prefix == "/multivpc/single-vpc/app"
