@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -213,6 +214,94 @@ def _defaults_may_fill(schema: dict[str, Any]) -> None:
     schema["required"] = [k for k in schema.get("required", []) if k not in {"account", "region"}]
 
 
+class SegmentRoute(Model):
+    """A static route of a segment: to a named VPC's attachment, or a blackhole."""
+
+    cidr: Cidr
+    vpc: Name | None = Field(
+        default=None, description="The VPC whose attachment the route points at."
+    )
+    blackhole: bool = Field(default=False, description="Drop traffic to cidr.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SegmentRoute:
+        if self.blackhole == (self.vpc is not None):
+            raise ValueError("a route needs exactly one target; give vpc: NAME or blackhole: true")
+        return self
+
+
+class Segment(Model):
+    """One Transit Gateway route table: who its members reach."""
+
+    name: Name
+    reaches: list[Name] = Field(
+        default_factory=list,
+        description="Segments whose members this segment's members reach, both ways.",
+    )
+    isolated: bool = Field(
+        default=False, description="Members of this segment do not reach each other."
+    )
+    routes: list[SegmentRoute] = Field(
+        default_factory=list, description="Static and blackhole routes of the segment."
+    )
+
+
+class TransitGateway(Model):
+    model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
+
+    name: Name
+    account: Name = Field(description="A key of accounts. Default: defaults.account.")
+    region: Region = Field(description="Default: defaults.region.")
+    amazon_side_asn: int = Field(
+        default=64512,
+        description="Private ASN: 64512-65534 or 4200000000-4294967294.",
+    )
+    share_with: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Who may attach: account names (keys of accounts) or an organization / OU ARN. "
+            "Spokes in other accounts need their account covered here."
+        ),
+    )
+    allow_external_principals: bool = Field(
+        default=False, description="Let the RAM share reach accounts outside the organization."
+    )
+    segments: list[Segment] = Field(min_length=1)
+
+    @field_validator("amazon_side_asn")
+    @classmethod
+    def _private_asn(cls, value: int) -> int:
+        if not (64512 <= value <= 65534 or 4200000000 <= value <= 4294967294):
+            raise ValueError(
+                f"{value} is not a private ASN; use 64512-65534 or 4200000000-4294967294"
+            )
+        return value
+
+
+class VpcAttachment(Model):
+    """How a VPC attaches to a Transit Gateway."""
+
+    name: Name = Field(description="The Transit Gateway (a name under transit_gateways).")
+    segment: Name = Field(description="The segment (route table) the attachment belongs to.")
+    subnets: Name = Field(
+        description="The subnet group the attachment uses: one small subnet per AZ, "
+        "Availability Zones only."
+    )
+    appliance_mode: bool = Field(
+        default=False, description="Keep flows symmetric through one AZ (for appliances)."
+    )
+    route_from: list[Name] | None = Field(
+        default=None,
+        description="Groups whose route tables send traffic to the Transit Gateway. Default: "
+        "every group except public ones and the attachment's own.",
+    )
+    destinations: list[Cidr] | None = Field(
+        default=None,
+        description="Summary CIDRs routed to the Transit Gateway instead of one route per "
+        "reachable VPC.",
+    )
+
+
 class Vpc(Model):
     model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
 
@@ -237,6 +326,9 @@ class Vpc(Model):
     )
     flow_logs: FlowLogs = Field(default_factory=FlowLogs)
     dns: Dns = Field(default_factory=Dns)
+    transit_gateway: VpcAttachment | None = Field(
+        default=None, description="Attach the VPC to a Transit Gateway of transit_gateways."
+    )
 
 
 class Defaults(Model):
@@ -251,6 +343,7 @@ class NetworkConfig(Model):
     accounts: dict[Name, AccountId] = Field(min_length=1)
     defaults: Defaults = Field(default_factory=Defaults)
     vpcs: list[Vpc] = Field(min_length=1)
+    transit_gateways: list[TransitGateway] = Field(default_factory=list)
     nag_packs: list[NagPack] = Field(
         default_factory=list,
         description=(
@@ -262,18 +355,23 @@ class NetworkConfig(Model):
     @model_validator(mode="before")
     @classmethod
     def _apply_defaults(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not isinstance(data.get("defaults"), dict):
             return data
-        defaults = data.get("defaults")
-        vpcs = data.get("vpcs")
-        if not isinstance(defaults, dict) or not isinstance(vpcs, list):
-            return data
-        filled = []
-        for vpc in vpcs:
-            if isinstance(vpc, dict):
-                vpc = dict(vpc)
-                for key in ("account", "region"):
-                    if key not in vpc and defaults.get(key) is not None:
-                        vpc[key] = defaults[key]
-            filled.append(vpc)
-        return {**data, "vpcs": filled}
+        defaults = data["defaults"]
+        filled = dict(data)
+        for collection in ("vpcs", "transit_gateways"):
+            items = data.get(collection)
+            if not isinstance(items, list):
+                continue
+            filled[collection] = [_with_defaults(item, defaults) for item in items]
+        return filled
+
+
+def _with_defaults(item: Any, defaults: dict[str, Any]) -> Any:
+    if not isinstance(item, dict):
+        return item
+    item = dict(item)
+    for key in ("account", "region"):
+        if key not in item and defaults.get(key) is not None:
+            item[key] = defaults[key]
+    return item

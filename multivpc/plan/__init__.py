@@ -3,22 +3,32 @@ route of every route table with its target, derived from a checked topology."""
 
 from multivpc.plan.build import plan
 from multivpc.plan.network import (
+    AttachmentPlan,
+    AttachmentRoutingPlan,
     NatGatewayPlan,
     NetworkPlan,
     RoutePlan,
+    SegmentRoutePlan,
+    SharedId,
     StackPlan,
     StackRole,
     TargetKind,
+    TransitGatewayPlan,
     VpcPlan,
 )
 
 __all__ = [
+    "AttachmentPlan",
+    "AttachmentRoutingPlan",
     "NatGatewayPlan",
     "NetworkPlan",
     "RoutePlan",
+    "SegmentRoutePlan",
+    "SharedId",
     "StackPlan",
     "StackRole",
     "TargetKind",
+    "TransitGatewayPlan",
     "VpcPlan",
     "plan",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from multivpc.plan.network import (
+    AttachmentPlan,
     AvailabilityZonePlan,
     LocalZonePlan,
     NatGatewayPlan,
@@ -15,6 +16,7 @@ from multivpc.plan.network import (
     VpcPlan,
     ZonePlan,
 )
+from multivpc.plan.transit import plan_transit, transit_routes, vpc_stack_name
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
@@ -22,21 +24,61 @@ DEFAULT_ROUTE_ID = "DefaultRoute"
 
 
 def plan(topology: Topology) -> NetworkPlan:
-    """The plan of a checked topology (``multivpc.load.load_network`` gives one)."""
+    """The plan of a checked topology (``multivpc.load.load_network`` gives one).
+
+    Stacks in deploy order: each Transit Gateway's hub stack, then the VPC stacks (a spoke
+    depends on its hub), then each Transit Gateway's routing stacks (which depend on the
+    spokes whose attachments they route).
+    """
     name = topology.config.name
-    vpcs = tuple(_plan_vpc(name, facts) for facts in topology)
-    stacks = tuple(
+    transit = plan_transit(topology)
+    vpcs = tuple(
+        _plan_vpc(topology, name, facts, transit.attachments.get(facts.name)) for facts in topology
+    )
+    stacks = [
+        StackPlan(
+            name=tgw.stack_name,
+            role="hub",
+            account_id=tgw.account_id,
+            region=tgw.region,
+            vpcs=(),
+            transit_gateway=tgw.name,
+        )
+        for tgw in transit.transit_gateways
+    ]
+    stacks += [
         StackPlan(
             name=vpc.stack_name,
             role="vpc",
             account_id=vpc.account_id,
             region=vpc.region,
             vpcs=(vpc.name,),
+            depends_on=(vpc.attachment.transit_gateway_stack,) if vpc.attachment else (),
         )
         for vpc in vpcs
-    )
+    ]
+    for tgw in transit.transit_gateways:
+        for routing in tgw.routing_stacks:
+            routed = tuple(a for a in tgw.attachments if a.routing_stack == routing)
+            stacks.append(
+                StackPlan(
+                    name=routing,
+                    role="routing",
+                    account_id=tgw.account_id,
+                    region=tgw.region,
+                    vpcs=tuple(a.vpc for a in routed),
+                    depends_on=(tgw.stack_name, *(a.vpc_stack for a in routed)),
+                    transit_gateway=tgw.name,
+                )
+            )
     packs = tuple(dict.fromkeys(topology.config.nag_packs))
-    return NetworkPlan(name=name, stacks=stacks, vpcs=vpcs, nag_packs=packs)
+    return NetworkPlan(
+        name=name,
+        stacks=tuple(stacks),
+        vpcs=vpcs,
+        nag_packs=packs,
+        transit_gateways=transit.transit_gateways,
+    )
 
 
 def nat_gateways(facts: VpcTopology) -> tuple[NatGatewayPlan, ...]:
@@ -84,7 +126,9 @@ def _default(subnet: PlacedSubnet, kind: TargetKind, name: str) -> RoutePlan:
     )
 
 
-def _plan_vpc(network: str, facts: VpcTopology) -> VpcPlan:
+def _plan_vpc(
+    topology: Topology, network: str, facts: VpcTopology, attachment: AttachmentPlan | None
+) -> VpcPlan:
     vpc = facts.vpc
     zones: list[ZonePlan] = [AvailabilityZonePlan(name=z) for z in vpc.availability_zones]
     zones += [LocalZonePlan(name=z) for z in facts.local_zones]
@@ -92,7 +136,7 @@ def _plan_vpc(network: str, facts: VpcTopology) -> VpcPlan:
     subnets = facts.subnets()
     return VpcPlan(
         name=vpc.name,
-        stack_name=f"{network}-{vpc.name}",
+        stack_name=vpc_stack_name(network, vpc.name),
         account_id=facts.account_id,
         region=vpc.region,
         cidr=vpc.cidr,
@@ -100,10 +144,11 @@ def _plan_vpc(network: str, facts: VpcTopology) -> VpcPlan:
         subnets=subnets,
         nat_gateways=nat_gateways(facts),
         internet_gateway=facts.has_internet_gateway,
-        routes=default_routes(facts, subnets),
+        routes=default_routes(facts, subnets) + transit_routes(topology, vpc.name, subnets),
         flow_logs=vpc.flow_logs,
         flow_log_group_name=f"/multivpc/{network}/{vpc.name}/flow-logs",
         parameter_prefix=f"/multivpc/{network}/{vpc.name}",
+        attachment=attachment,
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
     )

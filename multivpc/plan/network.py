@@ -18,11 +18,13 @@ from multivpc.config.models import FlowLogs
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import NagPack
 
-StackRole = Literal["vpc"]
-"""vpc: one VPC and what belongs to it. Hub and routing stacks come with the Transit
-Gateway."""
+StackRole = Literal["vpc", "hub", "routing"]
+"""vpc: one VPC and what belongs to it, its Transit Gateway attachment included. hub: a
+Transit Gateway, its segment route tables and its RAM share, in the owner's account.
+routing: the segment intent of a Transit Gateway (associations, propagations, static
+routes), deployed after the spokes whose attachments it routes."""
 
-TargetKind = Literal["internet-gateway", "nat-gateway"]
+TargetKind = Literal["internet-gateway", "nat-gateway", "transit-gateway"]
 """What a route points at. Transit Gateway, peering and endpoint targets come with their
 features; each is a kind here, never a branch in a construct."""
 
@@ -67,6 +69,84 @@ class RoutePlan:
 
 
 @dataclass(frozen=True)
+class SharedId:
+    """An id published as an SSM parameter in its owner's account, readable from other
+    accounts by assuming ``reader_role`` there (the mechanism is in the README)."""
+
+    parameter: str
+    account_id: str
+    region: str
+    reader_role: str
+
+
+@dataclass(frozen=True)
+class AttachmentPlan:
+    """A VPC's Transit Gateway attachment, built in the VPC's stack."""
+
+    transit_gateway: str
+    transit_gateway_stack: str
+    segment: str
+    subnet_group: str
+    zones: tuple[str, ...]
+    appliance_mode: bool
+    cross_account: bool
+    """The VPC's account differs from the Transit Gateway's: ids travel as ``SharedId``s."""
+    transit_gateway_id: SharedId
+    attachment_id: SharedId
+    reader_accounts: tuple[str, ...]
+    """Accounts allowed to read ``attachment_id`` (the Transit Gateway owner's, if other)."""
+
+
+@dataclass(frozen=True)
+class SegmentRoutePlan:
+    """A static route (to ``vpc``'s attachment) or a blackhole in a segment's route table."""
+
+    segment: str
+    cidr: ipaddress.IPv4Network
+    vpc: str | None
+    id: str
+
+    @property
+    def blackhole(self) -> bool:
+        return self.vpc is None
+
+
+@dataclass(frozen=True)
+class AttachmentRoutingPlan:
+    """Where one attachment is associated and what it propagates into; in which stack."""
+
+    vpc: str
+    vpc_stack: str
+    segment: str
+    propagates_into: tuple[str, ...]
+    cross_account: bool
+    attachment_id: SharedId
+    routing_stack: str
+
+
+@dataclass(frozen=True)
+class TransitGatewayPlan:
+    name: str
+    stack_name: str
+    account_id: str
+    region: str
+    amazon_side_asn: int
+    share_principals: tuple[str, ...]
+    """Account ids and organization / OU ARNs the RAM share names."""
+    allow_external_principals: bool
+    segments: tuple[str, ...]
+    routes: tuple[SegmentRoutePlan, ...]
+    attachments: tuple[AttachmentRoutingPlan, ...]
+    routing_stacks: tuple[str, ...]
+    id_parameter: SharedId
+    reader_accounts: tuple[str, ...]
+    """Accounts allowed to read the Transit Gateway's id (spoke accounts other than its own)."""
+
+    def attachment(self, vpc: str) -> AttachmentRoutingPlan:
+        return next(a for a in self.attachments if a.vpc == vpc)
+
+
+@dataclass(frozen=True)
 class VpcPlan:
     name: str
     stack_name: str
@@ -84,6 +164,7 @@ class VpcPlan:
     """Where the VPC's ids are published as SSM parameters (``/multivpc/<network>/<vpc>``)."""
     dns_support: bool
     dns_hostnames: bool
+    attachment: AttachmentPlan | None = None
 
     def routes_of(self, group: str, zone: str) -> tuple[RoutePlan, ...]:
         return tuple(r for r in self.routes if r.group == group and r.zone == zone)
@@ -91,7 +172,11 @@ class VpcPlan:
 
 @dataclass(frozen=True)
 class StackPlan:
-    """One CloudFormation stack: its role, where it deploys, what it holds, what it waits for."""
+    """One CloudFormation stack: its role, where it deploys, what it holds, what it waits for.
+
+    ``vpcs`` names the VPC of a vpc stack, or the attachments a routing stack routes;
+    ``transit_gateway`` names the Transit Gateway of a hub or routing stack.
+    """
 
     name: str
     role: StackRole
@@ -99,6 +184,7 @@ class StackPlan:
     region: str
     vpcs: tuple[str, ...]
     depends_on: tuple[str, ...] = ()
+    transit_gateway: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +194,13 @@ class NetworkPlan:
     vpcs: tuple[VpcPlan, ...]
     nag_packs: tuple[NagPack, ...] = ()
     """cdk-nag compliance packs to run besides AwsSolutions."""
+    transit_gateways: tuple[TransitGatewayPlan, ...] = ()
+
+    def transit_gateway(self, name: str) -> TransitGatewayPlan:
+        for tgw in self.transit_gateways:
+            if tgw.name == name:
+                return tgw
+        raise KeyError(f"no Transit Gateway named {name} in the plan")
 
     def vpc(self, name: str) -> VpcPlan:
         for vpc in self.vpcs:

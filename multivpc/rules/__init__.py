@@ -8,11 +8,17 @@ returns every finding, errors and warnings, so a user fixes a config in one pass
 from __future__ import annotations
 
 from multivpc.config.findings import Finding
-from multivpc.rules import addressing, gateways, names, zones
+from multivpc.rules import addressing, gateways, names, transit_gateway, zones
 from multivpc.rules.registry import Rule, rule, run_rules
 from multivpc.topology import Topology
 
-RULES: tuple[Rule, ...] = (*names.RULES, *addressing.RULES, *zones.RULES, *gateways.RULES)
+RULES: tuple[Rule, ...] = (
+    *names.RULES,
+    *addressing.RULES,
+    *zones.RULES,
+    *gateways.RULES,
+    *transit_gateway.RULES,
+)
 """Every rule, in the order its findings are reported (before sorting by line)."""
 
 

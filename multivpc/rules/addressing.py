@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from multivpc.config.findings import Finding
 from multivpc.rules.paths import group_path, vpc_path
 from multivpc.rules.registry import rule
-from multivpc.topology import Topology, overlapping
+from multivpc.topology import Placement, Topology, overlapping
 
 
 @rule(
@@ -50,6 +50,7 @@ def vpc_cidrs_disjoint(topology: Topology) -> Iterator[Finding]:
 def subnets_fit_vpc(topology: Topology) -> Iterator[Finding]:
     for facts in topology:
         vpc = facts.vpc
+        too_wide: set[str] = set()  # groups whose prefix_length is reported once, not once per zone
         for group in vpc.subnets:
             if group.cidr is not None and not group.cidr.subnet_of(vpc.cidr):
                 yield Finding(
@@ -57,11 +58,21 @@ def subnets_fit_vpc(topology: Topology) -> Iterator[Finding]:
                     f"{group.cidr} is outside the VPC range {vpc.cidr}",
                     f"pick a range inside {vpc.cidr}",
                 )
+            if group.cidr is None or group.prefix_length is None:
+                continue
+            if group.prefix_length < group.cidr.prefixlen:
+                too_wide.add(group.name)
+                yield Finding(
+                    (*group_path(vpc, group.name), "prefix_length"),
+                    f"/{group.prefix_length} is larger than the group range {group.cidr}",
+                    f"use a prefix_length of at least {group.cidr.prefixlen}",
+                )
         for placement in facts.placements:
             path = group_path(vpc, placement.group.name)
             placed = placement.subnet
             if placement.error is not None:
-                yield Finding(path, placement.error.problem, placement.error.fix)
+                if placement.group.name not in too_wide:
+                    yield Finding(path, placement.error.problem, placement.error.fix)
             elif placed is None or placement.group.cidr is not None:
                 continue  # a group range outside the VPC is reported once above
             elif not placed.cidr.subnet_of(vpc.cidr):
@@ -84,14 +95,31 @@ def subnets_fit_vpc(topology: Topology) -> Iterator[Finding]:
     why="CloudFormation fails the second subnet; overlapping ranges also break routing",
 )
 def subnets_disjoint(topology: Topology) -> Iterator[Finding]:
+    """One finding per key that causes an overlap (a group's ``cidr``, or one entry of its
+    ``cidrs``) and per group it overlaps, not one per pair of colliding subnets."""
     for facts in topology:
-        placed = [p.subnet for p in facts.placements if p.subnet is not None]
-        for i, j in overlapping([subnet.cidr for subnet in placed]):
+        placed = [p for p in facts.placements if p.subnet is not None]
+        # (the later group, its key, the earlier group) -> [(earlier, later)] placements
+        clashes: dict[tuple[int, tuple[str, ...], int], list[tuple[Placement, Placement]]] = {}
+        for i, j in overlapping([p.subnet.cidr for p in placed if p.subnet is not None]):
             first, second = (placed[i], placed[j]) if i < j else (placed[j], placed[i])
+            key: tuple[str, ...] = ("cidr",)
+            if second.group.cidr is None:
+                key = ("cidrs", f"[{second.zone}]")
+            clash = (id(second.group), key, id(first.group))
+            clashes.setdefault(clash, []).append((first, second))
+        for (_, key, _), pairs in clashes.items():
+            first, second = pairs[0]
+            assert first.subnet is not None and second.subnet is not None
+            if key == ("cidr",):
+                mine, theirs = second.group.cidr, first.group.cidr or first.subnet.cidr
+                zones = ", ".join(dict.fromkeys(later.zone for _, later in pairs))
+                where = f" (subnets collide in {zones})"
+            else:
+                mine, theirs, where = second.subnet.cidr, first.subnet.cidr, f" ({first.zone})"
             yield Finding(
-                group_path(facts.vpc, second.group),
-                f"{second.cidr} ({second.zone}) overlaps subnets[{first.group}] "
-                f"{first.cidr} ({first.zone})",
+                (*group_path(facts.vpc, second.group.name), *key),
+                f"{mine} overlaps subnets[{first.group.name}] {theirs}{where}",
                 "give the groups ranges that do not overlap",
             )
 

@@ -18,17 +18,19 @@ from multivpc.topology import Topology
 def nat_needs_public_subnet(topology: Topology) -> Iterator[Finding]:
     for facts in topology:
         vpc = facts.vpc
+        unknown_zone = None  # a nat_zone the VPC does not have: reported once, here
         if vpc.nat_zone is not None and vpc.nat != "single":
             yield Finding(
                 (*vpc_path(vpc), "nat_zone"),
                 f"nat_zone is set but nat is {vpc.nat}",
                 "set nat: single or remove nat_zone",
             )
-        if vpc.nat_zone is not None and vpc.nat_zone not in vpc.availability_zones:
+        elif vpc.nat_zone is not None and vpc.nat_zone not in vpc.availability_zones:
+            unknown_zone = vpc.nat_zone
             yield Finding(
                 (*vpc_path(vpc), "nat_zone"),
                 f"{vpc.nat_zone} is not one of the VPC's availability_zones",
-                "pick an Availability Zone of the VPC",
+                f"use one of: {', '.join(vpc.availability_zones)}",
             )
         if vpc.nat != "none" and not facts.public_zones:
             yield Finding(
@@ -38,9 +40,11 @@ def nat_needs_public_subnet(topology: Topology) -> Iterator[Finding]:
             )
             continue
         for zone in facts.nat_zones:
-            if zone not in facts.public_zones:
+            if zone not in facts.public_zones and zone != unknown_zone:
                 local = zone in facts.local_zones
                 field = ("local_zones", f"[{zone}]") if local else ("nat",)
+                if not local and zone == vpc.nat_zone:
+                    field = ("nat_zone",)
                 yield Finding(
                     (*vpc_path(vpc), *field),
                     f"a NAT gateway in {zone} needs a public subnet in {zone}",

@@ -3,13 +3,16 @@ public and NAT zones. Rules and the plan both receive a ``Topology``."""
 
 from multivpc.topology.allocation import AllocationError, PlacedSubnet, Placement, overlapping
 from multivpc.topology.network import GroupTopology, Topology, VpcTopology, topology
+from multivpc.topology.transit import AttachmentTopology, TransitTopology
 
 __all__ = [
     "AllocationError",
+    "AttachmentTopology",
     "GroupTopology",
     "PlacedSubnet",
     "Placement",
     "Topology",
+    "TransitTopology",
     "VpcTopology",
     "overlapping",
     "topology",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
 from multivpc.topology.allocation import PlacedSubnet, Placement, place
+from multivpc.topology.transit import TransitTopology, transit_topology
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,15 @@ class VpcTopology:
 
 @dataclass(frozen=True)
 class Topology:
-    """The config and, for each of its VPCs (in config order), its ``VpcTopology``."""
+    """The config and, for each of its VPCs (in config order), its ``VpcTopology``; for
+    each Transit Gateway, its ``TransitTopology``."""
 
     config: NetworkConfig
     vpcs: tuple[VpcTopology, ...]
+    transit_gateways: tuple[TransitTopology, ...] = ()
+
+    def transit_gateway(self, name: str) -> TransitTopology | None:
+        return next((t for t in self.transit_gateways if t.name == name), None)
 
     def __iter__(self) -> Iterator[VpcTopology]:
         return iter(self.vpcs)
@@ -77,7 +83,11 @@ class Topology:
 
 def topology(config: NetworkConfig) -> Topology:
     """Derive every fact rules and plan need, once."""
-    return Topology(config, tuple(_vpc_topology(config, vpc) for vpc in config.vpcs))
+    return Topology(
+        config,
+        tuple(_vpc_topology(config, vpc) for vpc in config.vpcs),
+        transit_topology(config),
+    )
 
 
 def group_zones(vpc: Vpc, group: SubnetGroup) -> tuple[str, ...]:

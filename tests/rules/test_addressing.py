@@ -26,7 +26,8 @@ CASES = {
     "subnets-disjoint": Case(
         base().group("private", cidr="10.0.16.0/20"),
         base().group("private", cidr="10.0.0.0/20"),
-        "10.0.0.0/24 (us-east-1a) overlaps subnets[public] 10.0.0.0/24 (us-east-1a)",
+        "vpcs[app].subnets[private].cidr: 10.0.0.0/20 overlaps subnets[public] 10.0.0.0/20 "
+        "(subnets collide in us-east-1a, us-east-1b); give the groups ranges that do not overlap",
     ),
 }
 
@@ -83,9 +84,9 @@ def test_group_range_outside_the_vpc() -> None:
 
 
 def test_prefix_length_wider_than_the_group_range() -> None:
+    # Once, on the prefix_length line (23), not once per zone.
     findings = base().group("private", cidr="10.0.16.0/24", prefix_length=22).findings()
-    assert any(
-        "prefix_length /22 is larger than the group range 10.0.16.0/24; use a prefix_length "
-        "of at least /24" in f
-        for f in findings
-    ), findings
+    assert findings == [
+        "subnets-fit-vpc test.yaml:23: vpcs[app].subnets[private].prefix_length: /22 is larger "
+        "than the group range 10.0.16.0/24; use a prefix_length of at least 24"
+    ]

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from multivpc.rules import RULES, addressing, gateways, names, zones
-from tests.rules import test_addressing, test_gateways, test_names, test_zones
+from multivpc.rules import RULES, addressing, gateways, names, transit_gateway, zones
+from tests.rules import (
+    test_addressing,
+    test_gateways,
+    test_names,
+    test_transit_gateway,
+    test_zones,
+)
 
 TOPICS = {
     names: test_names,
     addressing: test_addressing,
     zones: test_zones,
     gateways: test_gateways,
+    transit_gateway: test_transit_gateway,
 }
 
 

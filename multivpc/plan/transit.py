@@ -1,0 +1,214 @@
+"""Planning Transit Gateways: hub and routing stacks, attachments, segment routes, and the
+VPC-side routes that segment intent implies."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import zlib
+from dataclasses import dataclass
+
+from multivpc.config.models import NetworkConfig
+from multivpc.plan.network import (
+    AttachmentPlan,
+    AttachmentRoutingPlan,
+    RoutePlan,
+    SegmentRoutePlan,
+    SharedId,
+    TransitGatewayPlan,
+)
+from multivpc.topology import PlacedSubnet, Topology, TransitTopology
+
+ROUTING_RESOURCE_BUDGET = 400
+"""Resources a routing stack may hold; CloudFormation's limit is 500."""
+
+
+def hub_stack_name(network: str, tgw: str) -> str:
+    return f"{network}-tgw-{tgw}"
+
+
+def routing_stack_name(network: str, tgw: str, shard: int, shards: int) -> str:
+    base = f"{network}-tgw-{tgw}-routing"
+    return base if shards == 1 else f"{base}-{shard + 1}"
+
+
+def vpc_stack_name(network: str, vpc: str) -> str:
+    return f"{network}-{vpc}"
+
+
+def cidr_id(cidr: ipaddress.IPv4Network) -> str:
+    """A construct ID from a CIDR: 10.99.0.0/16 -> 10-99-0-0-16."""
+    return str(cidr).replace(".", "-").replace("/", "-")
+
+
+def role_name(*parts: str) -> str:
+    """A deterministic IAM role name (at most 64 characters) from names."""
+    name = "mvpc-" + "-".join(parts) + "-ids"
+    if len(name) <= 64:
+        return name
+    digest = f"{zlib.crc32(name.encode()):08x}"
+    return f"{name[:55]}-{digest}"
+
+
+@dataclass(frozen=True)
+class TransitPlans:
+    transit_gateways: tuple[TransitGatewayPlan, ...]
+    attachments: dict[str, AttachmentPlan]
+    """By VPC name."""
+
+
+def plan_transit(topology: Topology) -> TransitPlans:
+    config = topology.config
+    tgws = []
+    attachments: dict[str, AttachmentPlan] = {}
+    for tgw in topology.transit_gateways:
+        planned, by_vpc = _plan_tgw(config, tgw)
+        tgws.append(planned)
+        attachments.update(by_vpc)
+    return TransitPlans(tuple(tgws), attachments)
+
+
+def _plan_tgw(
+    config: NetworkConfig, tgw: TransitTopology
+) -> tuple[TransitGatewayPlan, dict[str, AttachmentPlan]]:
+    network = config.name
+    spec = tgw.transit_gateway
+    assert tgw.account_id is not None, "plan needs a checked topology"
+    owner = tgw.account_id
+    stack = hub_stack_name(network, spec.name)
+    id_parameter = SharedId(
+        parameter=f"/multivpc/{network}/transit-gateways/{spec.name}/id",
+        account_id=owner,
+        region=spec.region,
+        reader_role=role_name(network, spec.name),
+    )
+    spoke_accounts = sorted({config.accounts[a.vpc.account] for a in tgw.attachments} - {owner})
+    shards = _shards(tgw)
+    routing_names = tuple(routing_stack_name(network, spec.name, i, shards) for i in range(shards))
+    attachments: dict[str, AttachmentPlan] = {}
+    routing = []
+    for attachment in tgw.attachments:
+        vpc = attachment.vpc
+        account = config.accounts[vpc.account]
+        cross = account != owner
+        attachment_id = SharedId(
+            parameter=f"/multivpc/{network}/transit-gateways/{spec.name}/attachments/{vpc.name}",
+            account_id=account,
+            region=vpc.region,
+            reader_role=role_name(network, vpc.name),
+        )
+        attachments[vpc.name] = AttachmentPlan(
+            transit_gateway=spec.name,
+            transit_gateway_stack=stack,
+            segment=attachment.segment,
+            subnet_group=attachment.subnet_group,
+            zones=attachment.zones,
+            appliance_mode=vpc.transit_gateway.appliance_mode if vpc.transit_gateway else False,
+            cross_account=cross,
+            transit_gateway_id=id_parameter,
+            attachment_id=attachment_id,
+            reader_accounts=(owner,) if cross else (),
+        )
+        routing.append(
+            AttachmentRoutingPlan(
+                vpc=vpc.name,
+                vpc_stack=vpc_stack_name(network, vpc.name),
+                segment=attachment.segment,
+                propagates_into=tgw.propagates_into(attachment.segment),
+                cross_account=cross,
+                attachment_id=attachment_id,
+                routing_stack=routing_names[_shard_of(vpc.name, shards)],
+            )
+        )
+    routes = tuple(
+        SegmentRoutePlan(
+            segment=segment.name,
+            cidr=route.cidr,
+            vpc=route.vpc,
+            id=f"{segment.name}-{cidr_id(route.cidr)}",
+        )
+        for segment in spec.segments
+        for route in segment.routes
+    )
+    principals = tuple(config.accounts.get(p, p) for p in spec.share_with)
+    planned = TransitGatewayPlan(
+        name=spec.name,
+        stack_name=stack,
+        account_id=owner,
+        region=spec.region,
+        amazon_side_asn=spec.amazon_side_asn,
+        share_principals=principals,
+        allow_external_principals=spec.allow_external_principals,
+        segments=tuple(s.name for s in spec.segments),
+        routes=routes,
+        attachments=tuple(routing),
+        routing_stacks=routing_names if tgw.attachments else (),
+        id_parameter=id_parameter,
+        reader_accounts=tuple(spoke_accounts),
+    )
+    return planned, attachments
+
+
+def _resources_per_attachment(tgw: TransitTopology) -> int:
+    """An upper bound: association, propagations, static routes to it, and the custom
+    resource (with its policy) that reads a cross-account attachment id."""
+    segments = len(tgw.transit_gateway.segments)
+    routes = max((len(s.routes) for s in tgw.transit_gateway.segments), default=0)
+    return 1 + segments + routes + 2
+
+
+def _shards(tgw: TransitTopology) -> int:
+    """Routing stacks for a Transit Gateway: a power of two, so each fits the budget."""
+    needed = math.ceil(
+        len(tgw.attachments) * _resources_per_attachment(tgw) / ROUTING_RESOURCE_BUDGET
+    )
+    shards = 1
+    while shards < needed:
+        shards *= 2
+    return shards
+
+
+def _shard_of(vpc: str, shards: int) -> int:
+    """Deterministic: the routing stack of an attachment depends on its VPC's name only
+    (and on the shard count, which changes only when a power of two is crossed)."""
+    return zlib.crc32(vpc.encode()) % shards
+
+
+def transit_routes(
+    topology: Topology, vpc: str, subnets: tuple[PlacedSubnet, ...]
+) -> tuple[RoutePlan, ...]:
+    """The routes to the Transit Gateway in the route tables of the attachment's
+    ``route_from`` groups: one per reachable VPC (named after it) and per static route of
+    the VPC's segment, or the attachment's summary ``destinations`` instead."""
+    for tgw in topology.transit_gateways:
+        attachment = next((a for a in tgw.attachments if a.vpc.name == vpc), None)
+        if attachment is None:
+            continue
+        spec = attachment.vpc.transit_gateway
+        assert spec is not None
+        destinations: list[tuple[str, ipaddress.IPv4Network]]
+        if spec.destinations is not None:
+            destinations = [(f"Tgw-{cidr_id(c)}", c) for c in spec.destinations]
+        else:
+            destinations = [
+                (f"Tgw-{other.vpc.name}", other.vpc.cidr) for other in tgw.reachable(vpc)
+            ]
+            segment = tgw.segment(attachment.segment)
+            if segment is not None:
+                destinations += [
+                    (f"Tgw-{cidr_id(r.cidr)}", r.cidr) for r in segment.routes if not r.blackhole
+                ]
+        return tuple(
+            RoutePlan(
+                group=subnet.group,
+                zone=subnet.zone,
+                id=route_id,
+                destination=cidr,
+                target_kind="transit-gateway",
+                target_name=tgw.name,
+            )
+            for subnet in subnets
+            if subnet.group in attachment.route_from
+            for route_id, cidr in destinations
+        )
+    return ()

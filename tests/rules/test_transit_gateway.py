@@ -1,0 +1,200 @@
+"""Transit Gateway rules: each with one good and one bad config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.rules.cases import Case, assert_bad, assert_good
+from tests.support.builder import NetworkBuilder, network
+
+ORG = "arn:aws:organizations::111111111111:organization/o-abcdefghij"
+
+
+def _transit(cidr: str) -> dict[str, Any]:
+    return {"name": "transit", "tier": "isolated", "cidr": cidr, "prefix_length": 28}
+
+
+def hub(
+    segments: list[dict[str, Any]] | None = None, share_with: list[str] | None = None
+) -> NetworkBuilder:
+    """A network account hub, a shared VPC and a prod VPC in the apps account."""
+    return (
+        network()
+        .top(
+            transit_gateways=[
+                {
+                    "name": "hub",
+                    "share_with": ["apps"] if share_with is None else share_with,
+                    "segments": segments
+                    or [{"name": "shared"}, {"name": "prod", "reaches": ["shared"]}],
+                }
+            ]
+        )
+        .vpc("shared", cidr="10.0.0.0/16", nat="none")
+        .group("private", tier="isolated")
+        .drop_group("public")
+        .group("transit", **_transit("10.0.240.0/24"))
+        .set(transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"})
+        .vpc("prod", cidr="10.1.0.0/16", account="apps", nat="none")
+        .group("private", tier="isolated")
+        .drop_group("public")
+        .group("transit", **_transit("10.1.240.0/24"))
+        .set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "transit"})
+    )
+
+
+CASES = {
+    "transit-gateway-references": Case(
+        hub(),
+        hub().set(transit_gateway={"name": "hub", "segment": "prdo", "subnets": "transit"}),
+        "test.yaml:46: vpcs[prod].transit_gateway.segment: hub has no segment prdo; use one of: "
+        "shared, prod",
+    ),
+    "transit-subnets": Case(
+        hub(),
+        hub().group("transit", zones=["us-east-1a"]),
+        "vpcs[prod].transit_gateway.subnets: group transit has no subnet in us-east-1b, so "
+        "workloads there cannot reach the Transit Gateway",
+    ),
+    "transit-gateway-sharing": Case(
+        hub(share_with=[ORG]),
+        hub(share_with=[]),
+        "vpcs[prod].transit_gateway.name: the VPC is in account apps, and hub is not shared "
+        "with it; add apps to transit_gateways[hub].share_with",
+    ),
+    "segment-routes": Case(
+        hub(
+            segments=[
+                {"name": "shared", "routes": [{"cidr": "10.9.0.0/16", "blackhole": True}]},
+                {"name": "prod", "reaches": ["shared"]},
+            ]
+        ),
+        hub(
+            segments=[
+                {"name": "shared", "routes": [{"cidr": "10.0.0.0/8", "blackhole": True}]},
+                {"name": "prod", "reaches": ["shared"]},
+            ]
+        ),
+        "10.0.0.0/8 overlaps the CIDR 10.0.0.0/16 of member VPC shared",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_good_config_passes(rule_id: str) -> None:
+    assert_good(CASES[rule_id])
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_bad_config_is_reported(rule_id: str) -> None:
+    assert_bad(rule_id, CASES[rule_id])
+
+
+@pytest.mark.parametrize(
+    ("builder", "rule_id", "expected"),
+    [
+        (
+            hub().set(transit_gateway={"name": "core", "segment": "prod", "subnets": "transit"}),
+            "transit-gateway-references",
+            "Transit Gateway core is not declared; use one of: hub",
+        ),
+        (
+            hub(segments=[{"name": "shared"}, {"name": "prod", "reaches": ["shard"]}]),
+            "transit-gateway-references",
+            "transit_gateways[hub].segments[prod].reaches: segment shard does not exist",
+        ),
+        (
+            hub(
+                segments=[
+                    {"name": "shared", "routes": [{"cidr": "10.8.0.0/16", "vpc": "dev"}]},
+                    {"name": "prod", "reaches": ["shared"]},
+                ]
+            ),
+            "transit-gateway-references",
+            "the route to 10.8.0.0/16 targets VPC dev, which is not attached to hub",
+        ),
+        (
+            hub().set(region="us-west-2", availability_zones=["us-west-2a", "us-west-2b"]),
+            "transit-gateway-references",
+            "hub is in us-east-1, the VPC in us-west-2",
+        ),
+        (
+            hub().set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "tranzit"}),
+            "transit-subnets",
+            "subnet group tranzit does not exist",
+        ),
+        (
+            hub()
+            .set(local_zones=[{"name": "us-east-1-bos-1a"}])
+            .group("transit", zones=["us-east-1a", "us-east-1b", "us-east-1-bos-1a"]),
+            "transit-subnets",
+            "group transit covers us-east-1-bos-1a, and a Transit Gateway attachment cannot use "
+            "Local Zone subnets",
+        ),
+        (
+            hub().set(
+                transit_gateway={
+                    "name": "hub",
+                    "segment": "prod",
+                    "subnets": "transit",
+                    "route_from": ["nope"],
+                }
+            ),
+            "transit-subnets",
+            "transit_gateway.route_from: subnet group nope does not exist",
+        ),
+        (
+            hub(share_with=["apps", "arn:aws:iam::222222222222:root"]),
+            "transit-gateway-sharing",
+            "arn:aws:iam::222222222222:root is neither an account name nor an organization",
+        ),
+        (
+            hub(
+                segments=[
+                    {
+                        "name": "shared",
+                        "routes": [
+                            {"cidr": "10.9.0.0/16", "blackhole": True},
+                            {"cidr": "10.9.0.0/16", "vpc": "prod"},
+                        ],
+                    },
+                    {"name": "prod", "reaches": ["shared"]},
+                ]
+            ),
+            "segment-routes",
+            "10.9.0.0/16 has more than one route in segment shared",
+        ),
+    ],
+)
+def test_more_findings(builder: NetworkBuilder, rule_id: str, expected: str) -> None:
+    findings = builder.findings()
+    assert any(f.startswith(f"{rule_id} ") and expected in f for f in findings), findings
+
+
+def test_a_route_needs_exactly_one_target() -> None:
+    segments = [{"name": "shared", "routes": [{"cidr": "10.9.0.0/16"}]}, {"name": "prod"}]
+    findings = hub(segments=segments).findings()
+    assert any(
+        "a route needs exactly one target; give vpc: NAME or blackhole: true" in f for f in findings
+    ), findings
+
+
+@pytest.mark.parametrize(
+    ("asn", "ok"),
+    [
+        (64511, False),
+        (64512, True),
+        (65534, True),
+        (65535, False),
+        (4200000000, True),
+        (4294967295, False),
+    ],
+)
+def test_amazon_side_asn_boundaries(asn: int, ok: bool) -> None:
+    builder = hub()
+    data = builder.data()
+    data["transit_gateways"][0]["amazon_side_asn"] = asn
+    findings = builder.top(transit_gateways=data["transit_gateways"]).findings()
+    assert (findings == []) is ok, findings
