@@ -174,7 +174,10 @@ def test_more_findings(builder: NetworkBuilder, rule_id: str, expected: str) -> 
 
 
 def test_a_route_needs_exactly_one_target() -> None:
-    segments = [{"name": "shared", "routes": [{"cidr": "10.9.0.0/16"}]}, {"name": "prod"}]
+    segments: list[dict[str, Any]] = [
+        {"name": "shared", "routes": [{"cidr": "10.9.0.0/16"}]},
+        {"name": "prod"},
+    ]
     findings = hub(segments=segments).findings()
     assert any(
         "a route needs exactly one target; give vpc: NAME or blackhole: true" in f for f in findings
