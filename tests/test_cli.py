@@ -171,3 +171,45 @@ def test_errors_and_warnings_are_reported_together(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"warning: {path}:30:") for line in lines), lines
     assert any("account nowhere is not defined" in line for line in lines), lines
+
+
+def test_billion_laughs_exits_2_quickly_and_small(tmp_path: Path) -> None:
+    from tests.config.test_limits import BILLION_LAUGHS
+
+    path = tmp_path / "laughs.yaml"
+    path.write_text(BILLION_LAUGHS)
+    # `multivpc validate`, then the process's peak memory in KiB (VmHWM: Linux only; not
+    # ru_maxrss, which keeps the high-water mark of the pytest process it was forked from).
+    script = (
+        "import re, sys\n"
+        "from pathlib import Path\n"
+        "from multivpc.cli import main\n"
+        "status = main(sys.argv[1:])\n"
+        "print(re.search(r'VmHWM:\\s*(\\d+) kB', Path('/proc/self/status').read_text())[1])\n"
+        "sys.exit(status)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=10,  # it used to run until killed
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{path}:6: aliases repeat more than 100,000 values, the limit that stops alias bombs "
+        "(here *e); write the shared values out, or reuse anchors less"
+    ]
+    assert int(result.stdout) < 200 * 1024, f"peak memory {result.stdout.strip()} KiB"
+
+
+def test_json_trailing_comma_exits_2_with_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "network.json"
+    path.write_text('{\n  "name": "x",\n  "accounts": {"network": "111111111111",}\n}\n')
+    result = _run("validate", str(path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:3: JSON syntax error at column 41: a trailing comma before }}; remove the "
+        "comma (JSON allows no trailing commas)"
+    ]

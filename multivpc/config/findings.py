@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+SHOWN_LIMIT = 48
+"""The most characters of one value a finding shows: the longest valid name, so a valid
+value is never shortened, and a pasted blob never floods the terminal."""
+
 Level = Literal["error", "warning"]
 """error: the config cannot be built. warning: it can, but probably not as meant; printed,
 and fatal only with ``multivpc validate --strict``."""
@@ -17,8 +21,9 @@ class Finding:
     """One problem in a config: where it is, what is wrong, and how to fix it.
 
     ``path`` holds keys and selected items, such as ``("vpcs", "[app]", "cidr")``, shown
-    as ``vpcs[app].cidr``; ``line`` is the 1-based line in the file when it is known.
-    A warning is printed with the prefix ``warning:``.
+    as ``vpcs[app].cidr`` with each part cut to ``SHOWN_LIMIT`` characters (see ``shown``);
+    ``line`` is the 1-based line in the file when it is known. A warning is printed with
+    the prefix ``warning:``.
     """
 
     path: tuple[str, ...]
@@ -30,7 +35,8 @@ class Finding:
 
     @property
     def location(self) -> str:
-        return ".".join(self.path).replace(".[", "[")
+        parts = (f"[{shown(p[1:-1])}]" if p.startswith("[") else shown(p) for p in self.path)
+        return ".".join(parts).replace(".[", "[")
 
     def format(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
@@ -57,6 +63,13 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """``value`` as text, cut to ``limit`` characters with an ellipsis: every value a finding
+    echoes goes through here, so a 200-character name is never repeated whole."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def display_path(path: Path) -> str:

@@ -4,12 +4,26 @@ This is the first half of ``multivpc.load.load_config`` (the only door in): YAML
 text becomes a ``Document`` (the model plus where each key sits in the file), or a
 ``ConfigError`` with every shape finding. Cross-object rules run afterwards, in
 ``multivpc.load``, and ``Document.locate`` gives their findings line numbers.
+
+A file whose name ends in ``.json`` is JSON: the json module parses it (so a trailing
+comma is an error, with its line and column), and the YAML composer, which reads JSON
+too, gives its lines. Anything else is YAML.
+
+Every step is bounded before it runs, so a hostile file costs little: the text is at
+most ``MAX_BYTES``; one pass over the YAML events (no tree built yet) refuses nesting
+deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values, recursive aliases, and
+aliases that repeat more than ``MAX_REPEATED`` values (a "billion laughs" file is a few
+hundred bytes whose aliases expand to billions of values). Only then is the node tree
+composed, and it never holds more than those limits allow.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,13 +33,28 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from multivpc.config.findings import ConfigError, Finding, display_path
+from multivpc.config.findings import ConfigError, Finding, display_path, shown
 from multivpc.config.models import NetworkConfig
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Mappings whose keys are user data (account names, zone names), shown as [key].
 _KEYED_MAPPINGS = {"accounts", "cidrs"}
 _SCHEMA_HINT = "see schema/multivpc.schema.json for the allowed keys and values"
+
+MAX_BYTES = 5 * 1024 * 1024
+"""The largest config file: a 1,000-VPC network takes about 0.4 MiB."""
+MAX_DEPTH = 32
+"""The deepest nesting of collections; a config needs 7 levels."""
+MAX_VALUES = 500_000
+"""The most values (keys, scalars and collections, counting what aliases repeat) in one
+document; a 1,000-VPC network holds about 52,000."""
+MAX_REPEATED = 100_000
+"""The most values that aliases (``*name``, ``<<: *name``) may repeat in one document."""
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_YAML_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+# A model validator's message may start with "KEY: " to point its finding at that key.
+_KEY_PREFIX = re.compile(r"^([a-z_]+): ")
 
 
 @dataclass(frozen=True)
@@ -46,7 +75,13 @@ def read_text(path: str | Path) -> tuple[str, str]:
     path = Path(path)
     source = display_path(path)
     try:
-        return path.read_text(encoding="utf-8"), source
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                size = max(len(raw), os.fstat(file.fileno()).st_size)
+                raise ConfigError(source, [_too_large(size)])
+        # As read_text(): universal newlines, so lines count the same in YAML and JSON.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except OSError as error:
         raise ConfigError(
             source,
@@ -63,10 +98,23 @@ def read_text(path: str | Path) -> tuple[str, str]:
             source,
             [Finding((), f"the file is not UTF-8 text ({error.reason})", "save it as UTF-8")],
         ) from None
+    return text, source
+
+
+def _too_large(size: int) -> Finding:
+    return Finding(
+        (),
+        f"the file is {size / 2**20:.1f} MiB ({size:,} bytes), more than the limit of "
+        f"{MAX_BYTES // 2**20} MiB",
+        "check that it is the right file; a 1,000-VPC network takes about 0.4 MiB",
+    )
 
 
 def parse_document(text: str, source: str = "<config>") -> Document:
-    """YAML or JSON text to a shape-valid ``Document``, or a ``ConfigError``."""
+    """YAML or JSON text to a shape-valid ``Document``, or a ``ConfigError``.
+
+    ``source`` names the text in findings; when it ends in ``.json`` the text is JSON.
+    """
     with cyclic_gc_paused():
         return _parse_document(text, source)
 
@@ -85,27 +133,41 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _parse_document(text: str, source: str) -> Document:
-    node, data = _parse_yaml(text, source)
-    duplicates = _duplicate_keys(node)
-    if duplicates:
-        raise ConfigError(source, duplicates)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise ConfigError(source, [_too_large(size)])
+    if source.lower().endswith(".json"):
+        node, data = _parse_json(text, source)
+    else:
+        node, data = _parse_yaml(text, source)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
         raise ConfigError(
             source, [Finding((), f"the document is {kind}", "start from an example in examples/")]
         )
+    misread = _misread_account_ids(node, data)
     try:
         config = NetworkConfig.model_validate(data)
     except ValidationError as error:
+        # A misread account id also fails its pattern; its own finding says why.
+        seen = {finding.path for finding in misread}
         findings = [_from_pydantic(detail, data) for detail in error.errors()]
+        findings = [*misread, *(f for f in findings if f.path not in seen)]
         raise ConfigError(source, _with_lines(findings, node)) from None
+    if misread:
+        raise ConfigError(source, _with_lines(misread, node))
     return Document(source, config, node)
 
 
 def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     loader = _Loader(text)
     try:
+        _check_structure(text, source)
         node = loader.get_single_node()
+        # Before constructing: construction folds merge keys (<<) into their mappings.
+        duplicates = _duplicate_keys(node)
+        if duplicates:
+            raise ConfigError(source, duplicates)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -123,28 +185,209 @@ def _parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     return node, data
 
 
+def _parse_json(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some editors write
+    repeated: list[str] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                repeated.append(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=mapping)
+    except json.JSONDecodeError as error:
+        raise ConfigError(source, [_json_syntax_error(text, error)]) from None
+    except RecursionError:
+        raise ConfigError(source, [_too_deep(None)]) from None
+    node = _json_node_tree(text, source)
+    if repeated:
+        raise ConfigError(
+            source,
+            _duplicate_keys(node)
+            or [
+                Finding((), f"key {shown(key)} appears twice", "keep one of them")
+                for key in dict.fromkeys(repeated)
+            ],
+        )
+    return node, data
+
+
+def _json_node_tree(text: str, source: str) -> yaml.Node | None:
+    """The YAML node tree of JSON text, for line numbers; None in the rare cases where
+    YAML reads JSON differently (keys over 1,024 characters, surrogate escapes, ...):
+    findings then come without lines."""
+    loader = _Loader(text)
+    try:
+        _check_structure(text, source)
+        return loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _json_syntax_error(text: str, error: json.JSONDecodeError) -> Finding:
+    position = error.pos
+    problem = error.msg[:1].lower() + error.msg[1:]
+    fix = "fix the JSON syntax at that line"
+    before = text[:position].rstrip()
+    if text[position : position + 1] in ("}", "]") and before.endswith(","):
+        position = len(before) - 1
+        problem = f"a trailing comma before {text[error.pos]}"
+        fix = "remove the comma (JSON allows no trailing commas)"
+    elif text.startswith(("//", "/*", "#"), position):
+        problem = "a comment"
+        fix = "remove it (JSON has no comments; YAML does, in a .yaml file)"
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return Finding((), f"JSON syntax error at column {column}: {problem}", fix, line=line)
+
+
+def _check_structure(text: str, source: str) -> None:
+    """Refuse, from the event stream alone, what would make composing or anything after
+    it slow or deep: see the module docstring. A ``ConfigError`` on the first excess."""
+    loader = _Loader(text)
+    try:
+        finding = _structure_finding(loader)
+    finally:
+        loader.dispose()
+    if finding is not None:
+        raise ConfigError(source, [finding])
+
+
+def _structure_finding(loader: yaml.SafeLoader) -> Finding | None:
+    get_event: Callable[[], Any] = loader.get_event  # untyped in types-PyYAML
+    scalar, alias, end = yaml.ScalarEvent, yaml.AliasEvent, yaml.StreamEndEvent
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    # values counts every value so far, aliases counted as what they repeat, so a
+    # collection stands for the values counted between its start and its end.
+    values = repeated = 0
+    open_: list[tuple[str | None, int]] = []  # (anchor, values before it) per open collection
+    sizes: dict[str, int | None] = {}  # anchor -> the values it stands for; None while open
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is scalar:
+            values += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif kind in starts:
+            if len(open_) == MAX_DEPTH:
+                return _too_deep(event.start_mark.line + 1)
+            if event.anchor is not None:
+                sizes[event.anchor] = None
+            open_.append((event.anchor, values))
+            values += 1
+        elif kind is alias:
+            size = sizes.get(event.anchor, 0)  # 0: undefined, which the composer reports
+            if size is None:
+                return Finding(
+                    (),
+                    f"alias *{shown(event.anchor)} refers to a collection that contains it "
+                    "(a recursive alias)",
+                    "point it at an anchor outside that collection, or write the values out",
+                    line=event.start_mark.line + 1,
+                )
+            values += size
+            repeated += size
+            if repeated > MAX_REPEATED:
+                return Finding(
+                    (),
+                    f"aliases repeat more than {MAX_REPEATED:,} values, the limit that "
+                    f"stops alias bombs (here *{shown(event.anchor)})",
+                    "write the shared values out, or reuse anchors less",
+                    line=event.start_mark.line + 1,
+                )
+        elif kind is end:
+            return None
+        elif kind in ends:
+            anchor, before = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = values - before
+        if values > MAX_VALUES:
+            return Finding(
+                (),
+                f"the document holds more than {MAX_VALUES:,} values",
+                "check that it is the right file; a 1,000-VPC network holds about 52,000",
+                line=event.start_mark.line + 1,
+            )
+
+
+def _too_deep(line: int | None) -> Finding:
+    return Finding(
+        (),
+        f"the document nests more than {MAX_DEPTH} levels deep",
+        "remove the extra nesting; a config needs 7 levels",
+        line=line,
+    )
+
+
+def _misread_account_ids(node: yaml.Node | None, data: dict[str, Any]) -> list[Finding]:
+    """Unquoted account ids that YAML 1.1 read as another number than they show: with a
+    leading 0 as octal (012345670123 is 1402433619), 0x... as hex, 1:30 as base 60."""
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data.get("accounts"), dict):
+        return []
+    findings = []
+    for key_node, value_node in node.value:
+        if key_node.value != "accounts" or not isinstance(value_node, yaml.MappingNode):
+            continue
+        for name_node, id_node in value_node.value:
+            value = data["accounts"].get(name_node.value)
+            text = id_node.value
+            if (
+                not isinstance(id_node, yaml.ScalarNode)
+                or id_node.tag != _INT_TAG
+                or id_node.style  # quoted (CParser marks plain scalars with "")
+                or not isinstance(value, int)
+                or str(value) == text.replace("_", "").removeprefix("+")
+            ):
+                continue
+            kind = "the octal number" if _YAML_OCTAL.fullmatch(text) else "the number"
+            findings.append(
+                Finding(
+                    ("accounts", f"[{name_node.value}]"),
+                    f"YAML reads the unquoted {shown(text)} as {kind} {shown(value)}",
+                    f'write it in quotes: "{shown(text)}"',
+                )
+            )
+    return findings
+
+
 def _duplicate_keys(node: yaml.Node | None) -> list[Finding]:
-    """YAML keeps the last of two equal keys silently; a config must not lose a setting."""
+    """YAML keeps the last of two equal keys silently; a config must not lose a setting.
+
+    Each mapping is checked once, however many aliases repeat it."""
     findings = []
     stack = [node] if node is not None else []
+    checked: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in checked:
+            continue
+        checked.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in current.value:
+                stack.append(value_node)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a collection as key: construction refuses it
                 key = str(key_node.value)
                 line = key_node.start_mark.line + 1
                 if key in seen:
                     findings.append(
                         Finding(
                             (),
-                            f"key {key} appears twice (lines {seen[key]} and {line})",
+                            f"key {shown(key)} appears twice (lines {seen[key]} and {line})",
                             "keep one of them",
                             line=line,
                         )
                     )
                 seen.setdefault(key, line)
-                stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return sorted(findings, key=lambda finding: finding.line or 0)
@@ -179,24 +422,43 @@ def _from_pydantic(detail: ErrorDetails, data: Any) -> Finding:
     path = _readable_path(detail["loc"], data)
     kind = detail["type"]
     last = str(detail["loc"][-1]) if detail["loc"] else ""
+    value = detail["input"]
     message = detail["msg"].removeprefix("Value error, ")
     if kind == "missing":
         where = " (or under defaults)" if last in {"account", "region"} else ""
         return Finding(path, f"{last} is missing", f"add {last}{where}")
     if kind == "extra_forbidden":
         return Finding(
-            path, f"unknown key {last}", f"remove it or fix its spelling; {_SCHEMA_HINT}"
+            path, f"unknown key {shown(last)}", f"remove it or fix its spelling; {_SCHEMA_HINT}"
+        )
+    if kind == "string_too_long":
+        limit = (detail.get("ctx") or {}).get("max_length")
+        return Finding(
+            path, f"{len(value)} characters long, more than the limit of {limit}", "shorten it"
         )
     if kind == "string_pattern_mismatch":
-        return Finding(path, f"{detail['input']!r} is not valid here", _pattern_fix(path, last))
+        fix = _name_fix() if last == "[key]" else _pattern_fix(path, last)
+        return Finding(path, f"{_quoted(value)} is not valid here", fix)
     if kind == "literal_error":
-        return Finding(
-            path, f"{detail['input']!r} is not allowed", message[0].lower() + message[1:]
-        )
+        return Finding(path, f"{_quoted(value)} is not allowed", message[0].lower() + message[1:])
+    if isinstance(value, str) and len(value) > len(shown(value)):
+        message = message.replace(repr(value), _quoted(value)).replace(value, shown(value))
+    key = _KEY_PREFIX.match(message)
+    if kind == "value_error" and key and isinstance(value, dict) and key[1] in value:
+        # A model validator's message about one of its keys: point at that key.
+        path, message = (*path, key[1]), message[key.end() :]
     if "; " in message:
         problem, fix = message.split("; ", 1)
         return Finding(path, problem, fix)
     return Finding(path, message, _SCHEMA_HINT)
+
+
+def _quoted(value: Any) -> str:
+    return repr(shown(value)) if isinstance(value, str) else shown(repr(value))
+
+
+def _name_fix() -> str:
+    return "use lowercase letters, digits and dashes, starting with a letter"
 
 
 def _pattern_fix(path: tuple[str, ...], last: str) -> str:
@@ -206,7 +468,7 @@ def _pattern_fix(path: tuple[str, ...], last: str) -> str:
         return "write a region name such as us-east-1"
     if "zones" in last or "zone" in last or (path[-1].startswith("[") and "cidrs" in path):
         return "write an explicit zone name such as us-east-1a"
-    return "use lowercase letters, digits and dashes, starting with a letter"
+    return _name_fix()
 
 
 def _line_map(node: yaml.Node | None) -> dict[tuple[str, ...], int]:
@@ -214,7 +476,11 @@ def _line_map(node: yaml.Node | None) -> dict[tuple[str, ...], int]:
 
     def walk(current: yaml.Node, path: tuple[str, ...], parent_key: str) -> None:
         if isinstance(current, yaml.MappingNode):
-            for key_node, value_node in current.value:
+            # Last first: of a key merged in (<<: *anchor) and the same key written out
+            # after it, the one written out wins, as it does in the constructed data.
+            for key_node, value_node in reversed(current.value):
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
                 key = str(key_node.value)
                 child = (*path, f"[{key}]" if parent_key in _KEYED_MAPPINGS else key)
                 lines.setdefault(child, key_node.start_mark.line + 1)
@@ -240,10 +506,8 @@ def _with_lines(findings: Iterable[Finding], node: yaml.Node | None) -> list[Fin
     lines = _line_map(node)
     located = []
     for finding in findings:
-        line = None
-        for end in range(len(finding.path), 0, -1):
-            line = lines.get(finding.path[:end])
-            if line is not None:
-                break
+        line, end = finding.line, len(finding.path)
+        while line is None and end > 0:  # the deepest part of the path that has a line
+            line, end = lines.get(finding.path[:end]), end - 1
         located.append(replace(finding, line=line))
     return sorted(located, key=lambda finding: finding.line or 0)

@@ -138,3 +138,193 @@ def test_file_that_is_not_utf8(tmp_path: Path) -> None:
         load_config(path)
     [line] = caught.value.lines()
     assert "the file is not UTF-8 text (invalid start byte); save it as UTF-8" in line
+
+
+# -- JSON is JSON -----------------------------------------------------------------------
+
+
+def test_json_trailing_comma_is_a_syntax_error_at_the_comma(tmp_path: Path) -> None:
+    text = json.dumps(base().data(), indent=2).replace(
+        '"prefix_length": 24\n', '"prefix_length": 24,\n', 1
+    )
+    comma = text.splitlines().index('          "prefix_length": 24,') + 1
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:{comma}: JSON syntax error at column 30: a trailing comma "
+        "before }; remove the comma (JSON allows no trailing commas)"
+    ]
+
+
+def test_json_trailing_comma_in_a_list_on_one_line(tmp_path: Path) -> None:
+    text = '{"name": "x", "accounts": {"a": "111111111111"}, "vpcs": [1, 2,]}'
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:1: JSON syntax error at column 63: a trailing comma "
+        "before ]; remove the comma (JSON allows no trailing commas)"
+    ]
+
+
+def test_json_other_syntax_errors_keep_the_json_message(tmp_path: Path) -> None:
+    text = '{\n  "name": "x"\n  "accounts": {}\n}\n'
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:3: JSON syntax error at column 3: expecting ',' "
+        "delimiter; fix the JSON syntax at that line"
+    ]
+
+
+def test_json_comment(tmp_path: Path) -> None:
+    text = '{\n  "name": "x" // the network\n}\n'
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:2: JSON syntax error at column 15: a comment; remove it "
+        "(JSON has no comments; YAML does, in a .yaml file)"
+    ]
+
+
+def test_yaml_in_a_json_file_is_refused(tmp_path: Path) -> None:
+    [line] = _errors(tmp_path, base().yaml(), "network.json")
+    assert line == (
+        f"{tmp_path / 'network.json'}:1: JSON syntax error at column 1: expecting value; "
+        "fix the JSON syntax at that line"
+    )
+
+
+def test_json_shape_and_rule_findings_have_lines(tmp_path: Path) -> None:
+    data = base().set(nat="many").data()
+    text = json.dumps(data, indent=2)
+    nat = text.splitlines().index('      "nat": "many",') + 1
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:{nat}: vpcs[app].nat: 'many' is not allowed; "
+        "input should be 'none', 'single' or 'per-az'"
+    ]
+    text = json.dumps(base().vpc("other", cidr="10.0.0.0/16").data(), indent=2)
+    cidr = [i for i, line in enumerate(text.splitlines(), 1) if '"10.0.0.0/16"' in line][1]
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:{cidr}: vpcs[other].cidr: 10.0.0.0/16 overlaps "
+        "vpcs[app] 10.0.0.0/16; pick a free range"
+    ]
+
+
+def test_json_duplicate_keys_with_both_lines(tmp_path: Path) -> None:
+    text = json.dumps(base().data(), indent=2).replace(
+        '"nat": "per-az",', '"nat": "per-az",\n      "nat": "none",', 1
+    )
+    first = text.splitlines().index('      "nat": "per-az",') + 1
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}:{first + 1}: key nat appears twice "
+        f"(lines {first} and {first + 1}); keep one of them"
+    ]
+
+
+def test_json_that_yaml_cannot_read_still_loads_without_lines(tmp_path: Path) -> None:
+    # YAML's reader refuses surrogate-pair escapes; JSON has them, so findings lose lines.
+    text = json.dumps(base().top(name="\U0001f600").data(), indent=2)
+    assert "\\ud83d\\ude00" in text
+    assert _errors(tmp_path, text, "network.json") == [
+        f"{tmp_path / 'network.json'}: name: '\U0001f600' is not valid here; "
+        "use lowercase letters, digits and dashes, starting with a letter"
+    ]
+
+
+def test_json_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "network.json"
+    path.write_text("\ufeff" + json.dumps(base().data()), encoding="utf-8")
+    assert load_config(path).name == "test"
+
+
+# -- what YAML reads differently than it shows ------------------------------------------
+
+
+def test_unquoted_account_id_with_a_leading_zero_is_octal_to_yaml(tmp_path: Path) -> None:
+    text = base().yaml().replace("network: '111111111111'", "network: 012345670123")
+    line = text.splitlines().index("  network: 012345670123") + 1
+    assert _errors(tmp_path, text) == [
+        f"{tmp_path / 'network.yaml'}:{line}: accounts[network]: YAML reads the unquoted "
+        '012345670123 as the octal number 1402433619; write it in quotes: "012345670123"'
+    ]
+
+
+def test_unquoted_account_id_with_8_or_9_after_a_leading_zero_is_a_string(
+    tmp_path: Path,
+) -> None:
+    # No octal number: YAML 1.1 reads 012345678901 as the string it shows.
+    path = tmp_path / "network.yaml"
+    path.write_text(base().yaml().replace("network: '111111111111'", "network: 012345678901"))
+    assert load_config(path).accounts["network"] == "012345678901"
+
+
+def test_merge_keys_override_and_point_at_the_written_key(tmp_path: Path) -> None:
+    text = (
+        "name: test\n"
+        "accounts: {network: '111111111111'}\n"
+        "defaults: {account: network, region: us-east-1}\n"
+        "vpcs:\n"
+        "- &first\n"
+        "  name: app\n"
+        "  cidr: 10.0.0.0/16\n"
+        "  availability_zones: [us-east-1a]\n"
+        "  subnets:\n"
+        "  - {name: data, tier: isolated, cidr: 10.0.0.0/20, prefix_length: 24}\n"
+        "- <<: *first\n"
+        "  name: other\n"
+        "  cidr: 10.0.0.1/16\n"
+    )
+    # Not a duplicate key, and the finding is on the cidr written out (13), not the merged one.
+    assert _errors(tmp_path, text) == [
+        f"{tmp_path / 'network.yaml'}:13: vpcs[other].cidr: 10.0.0.1/16 has host bits set; "
+        "write 10.0.0.0/16"
+    ]
+    path = tmp_path / "network.yaml"
+    path.write_text(
+        text.replace("10.0.0.1/16", "10.1.0.0/16")
+        + "  subnets:\n  - {name: data, tier: isolated, cidr: 10.1.0.0/20, prefix_length: 24}\n"
+    )
+    config = load_config(path)
+    assert [(vpc.name, vpc.availability_zones) for vpc in config.vpcs] == [
+        ("app", ["us-east-1a"]),
+        ("other", ["us-east-1a"]),
+    ]
+
+
+def test_a_duplicate_key_inside_an_aliased_mapping_is_reported_once(tmp_path: Path) -> None:
+    text = "name: x\nshared: &s {a: 1, a: 2}\nmore: [*s, *s, *s]\n"
+    assert _errors(tmp_path, text) == [
+        f"{tmp_path / 'network.yaml'}:2: key a appears twice (lines 2 and 2); keep one of them"
+    ]
+
+
+# -- echoed values are short ------------------------------------------------------------
+
+
+def test_a_200_character_name_is_not_echoed(tmp_path: Path) -> None:
+    text = base().set(name="a" * 200).yaml()
+    line = text.splitlines().index(f"- name: {'a' * 200}") + 1
+    assert _errors(tmp_path, text) == [
+        f"{tmp_path / 'network.yaml'}:{line}: vpcs[{'a' * 47}\u2026].name: 200 characters "
+        "long, more than the limit of 48; shorten it"
+    ]
+
+
+def test_long_values_are_cut_to_48_characters(tmp_path: Path) -> None:
+    blob = "not a cidr " * 20
+    lines = _errors(tmp_path, base().set(cidr=blob, nat="n" * 100, **{"k" * 60: 1}).yaml())
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        f"vpcs[app].cidr: {(blob[:47] + chr(0x2026))!r} is not an IPv4 CIDR; "
+        "write it like 10.0.0.0/16",
+        f"vpcs[app].nat: '{'n' * 47}\u2026' is not allowed; "
+        "input should be 'none', 'single' or 'per-az'",
+        f"vpcs[app].{'k' * 47}\u2026: unknown key {'k' * 47}\u2026; remove it or fix its "
+        "spelling; see schema/multivpc.schema.json for the allowed keys and values",
+    ]
+
+
+def test_a_48_character_name_is_shown_whole(tmp_path: Path) -> None:
+    name = "a" * 48
+    lines = _errors(tmp_path, base().set(name=name).vpc(name, cidr="10.1.0.0/16").yaml())
+    assert f"VPC name {name} is used more than once" in lines[0]
+    assert f"vpcs[{name}]:" in lines[0]
+
+
+def test_an_invalid_account_name_gets_the_name_fix(tmp_path: Path) -> None:
+    [line] = _errors(tmp_path, base().top(accounts={"Network": "111111111111"}).yaml())
+    assert line.endswith(
+        "accounts[Network]: 'Network' is not valid here; "
+        "use lowercase letters, digits and dashes, starting with a letter"
+    )

@@ -1,0 +1,121 @@
+"""The published JSON Schema (schema/multivpc.schema.json) accepts every valid config and
+rejects configs whose shape is wrong, checked with a real JSON Schema validator (the one
+editors use through yaml-language-server reads the same file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+from multivpc.load import parse_config
+from tests.conftest import EXAMPLES, ROOT
+from tests.support.builder import Data, base, network
+
+SCHEMA_PATH = ROOT / "schema" / "multivpc.schema.json"
+SCHEMA = json.loads(SCHEMA_PATH.read_text())
+VALIDATOR = Draft202012Validator(SCHEMA)
+BOS = "us-east-1-bos-1a"
+
+
+def _problems(data: Any) -> list[str]:
+    """Each schema error as PATH: MESSAGE, PATH in JSON Pointer style."""
+    return sorted(
+        f"/{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
+        for error in VALIDATOR.iter_errors(data)
+    )
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_is_valid_against_the_schema(example: Path) -> None:
+    assert _problems(yaml.safe_load(example.read_text())) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_points_editors_at_the_schema(example: Path) -> None:
+    first = example.read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/multivpc.schema.json"
+    target = (example.parent / first.split("$schema=", 1)[1]).resolve()
+    assert target == SCHEMA_PATH.resolve()
+
+
+VALID: dict[str, Data] = {
+    "account and region from defaults": base().data(),
+    "account and region on each VPC, no defaults": network()
+    .vpc("app", account="network", region="us-east-1")
+    .vpc("other", cidr="10.1.0.0/16", account="apps", region="us-east-1")
+    .top(defaults=None)
+    .data(),
+    "unquoted account id (a YAML number)": base().top(accounts={"network": 111111111111}).data(),
+    "explicit cidrs and a Local Zone": base()
+    .set(local_zones=[{"name": BOS}])
+    .group(
+        "private",
+        cidr=None,
+        prefix_length=None,
+        cidrs={"us-east-1a": "10.0.16.0/24", BOS: "10.0.17.0/24"},
+    )
+    .data(),
+    "every optional VPC key": base()
+    .set(
+        nat="single",
+        nat_zone="us-east-1a",
+        internet_gateway=True,
+        flow_logs={"enabled": True, "destination": "s3", "retention_days": 90},
+        dns={"support": True, "hostnames": False},
+    )
+    .data(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(VALID))
+def test_valid_builder_configs_are_valid_against_the_schema(case: str) -> None:
+    data = VALID[case]
+    parse_config(yaml.safe_dump(data), "test.yaml")  # valid for multivpc itself ...
+    assert _problems(data) == []  # ... so the schema must accept it too
+
+
+INVALID: dict[str, tuple[Data, str]] = {
+    "an unknown key": (
+        base().set(colour="blue").data(),
+        "/vpcs/0: Additional properties are not allowed ('colour' was unexpected)",
+    ),
+    "a NAT mode that does not exist": (
+        base().set(nat="many").data(),
+        "/vpcs/0/nat: 'many' is not one of ['none', 'single', 'per-az']",
+    ),
+    "a VPC without cidr": (
+        base().set(cidr=None).data(),
+        "/vpcs/0: 'cidr' is a required property",
+    ),
+    "a name with capitals": (
+        base().top(name="Bad").data(),
+        "/name: 'Bad' does not match '^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$'",
+    ),
+    "a prefix_length below /28": (
+        base().group("public", prefix_length=29).data(),
+        "/vpcs/0/subnets/0/prefix_length: 29 is not valid under any of the given schemas",
+    ),
+    "an 11-digit account id": (
+        base().top(accounts={"network": 11111111111}).data(),
+        "/accounts/network: 11111111111 is not valid under any of the given schemas",
+    ),
+    "no VPCs": (
+        base().top(vpcs=[]).data(),
+        "/vpcs: [] should be non-empty",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_invalid_configs_are_rejected_by_the_schema(case: str) -> None:
+    data, expected = INVALID[case]
+    assert _problems(data) == [expected]
