@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
-CONFIG ?= examples/single-vpc.yaml
+CONFIG ?= examples/hub-and-spoke.yaml
 
 # Exact versions of everything installed live in lock files made by uv (`make lock`):
 # requirements/dev.lock for the app, its dev tools and CI (from pyproject.toml, which
@@ -26,15 +26,16 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: setup synth test lint checkov format snapshot-update schema bench lock mutate clean
 
-# uv itself comes from the lock (hash-checked by pip), then installs the rest of the lock
-# exactly (`uv pip sync` also removes what the lock no longer lists) and multivpc editable.
+# uv itself comes from the lock (hash-checked by pip), then makes the venv exactly the lock
+# (hashes checked; what the lock no longer lists is removed) plus multivpc, editable and
+# without dependencies. One sync for both, so multivpc never disappears from a shared venv.
 $(VENV)/.installed: $(LOCK) pyproject.toml
 	python3 -m venv $(VENV)
 	awk '/^uv==/ {keep = 1; print; next} /^[^ #]/ {keep = 0} keep' $(LOCK) > $(VENV)/uv.lock.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
 		-r $(VENV)/uv.lock.txt
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	echo "-e $(CURDIR)" > $(VENV)/editable.txt
+	$(UV) pip sync --quiet --python $(BIN)/python $(LOCK) $(VENV)/editable.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
