@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CDK entry point: ``npx cdk synth -c config=PATH`` (default: examples/single-vpc.yaml).
+"""CDK entry point: ``npx cdk synth -c config=PATH`` (default: examples/hub-and-spoke.yaml).
 
 ``-c nag_packs=nist-800-53-r5,hipaa-security,pci-dss-3.2.1`` runs those cdk-nag packs
 besides AwsSolutions, on top of the config's own ``nag_packs``.
@@ -18,7 +18,7 @@ from multivpc.plan import plan
 from multivpc.stacks import add_network
 from multivpc.vocabulary import NagPack
 
-DEFAULT_CONFIG = "examples/single-vpc.yaml"
+DEFAULT_CONFIG = "examples/hub-and-spoke.yaml"
 
 
 def nag_packs(value: object) -> list[NagPack]:

@@ -14,6 +14,12 @@ from multivpc.constructs.routing import (
     VpcGateway,
     add_route,
 )
+from multivpc.constructs.shared_ids import PublishedId, RemoteId
+from multivpc.constructs.transit_gateway import (
+    SegmentRouting,
+    TransitGatewayHub,
+    TransitGatewayVpcAttachment,
+)
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
@@ -21,13 +27,18 @@ __all__ = [
     "FlowLogSettings",
     "NatGatewaySpec",
     "NetworkVpc",
+    "PublishedId",
     "PublishedIds",
+    "RemoteId",
     "RestrictDefaultSecurityGroup",
     "RouteSpec",
     "RouteTarget",
     "Router",
+    "SegmentRouting",
     "SubnetRecord",
     "SubnetSpec",
+    "TransitGatewayHub",
+    "TransitGatewayVpcAttachment",
     "VpcFlowLogs",
     "VpcGateway",
     "VpcView",

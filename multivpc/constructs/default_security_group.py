@@ -11,28 +11,20 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from multivpc.constructs.acknowledgements import acknowledge
 from multivpc.constructs.errors import ConstructArgumentError
-from multivpc.constructs.flow_logs import allow_log_group_use
+from multivpc.constructs.sdk_call_provider import sdk_call
 from multivpc.vocabulary import RETENTION_DAY_NAMES
-
-# The singleton provider Lambda AwsCustomResource adds to the stack.
-_PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
-_LOG_GROUP_ID = "DefaultSecurityGroupRevokerLogs"
-_POLICY_ID = "DefaultSecurityGroupRevokerLogsPolicy"
-_ROLE_ID = "DefaultSecurityGroupRevokerRole"
 
 
 class RestrictDefaultSecurityGroup(Construct):
     """Revokes the default rules of ``security_group_id`` once, on create (and on update).
 
-    The provider Lambda (one per stack, shared by every instance in the stack) logs to a
-    log group of its own with retention (and, given a key, KMS encryption), and its role
-    may write to that group only: no AWS managed policy.
+    The calls run on the stack's least-privilege SDK-call provider
+    (``multivpc.constructs.sdk_call_provider``): a role of its own, no AWS managed policy,
+    a log group of its own with retention (and, given a key, KMS encryption).
 
     Args:
         security_group_id: the VPC's default security group
@@ -47,8 +39,6 @@ class RestrictDefaultSecurityGroup(Construct):
     """Revokes the self-referencing ingress rule."""
     egress: cr.AwsCustomResource
     """Revokes the allow-all egress rule."""
-    log_group: logs.ILogGroup
-    """The provider Lambda's log group (shared within the stack)."""
 
     def __init__(
         self,
@@ -67,9 +57,8 @@ class RestrictDefaultSecurityGroup(Construct):
                 f"CloudWatch Logs cannot keep logs {log_retention_days} days; use one of {allowed}",
             )
         stack = cdk.Stack.of(self)
-        first_in_stack = stack.node.try_find_child(_ROLE_ID) is None
-        self.log_group = _provider_log_group(stack, log_retention_days, encryption_key)
-        self._role = _provider_role(stack, self.log_group)
+        self._retention = log_retention_days
+        self._key = encryption_key
         group_arn = stack.format_arn(
             service="ec2", resource="security-group", resource_name=security_group_id
         )
@@ -87,14 +76,6 @@ class RestrictDefaultSecurityGroup(Construct):
             [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
             group_arn,
         )
-        acknowledge(
-            self,
-            "IAMNoInlinePolicy",
-            "AwsCustomResource attaches its own policy; it allows one EC2 action on this one "
-            "security group.",
-        )
-        if first_in_stack:
-            _acknowledge_provider(stack)
 
     def _revoke(
         self,
@@ -112,91 +93,18 @@ class RestrictDefaultSecurityGroup(Construct):
             # Already revoked (for example by hand): nothing left to do.
             ignore_error_codes_matching="InvalidPermission.NotFound",
         )
-        return cr.AwsCustomResource(
+        return sdk_call(
             self,
             id,
             on_create=call,
             on_update=call,
-            install_latest_aws_sdk=False,
-            log_group=self.log_group,
-            role=self._role,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=[f"ec2:{action[0].upper()}{action[1:]}"], resources=[group_arn]
-                    )
-                ]
-            ),
+            statements=[
+                iam.PolicyStatement(
+                    actions=[f"ec2:{action[0].upper()}{action[1:]}"], resources=[group_arn]
+                )
+            ],
+            inline_policy_reason="AwsCustomResource attaches its own policy; it allows one EC2 "
+            "action on this one security group.",
+            log_retention_days=self._retention,
+            encryption_key=self._key,
         )
-
-
-def _provider_log_group(
-    stack: cdk.Stack, retention_days: int, key: kms.IKey | None
-) -> logs.ILogGroup:
-    """The provider's log group: one per stack, named after the stack, so that a key
-    policy can name it before it exists."""
-    existing = stack.node.try_find_child(_LOG_GROUP_ID)
-    if isinstance(existing, logs.LogGroup):
-        return existing
-    name = f"/multivpc/{stack.stack_name}/default-security-group-revoker"
-    if key is not None:
-        allow_log_group_use(key, name)
-    return logs.LogGroup(
-        stack,
-        _LOG_GROUP_ID,
-        log_group_name=name,
-        encryption_key=key,
-        retention=logs.RetentionDays[RETENTION_DAY_NAMES[retention_days]],
-        removal_policy=cdk.RemovalPolicy.DESTROY,
-    )
-
-
-def _provider_role(stack: cdk.Stack, log_group: logs.ILogGroup) -> iam.Role:
-    """The provider's role, one per stack: no AWS managed policy (AWSLambdaBasicExecutionRole
-    would allow writing to any log group), only its own log group; AwsCustomResource adds
-    each resource's EC2 permission to it."""
-    existing = stack.node.try_find_child(_ROLE_ID)
-    if isinstance(existing, iam.Role):
-        return existing
-    role = iam.Role(
-        stack,
-        _ROLE_ID,
-        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description="Runs the custom resource that strips default security groups",
-    )
-    iam.ManagedPolicy(
-        stack,
-        _POLICY_ID,
-        description="Lets the default security group revoker write its own logs only",
-        roles=[role],
-        statements=[
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],
-            )
-        ],
-    )
-    return role
-
-
-def _acknowledge_provider(stack: cdk.Stack) -> None:
-    """State once per stack why the provider Lambda is as it is."""
-    provider = stack.node.find_child(_PROVIDER_ID)
-    acknowledge(
-        provider,
-        "LambdaConcurrency",
-        "CloudFormation invokes this provider once per change of the stack; reserving "
-        "concurrency would take capacity from the account for nothing.",
-    )
-    acknowledge(
-        provider,
-        "LambdaDLQ",
-        "CloudFormation invokes the provider synchronously and reports a failure as a failed "
-        "deployment; there is no asynchronous event to lose.",
-    )
-    acknowledge(
-        provider,
-        "LambdaInsideVPC",
-        "The provider only calls the EC2 API to revoke two rules; placing it in the VPC it "
-        "configures would need NAT or endpoints there for no gain.",
-    )

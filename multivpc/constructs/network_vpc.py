@@ -274,6 +274,21 @@ class NetworkVpc(Construct):
             for r in self._route_specs
         )
 
+    def add_route(self, route: RouteSpec) -> ec2.CfnRoute:
+        """Add one more route (for example to a Transit Gateway attachment created after
+        the VPC); the same checks as for ``routes`` apply. Returns the route."""
+        try:
+            _check_routes(
+                {(s.group, s.zone): s for s in self._specs},
+                [*self._route_specs, route],
+                set(self.nat_gateways),
+                self.internet_gateway is not None,
+            )
+        except ValueError as error:
+            raise ConstructArgumentError(self.node.path, str(error)) from None
+        self._add_route(route)
+        return self.routes[(route.group, route.zone, route.id)]
+
     def _add_route(self, route: RouteSpec) -> None:
         subnet = self.subnets[(route.group, route.zone)]
         target = self._resolve(route.target)

@@ -14,6 +14,7 @@ from cdk_nag import (
 )
 
 from multivpc.plan import NetworkPlan
+from multivpc.stacks.transit_stacks import HubStack, RoutingStack
 from multivpc.stacks.vpc_stack import VpcStack
 from multivpc.vocabulary import NagPack
 
@@ -43,16 +44,48 @@ def add_network(
             AwsSolutionsChecks(app), *(NAG_PACKS[pack](app) for pack in packs)
         )
     stacks: dict[str, cdk.Stack] = {}
+    hubs: dict[str, HubStack] = {}
+    spokes: dict[str, VpcStack] = {}
     for planned in network.stacks:
-        if planned.role == "vpc":
+        stack: cdk.Stack
+        if planned.role == "hub":
+            assert planned.transit_gateway is not None
+            tgw = network.transit_gateway(planned.transit_gateway)
+            stack = hubs[tgw.name] = HubStack(app, stack=planned, tgw=tgw)
+        elif planned.role == "vpc":
             [vpc_name] = planned.vpcs
-            stack: cdk.Stack = VpcStack(app, stack=planned, vpc=network.vpc(vpc_name))
+            vpc = network.vpc(vpc_name)
+            hub = hubs.get(vpc.attachment.transit_gateway) if vpc.attachment else None
+            same_place = hub is not None and (hub.account, hub.region) == (
+                planned.account_id,
+                planned.region,
+            )
+            stack = spokes[vpc_name] = VpcStack(
+                app,
+                stack=planned,
+                vpc=vpc,
+                transit_gateway_id=hub.hub.transit_gateway_id if hub and same_place else None,
+            )
+        else:
+            assert planned.transit_gateway is not None
+            tgw = network.transit_gateway(planned.transit_gateway)
+            stack = RoutingStack(
+                app,
+                stack=planned,
+                tgw=tgw,
+                hub=hubs[tgw.name],
+                attachment_ids={
+                    name: spoke.attachment.attachment_id
+                    for name, spoke in spokes.items()
+                    if spoke.attachment is not None and name in planned.vpcs
+                },
+            )
         for dependency in planned.depends_on:
             if dependency not in stacks:
                 raise ValueError(
                     f"stack {planned.name} depends on {dependency}, which the plan does not "
                     "list before it"
                 )
-            stack.add_dependency(stacks[dependency])
+            stack.add_stack_dependency(stacks[dependency])
         stacks[planned.name] = stack
     return list(stacks.values())

@@ -6,18 +6,23 @@ from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from multivpc.constructs import (
     FlowLogSettings,
     NatGatewaySpec,
     NetworkVpc,
+    PublishedId,
     PublishedIds,
+    RemoteId,
+    Router,
     RouteSpec,
     SubnetSpec,
+    TransitGatewayVpcAttachment,
     VpcGateway,
 )
-from multivpc.plan import RoutePlan, StackPlan, TargetKind, VpcPlan
+from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 
 
 class VpcStack(cdk.Stack):
@@ -26,7 +31,17 @@ class VpcStack(cdk.Stack):
     network_vpc: NetworkVpc
     published: PublishedIds
 
-    def __init__(self, scope: Construct, *, stack: StackPlan, vpc: VpcPlan, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        stack: StackPlan,
+        vpc: VpcPlan,
+        transit_gateway_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``transit_gateway_id``: the id of a same-account Transit Gateway the VPC attaches
+        to (a plain reference); for one of another account it is read with ``RemoteId``."""
         super().__init__(
             scope,
             stack.name,
@@ -53,7 +68,9 @@ class VpcStack(cdk.Stack):
             nat_gateways=[
                 NatGatewaySpec(zone=n.zone, group=n.subnet_group) for n in vpc.nat_gateways
             ],
-            routes=[_route(route) for route in vpc.routes],
+            routes=[
+                _route(route) for route in vpc.routes if route.target_kind != "transit-gateway"
+            ],
             internet_gateway=vpc.internet_gateway,
             flow_logs=FlowLogSettings(
                 destination=flow_logs.destination,
@@ -71,6 +88,57 @@ class VpcStack(cdk.Stack):
         self.published = PublishedIds(
             self, "Published", network_vpc=self.network_vpc, prefix=vpc.parameter_prefix
         )
+        self.attachment: TransitGatewayVpcAttachment | None = None
+        if vpc.attachment is not None:
+            self.attachment = self._attach(vpc, vpc.attachment, transit_gateway_id)
+
+    def _attach(
+        self, vpc: VpcPlan, planned: AttachmentPlan, transit_gateway_id: str | None
+    ) -> TransitGatewayVpcAttachment:
+        key = self.network_vpc.flow_logs.key if self.network_vpc.flow_logs else None
+        if planned.cross_account or transit_gateway_id is None:
+            shared = planned.transit_gateway_id
+            transit_gateway_id = RemoteId(
+                self,
+                "TransitGatewayId",
+                parameter_name=shared.parameter,
+                account_id=shared.account_id,
+                region=shared.region,
+                reader_role_name=shared.reader_role,
+                encryption_key=key,
+            ).value
+        subnets = self.network_vpc.subnets
+        attachment = TransitGatewayVpcAttachment(
+            self,
+            "TransitGatewayAttachment",
+            transit_gateway_id=transit_gateway_id,
+            vpc_id=self.network_vpc.cfn_vpc.ref,
+            subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
+            appliance_mode=planned.appliance_mode,
+        )
+        PublishedId(
+            self,
+            "PublishedAttachmentId",
+            parameter_name=planned.attachment_id.parameter,
+            value=attachment.attachment_id,
+            reader_accounts=planned.reader_accounts,
+            reader_role_name=planned.attachment_id.reader_role,
+        )
+        target = Router(ec2.RouterType.TRANSIT_GATEWAY, transit_gateway_id)
+        for route in vpc.routes:
+            if route.target_kind == "transit-gateway":
+                created = self.network_vpc.add_route(
+                    RouteSpec(
+                        group=route.group,
+                        zone=route.zone,
+                        destination=str(route.destination),
+                        target=target,
+                        id=route.id,
+                    )
+                )
+                # A route to a Transit Gateway needs the VPC attached first.
+                created.node.add_dependency(attachment.attachment)
+        return attachment
 
 
 def _route(route: RoutePlan) -> RouteSpec:

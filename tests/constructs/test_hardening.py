@@ -178,7 +178,7 @@ def test_no_aws_managed_policy_anywhere(default: Template) -> None:
 def test_custom_resource_provider_logs_to_its_own_encrypted_group(default: Template) -> None:
     groups = default.find_resources(
         "AWS::Logs::LogGroup",
-        {"Properties": {"LogGroupName": "/multivpc/Net/default-security-group-revoker"}},
+        {"Properties": {"LogGroupName": "/multivpc/Net/sdk-calls"}},
     )
     [(group_id, group)] = groups.items()
     assert group["Properties"]["RetentionInDays"] == 365
@@ -201,9 +201,7 @@ def test_custom_resource_provider_logs_to_its_own_encrypted_group(default: Templ
         },
     )
     [key] = default.find_resources("AWS::KMS::Key").values()
-    assert "log-group:/multivpc/Net/default-security-group-revoker" in str(
-        key["Properties"]["KeyPolicy"]
-    )
+    assert "log-group:/multivpc/Net/sdk-calls" in str(key["Properties"]["KeyPolicy"])
 
 
 def test_s3_flow_logs_declare_log_delivery_grants() -> None:
@@ -238,7 +236,12 @@ def test_s3_flow_logs_with_versioning_and_kms() -> None:
     sse = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert sse["BucketKeyEnabled"] is True
-    [key] = template.find_resources("AWS::KMS::Key").values()
+    # The bucket's key, beside the key of the stack's SDK-call logs.
+    [key] = [
+        k
+        for k in template.find_resources("AWS::KMS::Key").values()
+        if k["Properties"]["Description"] == "Encrypts VPC flow logs in S3"
+    ]
     delivery = [
         s
         for s in key["Properties"]["KeyPolicy"]["Statement"]

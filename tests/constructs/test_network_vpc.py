@@ -233,7 +233,7 @@ def test_flow_logs_to_s3_with_expiry() -> None:
     )
     # Only the custom-resource provider's own log group; no flow-log group.
     [group] = template.find_resources("AWS::Logs::LogGroup").values()
-    assert group["Properties"]["LogGroupName"].endswith("/default-security-group-revoker")
+    assert group["Properties"]["LogGroupName"].endswith("/sdk-calls")
 
 
 def test_default_security_group_rules_are_revoked(

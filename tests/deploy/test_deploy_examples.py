@@ -87,7 +87,13 @@ def _check_matches(
     return ids
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+# The emulator shim does not yet carry the Transit Gateway family, RAM and cross-account
+# SDK calls to moto's backends; hub-and-spoke joins once it does.
+NOT_YET_EMULATED = {"hub-and-spoke"}
+DEPLOYABLE = [p for p in EXAMPLES if p.stem not in NOT_YET_EMULATED]
+
+
+@pytest.mark.parametrize("example", DEPLOYABLE, ids=lambda p: p.stem)
 def test_example_deploys_and_takes_an_edit(
     example: Path, emulator: Emulator, tmp_path: Path
 ) -> None:

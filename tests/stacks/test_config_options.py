@@ -55,7 +55,9 @@ def test_flow_logs_defaults(default: Template) -> None:
 def test_flow_logs_disabled() -> None:
     template = _template(base().set(flow_logs={"enabled": False}))
     template.resource_count_is("AWS::EC2::FlowLog", 0)
-    template.resource_count_is("AWS::KMS::Key", 0)
+    # Only the key of the SDK-call provider's logs (no flow-log key to share).
+    [key] = template.find_resources("AWS::KMS::Key").values()
+    assert key["Properties"]["Description"] == "Encrypts the logs of the stack's AWS SDK calls"
     assert not template.find_resources(
         "AWS::Logs::LogGroup", {"Properties": {"LogGroupName": "/multivpc/test/app/flow-logs"}}
     )
@@ -85,7 +87,10 @@ def test_flow_logs_to_s3() -> None:
     assert "VersioningConfiguration" not in bucket
     sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    template.resource_count_is("AWS::KMS::Key", 0)
+    keys = [
+        k["Properties"]["Description"] for k in template.find_resources("AWS::KMS::Key").values()
+    ]
+    assert keys == ["Encrypts the logs of the stack's AWS SDK calls"]
 
 
 def test_flow_logs_to_s3_versioned_with_kms() -> None:
@@ -95,7 +100,13 @@ def test_flow_logs_to_s3_versioned_with_kms() -> None:
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
     sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
-    template.resource_count_is("AWS::KMS::Key", 1)
+    keys = [
+        k["Properties"]["Description"] for k in template.find_resources("AWS::KMS::Key").values()
+    ]
+    assert sorted(keys) == [
+        "Encrypts VPC flow logs in S3",
+        "Encrypts the logs of the stack's AWS SDK calls",
+    ]
 
 
 def test_public_ip_on_launch_is_opt_in_per_group() -> None:

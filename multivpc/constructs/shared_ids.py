@@ -1,0 +1,130 @@
+"""Ids that cross accounts: published as an SSM parameter by the account that owns them,
+read by another account's stack through a role the owner lets it assume.
+
+CloudFormation cannot reference a resource of another account, and SSM parameters are
+readable in their own account only. So the owner publishes (``PublishedId``: a parameter
+and a reader role trusted by the named accounts, allowed ``ssm:GetParameter`` on that one
+parameter), and the reader reads at deploy time (``RemoteId``: an SDK call that assumes
+the reader role). Stack dependencies make the owner's stack deploy first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from multivpc.constructs.sdk_call_provider import sdk_call
+
+
+class PublishedId(Construct):
+    """An id published as an SSM parameter, readable from ``reader_accounts``.
+
+    Args:
+        parameter_name: the parameter's name (a path such as ``/multivpc/estate/...``).
+        value: the id (usually a token such as ``CfnTransitGateway.ref``).
+        reader_accounts: account ids that may read it. Default: none (no reader role).
+        reader_role_name: the reader role's name, fixed so that readers can build its ARN
+            before it exists. Required with ``reader_accounts``.
+    """
+
+    parameter: ssm.StringParameter
+    """The parameter."""
+    reader_role: iam.Role | None
+    """The role the reader accounts assume, when there are any."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        parameter_name: str,
+        value: str,
+        reader_accounts: Sequence[str] = (),
+        reader_role_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self.parameter = ssm.StringParameter(
+            self, "Parameter", parameter_name=parameter_name, string_value=value
+        )
+        self.reader_role = None
+        if reader_accounts:
+            if reader_role_name is None:
+                raise ValueError(f"{self.node.path}: reader_accounts need a reader_role_name")
+            self.reader_role = iam.Role(
+                self,
+                "Reader",
+                role_name=reader_role_name,
+                assumed_by=iam.CompositePrincipal(
+                    *(iam.AccountPrincipal(account) for account in reader_accounts)
+                ),
+                description=f"Lets the named accounts read {parameter_name}",
+            )
+            iam.ManagedPolicy(
+                self,
+                "ReadPolicy",
+                roles=[self.reader_role],
+                statements=[
+                    iam.PolicyStatement(
+                        actions=["ssm:GetParameter"], resources=[self.parameter.parameter_arn]
+                    )
+                ],
+            )
+
+
+class RemoteId(Construct):
+    """An id read at deploy time from another account's ``PublishedId``.
+
+    Args:
+        parameter_name: the parameter's name in the owner account.
+        account_id: the owner account.
+        region: the parameter's region.
+        reader_role_name: the reader role the owner created for this account.
+        encryption_key: encrypts the SDK-call provider's log group, if this is the stack's
+            first SDK call. Default: none.
+    """
+
+    value: str
+    """The id, a token resolved at deploy time."""
+    resource: cr.AwsCustomResource
+    """The SDK call that reads it."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        parameter_name: str,
+        account_id: str,
+        region: str,
+        reader_role_name: str,
+        encryption_key: kms.IKey | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        partition = cdk.Aws.PARTITION
+        role_arn = f"arn:{partition}:iam::{account_id}:role/{reader_role_name}"
+        call = cr.AwsSdkCall(
+            service="SSM",
+            action="getParameter",
+            parameters={"Name": parameter_name},
+            region=region,
+            assumed_role_arn=role_arn,
+            physical_resource_id=cr.PhysicalResourceId.of(f"{account_id}:{parameter_name}"),
+            output_paths=["Parameter.Value"],
+        )
+        self.resource = sdk_call(
+            self,
+            "Read",
+            on_create=call,
+            on_update=call,
+            statements=[iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[role_arn])],
+            inline_policy_reason="AwsCustomResource attaches its own policy; it allows assuming "
+            "one reader role that may read one parameter.",
+            encryption_key=encryption_key,
+        )
+        self.value = self.resource.get_response_field("Parameter.Value")

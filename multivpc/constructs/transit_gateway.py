@@ -1,0 +1,213 @@
+"""A Transit Gateway hub: the gateway, one route table per segment, and its RAM share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ram as ram
+from constructs import Construct
+
+from multivpc.constructs.errors import ConstructArgumentError
+
+
+class TransitGatewayHub(Construct):
+    """A Transit Gateway whose default route-table association and propagation are off, so
+    nothing flows that a segment route table does not say.
+
+    Args:
+        segments: one route table per segment name (construct ID ``Segment-<name>``).
+        amazon_side_asn: the private ASN. Default 64512.
+        description: the gateway's description. Default: the construct path.
+        share_principals: account ids and organization / OU ARNs to share with through
+            RAM. Default: none (no share).
+        allow_external_principals: the share may reach accounts outside the organization.
+            Default False.
+        auto_accept_shared_attachments: attachments from accounts the share reaches are
+            accepted without a manual step (the share decides who may attach). Default:
+            True when there is a share.
+
+    Raises:
+        ConstructArgumentError: no segment, or a segment named twice.
+    """
+
+    transit_gateway: ec2.CfnTransitGateway
+    """The gateway."""
+    route_tables: dict[str, ec2.CfnTransitGatewayRouteTable]
+    """The route table of each segment."""
+    resource_share: ram.CfnResourceShare | None
+    """The RAM share, when there are principals."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        segments: Sequence[str],
+        amazon_side_asn: int = 64512,
+        description: str | None = None,
+        share_principals: Sequence[str] = (),
+        allow_external_principals: bool = False,
+        auto_accept_shared_attachments: bool | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        if not segments or len(set(segments)) != len(segments):
+            raise ConstructArgumentError(
+                self.node.path, "give at least one segment, each name once"
+            )
+        auto_accept = (
+            bool(share_principals)
+            if auto_accept_shared_attachments is None
+            else auto_accept_shared_attachments
+        )
+        self.transit_gateway = ec2.CfnTransitGateway(
+            self,
+            "Resource",
+            amazon_side_asn=amazon_side_asn,
+            description=description or f"multivpc {self.node.path}",
+            default_route_table_association="disable",
+            default_route_table_propagation="disable",
+            auto_accept_shared_attachments="enable" if auto_accept else "disable",
+            dns_support="enable",
+            vpn_ecmp_support="enable",
+        )
+        self.route_tables = {
+            name: ec2.CfnTransitGatewayRouteTable(
+                self, f"Segment-{name}", transit_gateway_id=self.transit_gateway.ref
+            )
+            for name in segments
+        }
+        self.resource_share = None
+        if share_principals:
+            self.resource_share = ram.CfnResourceShare(
+                self,
+                "Share",
+                name=f"{self.node.path.replace('/', '-')}",
+                resource_arns=[self.transit_gateway_arn],
+                principals=list(share_principals),
+                allow_external_principals=allow_external_principals,
+            )
+
+    @property
+    def transit_gateway_id(self) -> str:
+        return self.transit_gateway.ref
+
+    @property
+    def transit_gateway_arn(self) -> str:
+        from aws_cdk import Stack
+
+        return Stack.of(self).format_arn(
+            service="ec2", resource="transit-gateway", resource_name=self.transit_gateway.ref
+        )
+
+
+class TransitGatewayVpcAttachment(Construct):
+    """A VPC's attachment to a Transit Gateway (possibly of another account).
+
+    Uses ``AWS::EC2::TransitGatewayAttachment``, which changes its subnets in place (adding
+    an Availability Zone does not replace the attachment).
+
+    Args:
+        transit_gateway_id: the gateway.
+        vpc_id: the VPC.
+        subnet_ids: one subnet per Availability Zone served.
+        appliance_mode: keep each flow in one Availability Zone. Default False.
+    """
+
+    attachment: ec2.CfnTransitGatewayAttachment
+    """The attachment."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        transit_gateway_id: str,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        appliance_mode: bool = False,
+    ) -> None:
+        super().__init__(scope, id)
+        if not subnet_ids:
+            raise ConstructArgumentError(self.node.path, "an attachment needs subnets")
+        self.attachment = ec2.CfnTransitGatewayAttachment(
+            self,
+            "Resource",
+            transit_gateway_id=transit_gateway_id,
+            vpc_id=vpc_id,
+            subnet_ids=list(subnet_ids),
+            options={
+                "ApplianceModeSupport": "enable" if appliance_mode else "disable",
+                "DnsSupport": "enable",
+            },
+        )
+
+    @property
+    def attachment_id(self) -> str:
+        return self.attachment.ref
+
+
+class SegmentRouting(Construct):
+    """What segment intent means in a Transit Gateway's route tables: associations,
+    propagations and static routes.
+
+    Args:
+        route_tables: the route table id of each segment.
+        attachments: ``(name, attachment id, segment, segments it propagates into)``;
+            ``name`` (a VPC name) names the constructs.
+        routes: ``(id, segment, cidr, attachment name or None for a blackhole)``.
+
+    Raises:
+        ConstructArgumentError: a segment or attachment that is not given.
+    """
+
+    associations: dict[str, ec2.CfnTransitGatewayRouteTableAssociation]
+    propagations: dict[tuple[str, str], ec2.CfnTransitGatewayRouteTablePropagation]
+    routes: dict[str, ec2.CfnTransitGatewayRoute]
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        route_tables: dict[str, str],
+        attachments: Sequence[tuple[str, str, str, Sequence[str]]],
+        routes: Sequence[tuple[str, str, str, str | None]] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        ids = {name: attachment_id for name, attachment_id, _, _ in attachments}
+        for name, _, segment, into in attachments:
+            for table in (segment, *into):
+                if table not in route_tables:
+                    raise ConstructArgumentError(self.node.path, f"{name}: no segment {table}")
+        for route_id, segment, _, target in routes:
+            if segment not in route_tables or (target is not None and target not in ids):
+                raise ConstructArgumentError(
+                    self.node.path, f"route {route_id}: unknown segment or attachment"
+                )
+        self.associations = {}
+        self.propagations = {}
+        for name, attachment_id, segment, into in attachments:
+            self.associations[name] = ec2.CfnTransitGatewayRouteTableAssociation(
+                self,
+                f"{name}-Association",
+                transit_gateway_attachment_id=attachment_id,
+                transit_gateway_route_table_id=route_tables[segment],
+            )
+            for table in into:
+                self.propagations[(name, table)] = ec2.CfnTransitGatewayRouteTablePropagation(
+                    self,
+                    f"{name}-Propagation-{table}",
+                    transit_gateway_attachment_id=attachment_id,
+                    transit_gateway_route_table_id=route_tables[table],
+                )
+        self.routes = {}
+        for route_id, segment, cidr, target in routes:
+            self.routes[route_id] = ec2.CfnTransitGatewayRoute(
+                self,
+                f"Route-{route_id}",
+                transit_gateway_route_table_id=route_tables[segment],
+                destination_cidr_block=cidr,
+                blackhole=True if target is None else None,
+                transit_gateway_attachment_id=None if target is None else ids[target],
+            )
