@@ -1,0 +1,246 @@
+"""The Transit Gateway from config to templates: the hub, the spokes, the routing stack,
+edits that must stay safe, and a 300-spoke estate within CloudFormation's limits."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+
+from multivpc.load import parse_network
+from multivpc.plan import NetworkPlan, plan
+from multivpc.stacks.transit_stacks import HubStack, RoutingStack
+from tests.conftest import Templates, synthesize
+from tests.rules.test_transit_gateway import hub
+from tests.support.builder import NetworkBuilder
+
+NETWORK = "111111111111"
+
+
+def _resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
+
+
+@pytest.fixture(scope="module")
+def example(example_templates: dict[str, Templates]) -> Templates:
+    return example_templates["hub-and-spoke"]
+
+
+def test_hub_stack_holds_the_gateway_with_defaults_off_and_its_share(example: Templates) -> None:
+    hub_template = example["hub-and-spoke-tgw-hub"]
+    [tgw] = _resources(hub_template, "AWS::EC2::TransitGateway")
+    props = tgw["Properties"]
+    assert props["DefaultRouteTableAssociation"] == "disable"
+    assert props["DefaultRouteTablePropagation"] == "disable"
+    assert props["AmazonSideAsn"] == 64512
+    assert props["AutoAcceptSharedAttachments"] == "enable"
+    assert len(_resources(hub_template, "AWS::EC2::TransitGatewayRouteTable")) == 3
+    [share] = _resources(hub_template, "AWS::RAM::ResourceShare")
+    assert share["Properties"]["Principals"] == ["222222222222", "333333333333"]
+    assert share["Properties"]["AllowExternalPrincipals"] is False
+    [reader] = _resources(hub_template, "AWS::IAM::Role")
+    assert reader["Properties"]["RoleName"] == "mvpc-hub-and-spoke-hub-ids"
+    principals = json.dumps(reader["Properties"]["AssumeRolePolicyDocument"])
+    assert "222222222222" in principals and "333333333333" in principals
+    assert "111111111111" not in principals
+
+
+def test_each_spoke_attaches_in_its_own_stack(example: Templates) -> None:
+    for vpc in ("shared-services", "prod-app", "dev-app", "dev-tools"):
+        [attachment] = _resources(
+            example[f"hub-and-spoke-{vpc}"], "AWS::EC2::TransitGatewayAttachment"
+        )
+        assert len(attachment["Properties"]["SubnetIds"]) == 2
+        assert attachment["Properties"]["Options"]["ApplianceModeSupport"] == "disable"
+
+
+def test_cross_account_spokes_read_the_gateway_id_through_the_reader_role(
+    example: Templates,
+) -> None:
+    prod = example["hub-and-spoke-prod-app"]
+    reads = [r for r in _resources(prod, "Custom::AWS") if "getParameter" in json.dumps(r)]
+    [read] = reads
+    text = json.dumps(read["Properties"]["Create"])
+    assert "/multivpc/hub-and-spoke/transit-gateways/hub/id" in text
+    assert ":iam::111111111111:role/mvpc-hub-and-spoke-hub-ids" in text
+    same_account = example["hub-and-spoke-shared-services"]
+    assert not [
+        r for r in _resources(same_account, "Custom::AWS") if "getParameter" in json.dumps(r)
+    ]
+
+
+def _tgw_routes(template: dict[str, Any]) -> dict[str, set[str]]:
+    """{route table logical id: destination CIDRs routed to a Transit Gateway}."""
+    routes: dict[str, set[str]] = {}
+    for route in _resources(template, "AWS::EC2::Route"):
+        props = route["Properties"]
+        if "TransitGatewayId" in props:
+            routes.setdefault(props["RouteTableId"]["Ref"], set()).add(
+                props["DestinationCidrBlock"]
+            )
+    return routes
+
+
+@pytest.mark.parametrize(
+    ("vpc", "tables", "cidrs"),
+    [
+        ("shared-services", 2, {"10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"}),
+        ("prod-app", 4, {"10.0.0.0/16"}),  # app and data, two AZs each
+        ("dev-app", 2, {"10.0.0.0/16"}),
+        ("dev-tools", 2, {"10.0.0.0/16"}),
+    ],
+)
+def test_spoke_routes_follow_segment_intent(
+    example: Templates, vpc: str, tables: int, cidrs: set[str]
+) -> None:
+    routes = _tgw_routes(example[f"hub-and-spoke-{vpc}"])
+    assert len(routes) == tables
+    assert all(destinations == cidrs for destinations in routes.values())
+
+
+def test_routing_stack_associates_propagates_and_blackholes(example: Templates) -> None:
+    routing = example["hub-and-spoke-tgw-hub-routing"]
+    assert len(_resources(routing, "AWS::EC2::TransitGatewayRouteTableAssociation")) == 4
+    # shared-services into 3 tables, prod-app into 2, dev-app and dev-tools into 1 each
+    assert len(_resources(routing, "AWS::EC2::TransitGatewayRouteTablePropagation")) == 7
+    [blackhole] = _resources(routing, "AWS::EC2::TransitGatewayRoute")
+    assert blackhole["Properties"]["Blackhole"] is True
+    assert blackhole["Properties"]["DestinationCidrBlock"] == "10.99.0.0/16"
+
+
+def _synth(builder: NetworkBuilder) -> Templates:
+    return synthesize(builder.build(), checks=False)
+
+
+def _changed(before: Templates, after: Templates) -> list[str]:
+    return [
+        f"{stack}/{logical_id}"
+        for stack, template in before.items()
+        for logical_id, resource in template["Resources"].items()
+        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
+    ]
+
+
+def _spoke(builder: NetworkBuilder, name: str, cidr: str, segment: str) -> NetworkBuilder:
+    return (
+        builder.vpc(name, cidr=cidr, account="apps", nat="none")
+        .group("private", tier="isolated")
+        .drop_group("public")
+        .group(
+            "transit", tier="isolated", cidr=cidr.replace(".0.0/16", ".240.0/24"), prefix_length=28
+        )
+        .set(transit_gateway={"name": "hub", "segment": segment, "subnets": "transit"})
+    )
+
+
+def test_adding_a_spoke_changes_nothing_that_exists() -> None:
+    before = _synth(hub())
+    after = _synth(_spoke(hub(), "prod-two", "10.2.0.0/16", "prod"))
+    changed = _changed(before, after)
+    # The shared VPC gains a route to the new spoke; existing routes and everything else
+    # keep their logical ids and properties. Exports may change order, nothing else.
+    assert [c for c in changed if "Output" not in c] == [], changed
+    assert set(after) - set(before) == {"test-prod-two"}
+
+
+def test_adding_a_segment_or_a_static_route_changes_nothing_that_exists() -> None:
+    segments: list[dict[str, Any]] = [{"name": "shared"}, {"name": "prod", "reaches": ["shared"]}]
+    before = _synth(hub(segments=segments))
+    more: list[dict[str, Any]] = [
+        {"name": "shared", "routes": [{"cidr": "10.99.0.0/16", "blackhole": True}]},
+        {"name": "prod", "reaches": ["shared"]},
+        {"name": "sandbox"},
+    ]
+    after = _synth(hub(segments=more))
+    assert [c for c in _changed(before, after) if "Output" not in c] == []
+
+
+def _estate(spokes: int, segments: int) -> NetworkPlan:
+    names = [f"seg{i}" for i in range(segments)]
+    vpcs = []
+    for index in range(spokes):
+        cidr = f"10.{index // 250 + 1}.{index % 250}.0/24"
+        vpcs.append(
+            {
+                "name": f"spoke{index:03d}",
+                "account": "apps",
+                "cidr": cidr,
+                "availability_zones": ["us-east-1a", "us-east-1b"],
+                "subnets": [
+                    {
+                        "name": "app",
+                        "tier": "isolated",
+                        "cidr": cidr.replace(".0/24", ".0/25"),
+                        "prefix_length": 26,
+                    },
+                    {
+                        "name": "transit",
+                        "tier": "isolated",
+                        "cidr": cidr.replace(".0/24", ".128/27"),
+                        "prefix_length": 28,
+                    },
+                ],
+                "transit_gateway": {
+                    "name": "hub",
+                    "segment": names[index % segments],
+                    "subnets": "transit",
+                },
+            }
+        )
+    config = {
+        "name": "big",
+        "accounts": {"network": NETWORK, "apps": "222222222222"},
+        "defaults": {"account": "network", "region": "us-east-1"},
+        "transit_gateways": [
+            {
+                "name": "hub",
+                "share_with": ["apps"],
+                "segments": [
+                    {"name": n, "reaches": names[:1] if n != names[0] else []} for n in names
+                ],
+            }
+        ],
+        "vpcs": vpcs,
+    }
+    import yaml
+
+    return plan(parse_network(yaml.safe_dump(config), "big.yaml").topology)
+
+
+def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
+    network = _estate(300, 4)
+    tgw = network.transit_gateway("hub")
+    assert len(tgw.routing_stacks) >= 2
+    app = cdk.App()
+    hub_plan = next(s for s in network.stacks if s.role == "hub")
+    hub_stack = HubStack(app, stack=hub_plan, tgw=tgw)
+    routing = [
+        RoutingStack(app, stack=planned, tgw=tgw, hub=hub_stack, attachment_ids={})
+        for planned in network.stacks
+        if planned.role == "routing"
+    ]
+    assembly = app.synth()
+    counts = {
+        stack.stack_name: len(assembly.get_stack_by_name(stack.stack_name).template["Resources"])
+        for stack in [hub_stack, *routing]
+    }
+    assert sum(len(s.vpcs) for s in network.stacks if s.role == "routing") == 300
+    assert all(count < 500 for count in counts.values()), counts
+    kinds = Counter(
+        resource["Type"]
+        for stack in routing
+        for resource in assembly.get_stack_by_name(stack.stack_name).template["Resources"].values()
+    )
+    # 75 spokes per segment; seg0 is reached by the three others (written out by hand):
+    # a seg0 spoke propagates into seg0..seg3 (4), any other spoke into its own and seg0 (2).
+    assert kinds["AWS::EC2::TransitGatewayRouteTableAssociation"] == 300
+    assert kinds["AWS::EC2::TransitGatewayRouteTablePropagation"] == 75 * 4 + 225 * 2
+    assert kinds["Custom::AWS"] == 300  # each cross-account attachment id, read once
+    # Deterministic: the same estate plans the same shards.
+    assert [s.vpcs for s in _estate(300, 4).stacks if s.role == "routing"] == [
+        s.vpcs for s in network.stacks if s.role == "routing"
+    ]
+    assert Counter(s.role for s in network.stacks)["vpc"] == 300
