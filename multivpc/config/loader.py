@@ -38,7 +38,7 @@ from multivpc.config.models import NetworkConfig
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Mappings whose keys are user data (account names, zone names), shown as [key].
-_KEYED_MAPPINGS = {"accounts", "cidrs"}
+_KEYED_MAPPINGS = {"accounts", "cidrs", "tags"}
 _SCHEMA_HINT = "see schema/multivpc.schema.json for the allowed keys and values"
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -12,6 +12,7 @@ import ipaddress
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -97,6 +98,29 @@ Cidr = Annotated[
 NatMode = Literal["none", "single", "per-az"]
 
 
+def _not_reserved(key: str) -> str:
+    if key.lower().startswith("aws:"):
+        raise ValueError(f"tag key {key[:48]} starts with aws:, which AWS reserves; rename it")
+    return key
+
+
+TagKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[\w .:/=+\-@]+$"),
+    AfterValidator(_not_reserved),
+    Field(
+        description="A tag key: up to 128 letters, digits, spaces and _ . : / = + - @; "
+        "not starting with aws:."
+    ),
+]
+TagValue = Annotated[
+    str,
+    StringConstraints(max_length=256, pattern=r"^[\w .:/=+\-@]*$"),
+    Field(description="A tag value: up to 256 letters, digits, spaces and _ . : / = + - @."),
+]
+Tags = dict[TagKey, TagValue]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -165,6 +189,9 @@ class SubnetGroup(Model):
             "Zones the group covers. Default: every Availability Zone of the VPC. Local Zones "
             "are covered only when listed here (or as keys of cidrs)."
         ),
+    )
+    tags: Tags = Field(
+        default_factory=dict, description="Tags on every resource of the group's subnets."
     )
     map_public_ip_on_launch: bool = Field(
         default=False,
@@ -326,6 +353,9 @@ class Vpc(Model):
     )
     flow_logs: FlowLogs = Field(default_factory=FlowLogs)
     dns: Dns = Field(default_factory=Dns)
+    tags: Tags = Field(
+        default_factory=dict, description="Tags on every resource of the VPC's stack."
+    )
     transit_gateway: VpcAttachment | None = Field(
         default=None, description="Attach the VPC to a Transit Gateway of transit_gateways."
     )
@@ -344,6 +374,10 @@ class NetworkConfig(Model):
     defaults: Defaults = Field(default_factory=Defaults)
     vpcs: list[Vpc] = Field(min_length=1)
     transit_gateways: list[TransitGateway] = Field(default_factory=list)
+    tags: Tags = Field(
+        default_factory=dict,
+        description="Tags on every resource of every stack (VPC and group tags win).",
+    )
     nag_packs: list[NagPack] = Field(
         default_factory=list,
         description=(

@@ -86,6 +86,11 @@ class NetworkVpc(Construct):
         enable_dns_hostnames: DNS hostnames for instances with public IPs. Default True.
         restrict_default_security_group: strip the default security group's rules.
             Default True.
+        name: the ``Name`` tag of the VPC and the base of the others (``<name>-igw``,
+            ``<name>-<group>-<zone>`` on subnets and their route tables,
+            ``<name>-nat-<zone>`` on NAT gateways and their Elastic IPs,
+            ``<name>-flow-logs`` on the flow log, its key and log group). Default: the
+            construct ID. Tags never change a logical ID.
 
     cdk-nag findings this construct causes on purpose are acknowledged here, with reasons:
     CloudFormation's W3010 (explicit zone names), the compliance packs'
@@ -129,6 +134,7 @@ class NetworkVpc(Construct):
         enable_dns_support: bool = True,
         enable_dns_hostnames: bool = True,
         restrict_default_security_group: bool = True,
+        name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         has_public = any(spec.tier == "public" for spec in subnets)
@@ -220,6 +226,7 @@ class NetworkVpc(Construct):
         )
         self._specs = list(subnets)
         self._view: VpcView | None = None
+        self._tag_names(name or id)
         for spec in self._specs:
             # What ec2.Vpc.from_lookup groups subnets by, so other apps can select by group.
             cfn_subnet = self.subnets[(spec.group, spec.zone)].node.default_child
@@ -273,6 +280,31 @@ class NetworkVpc(Construct):
             (r.group, r.zone, r.destination) == (spec.group, spec.zone, _DEFAULT_DESTINATION)
             for r in self._route_specs
         )
+
+    def _tag_names(self, name: str) -> None:
+        """Name tags: on L1 resources directly where nothing else tags them (cheaper than
+        Tags aspects), as aspects where CDK's own tags must be outranked."""
+        self.cfn_vpc.tags.set_tag("Name", name)
+        if self.internet_gateway is not None:
+            self.internet_gateway.tags.set_tag("Name", f"{name}-igw")
+        # ec2.Subnet tags itself and its children with its path (priority 100); ours win.
+        for (group, zone), subnet in self.subnets.items():
+            cdk.Tags.of(subnet).add("Name", f"{name}-{group}-{zone}", priority=200)
+        for zone, nat in self.nat_gateways.items():
+            host = nat.node.scope
+            assert host is not None
+            for child in (nat, host.node.find_child("EIP")):
+                cdk.Tags.of(child).add("Name", f"{name}-nat-{zone}", priority=300)
+        if self.flow_logs is not None:
+            self.flow_logs.flow_log.tags.set_tag("Name", f"{name}-flow-logs")
+            destinations: list[Construct | None] = [
+                self.flow_logs.key,
+                self.flow_logs.log_group,
+                self.flow_logs.bucket,
+            ]
+            for destination in destinations:
+                if destination is not None:
+                    cdk.Tags.of(destination).add("Name", f"{name}-flow-logs")
 
     def add_route(self, route: RouteSpec) -> ec2.CfnRoute:
         """Add one more route (for example to a Transit Gateway attachment created after

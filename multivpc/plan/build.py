@@ -78,6 +78,7 @@ def plan(topology: Topology) -> NetworkPlan:
         vpcs=vpcs,
         nag_packs=packs,
         transit_gateways=transit.transit_gateways,
+        tags=dict(topology.config.tags),
     )
 
 
@@ -149,6 +150,8 @@ def _plan_vpc(
         flow_log_group_name=f"/multivpc/{network}/{vpc.name}/flow-logs",
         parameter_prefix=f"/multivpc/{network}/{vpc.name}",
         attachment=attachment,
+        tags=dict(vpc.tags),
+        group_tags={group.name: dict(group.tags) for group in vpc.subnets if group.tags},
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
     )

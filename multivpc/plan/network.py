@@ -9,7 +9,7 @@ its target. Stacks only translate it into construct calls.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -165,6 +165,10 @@ class VpcPlan:
     dns_support: bool
     dns_hostnames: bool
     attachment: AttachmentPlan | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tags on every resource of the VPC's stack."""
+    group_tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Tags on every resource of a group's subnets, by group."""
 
     def routes_of(self, group: str, zone: str) -> tuple[RoutePlan, ...]:
         return tuple(r for r in self.routes if r.group == group and r.zone == zone)
@@ -195,6 +199,8 @@ class NetworkPlan:
     nag_packs: tuple[NagPack, ...] = ()
     """cdk-nag compliance packs to run besides AwsSolutions."""
     transit_gateways: tuple[TransitGatewayPlan, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tags on every resource of every stack."""
 
     def transit_gateway(self, name: str) -> TransitGatewayPlan:
         for tgw in self.transit_gateways:

@@ -87,5 +87,7 @@ def add_network(
                     "list before it"
                 )
             stack.add_stack_dependency(stacks[dependency])
+        for key, value in network.tags.items():
+            cdk.Tags.of(stack).add(key, value, priority=50)
         stacks[planned.name] = stack
     return list(stacks.values())

@@ -38,6 +38,9 @@ class HubStack(cdk.Stack):
             share_principals=tgw.share_principals,
             allow_external_principals=tgw.allow_external_principals,
         )
+        self.hub.transit_gateway.tags.set_tag("Name", tgw.stack_name)
+        for segment, table in self.hub.route_tables.items():
+            table.tags.set_tag("Name", f"{tgw.stack_name}-{segment}")
         self.published_id = PublishedId(
             self,
             "PublishedId",

@@ -84,7 +84,14 @@ class VpcStack(cdk.Stack):
             flow_log_group_name=vpc.flow_log_group_name,
             enable_dns_support=vpc.dns_support,
             enable_dns_hostnames=vpc.dns_hostnames,
+            name=vpc.stack_name,
         )
+        # Group tags outrank VPC tags, which outrank the network's (priority 50).
+        for key, value in vpc.tags.items():
+            cdk.Tags.of(self).add(key, value, priority=100)
+        for (group, _), subnet in self.network_vpc.subnets.items():
+            for key, value in vpc.group_tags.get(group, {}).items():
+                cdk.Tags.of(subnet).add(key, value, priority=150)
         self.published = PublishedIds(
             self, "Published", network_vpc=self.network_vpc, prefix=vpc.parameter_prefix
         )
@@ -116,6 +123,7 @@ class VpcStack(cdk.Stack):
             subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
             appliance_mode=planned.appliance_mode,
         )
+        attachment.attachment.tags.set_tag("Name", vpc.stack_name)
         PublishedId(
             self,
             "PublishedAttachmentId",

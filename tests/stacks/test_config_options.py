@@ -3,6 +3,7 @@ says, checked against values written down here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -182,3 +183,73 @@ def test_ids_are_published_under_the_network_and_vpc_name(default: Template) -> 
     assert "/multivpc/test/app/subnets/private/us-east-1b/subnet-id" in names
     assert "/multivpc/test/app/subnet-groups/public/subnet-ids" in names
     assert len(names) == 2 + 4 * 2 + 2
+
+
+def _tags(resource: Mapping[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
+
+
+def test_tags_at_network_vpc_and_group_level() -> None:
+    builder = (
+        base()
+        .top(tags={"team": "network", "cost-center": "42"})
+        .set(tags={"team": "platform", "env": "prod"})
+        .group("private", tags={"env": "prod-data"})
+    )
+    template = _template(builder)
+    vpc = _tags(_only(template, "AWS::EC2::VPC"))
+    assert vpc == {"Name": "test-app", "team": "platform", "cost-center": "42", "env": "prod"}
+    for subnet in template.find_resources("AWS::EC2::Subnet").values():
+        tags = _tags(subnet)
+        private = subnet["Properties"]["CidrBlock"] in {"10.0.16.0/24", "10.0.17.0/24"}
+        expected_env = "prod-data" if private else "prod"
+        assert tags["env"] == expected_env, tags
+        assert tags["team"] == "platform"
+        assert tags["aws-cdk:subnet-name"] in {"public", "private"}
+    flow_key = [
+        k
+        for k in template.find_resources("AWS::KMS::Key").values()
+        if _tags(k).get("Name") == "test-app-flow-logs"
+    ]
+    assert len(flow_key) == 1 and _tags(flow_key[0])["cost-center"] == "42"
+
+
+def test_name_tags(default: Template) -> None:
+    names = sorted(
+        (resource["Type"].split("::")[-1], _tags(resource)["Name"])
+        for resource in default.to_json()["Resources"].values()
+        if "Name" in _tags(resource)
+    )
+    expected = [
+        ("EIP", "test-app-nat-us-east-1a"),
+        ("EIP", "test-app-nat-us-east-1b"),
+        ("FlowLog", "test-app-flow-logs"),
+        ("InternetGateway", "test-app-igw"),
+        ("Key", "test-app-flow-logs"),
+        ("LogGroup", "test-app-flow-logs"),
+        ("NatGateway", "test-app-nat-us-east-1a"),
+        ("NatGateway", "test-app-nat-us-east-1b"),
+    ]
+    expected += [
+        (kind, f"test-app-{group}-{zone}")
+        for kind in ("RouteTable", "Subnet")
+        for group in ("private", "public")
+        for zone in ("us-east-1a", "us-east-1b")
+    ]
+    expected.append(("VPC", "test-app"))
+    assert [n for n in names if n[0] != "Parameter"] == sorted(expected)
+
+
+def test_tags_change_no_logical_id(default: Template) -> None:
+    tagged = _template(
+        base().top(tags={"a": "1"}).set(tags={"b": "2"}).group("public", tags={"c": "3"})
+    )
+    assert sorted(tagged.to_json()["Resources"]) == sorted(default.to_json()["Resources"])
+
+
+def test_reserved_tag_keys_are_refused() -> None:
+    findings = base().top(tags={"aws:owner": "me"}).findings()
+    assert any(
+        "tags[aws:owner]: tag key aws:owner starts with aws:, which AWS reserves; rename it" in f
+        for f in findings
+    ), findings
