@@ -32,14 +32,20 @@ def plan_of(config: NetworkConfig) -> NetworkPlan:
     return plan(topology(config))
 
 
+CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+"""cdk.json's context (feature flags): what `npx cdk synth` applies, so in-process synths
+and snapshots show what users get."""
+
+
 def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
-    """Synthesize a config in-process; returns {stack name: template}."""
+    """Synthesize a config in-process, with cdk.json's feature flags; returns
+    {stack name: template}."""
     import aws_cdk as cdk
 
     from multivpc.stacks import add_network
 
     with tempfile.TemporaryDirectory() as outdir:
-        app = cdk.App(outdir=outdir)
+        app = cdk.App(outdir=outdir, context=CDK_CONTEXT)
         add_network(app, plan_of(config), checks=checks)
         assembly = app.synth()
         return {
