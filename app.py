@@ -1,59 +1,15 @@
 #!/usr/bin/env python3
-"""CDK entry point: ``npx cdk synth -c config=PATH`` (default: examples/hub-and-spoke.yaml).
-
-``-c nag_packs=nist-800-53-r5,hipaa-security,pci-dss-3.2.1`` runs those cdk-nag packs
-besides AwsSolutions, on top of the config's own ``nag_packs``.
+"""CDK entry point of this repository (cdk.json): ``npx cdk synth -c config=PATH``
+(default: examples/hub-and-spoke.yaml). The app itself is ``multivpc.cdk_app``, so a
+config repository can run it from the installed package:
+``npx cdk synth --app "python -m multivpc.cdk_app" -c config=network.yaml``.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import get_args
 
-import aws_cdk as cdk
-
-from multivpc.config import ConfigError
-from multivpc.load import load_network
-from multivpc.plan import plan
-from multivpc.stacks import add_network
-from multivpc.vocabulary import NagPack
-
-DEFAULT_CONFIG = "examples/hub-and-spoke.yaml"
-
-
-def nag_packs(value: object) -> list[NagPack]:
-    """The packs a ``-c nag_packs=a,b`` context value names; ValueError for unknown ones."""
-    if value is None:
-        return []
-    known: tuple[NagPack, ...] = get_args(NagPack)
-    names = [name.strip() for name in str(value).split(",") if name.strip()]
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise ValueError(
-            f"-c nag_packs: unknown pack {', '.join(unknown)}; use any of {', '.join(known)}"
-        )
-    return [pack for pack in known if pack in names]
-
-
-def main() -> int:
-    app = cdk.App()
-    path = app.node.try_get_context("config") or DEFAULT_CONFIG
-    try:
-        packs = nag_packs(app.node.try_get_context("nag_packs"))
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
-    try:
-        loaded = load_network(path)
-    except ConfigError as error:
-        print("\n".join(error.lines()), file=sys.stderr)
-        return 2
-    for line in loaded.warning_lines():
-        print(line, file=sys.stderr)
-    add_network(app, plan(loaded.topology), extra_nag_packs=packs)
-    app.synth()
-    return 0
-
+from multivpc.cdk_app import main
 
 if __name__ == "__main__":
     sys.exit(main())

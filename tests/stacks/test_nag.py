@@ -12,7 +12,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 
-from app import nag_packs
+from multivpc.cdk_app import nag_packs
 from multivpc.load import load_network
 from multivpc.plan import plan
 from multivpc.stacks import add_network
