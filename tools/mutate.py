@@ -172,6 +172,7 @@ def run(modules: Sequence[str]) -> None:
     verdict, so the restriction is applied to the list mutmut walks instead.
     """
     import mutmut.__main__ as mutmut_main
+    from mutmut.runners.harness import BadTestExecutionCommandsException
 
     collect = mutmut_main.collect_source_file_mutation_data
 
@@ -186,6 +187,13 @@ def run(modules: Sequence[str]) -> None:
     except SystemExit as stop:
         if stop.code:
             raise
+    except BadTestExecutionCommandsException as error:
+        raise SystemExit(
+            f"mutate: the tests failed to run in mutants/ ({error}); see why with\n"
+            "  (cd mutants && CDK_VALIDATION=false ../.venv/bin/python -m pytest -x "
+            "<the test selection>)\n"
+            "a file the tests read may be missing from [tool.mutmut] also_copy"
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
