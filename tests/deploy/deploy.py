@@ -1,19 +1,29 @@
-"""Deploy a config to the emulator through the real CDK CLI, as a platform team would."""
+"""Deploy a config to the emulator through the real CDK CLI, as a platform team would.
+
+Each account is bootstrapped with its own credentials; accounts other than the one we
+deploy from trust it (``cdk bootstrap --trust``, as the README describes). Then one
+``cdk deploy --all`` from the deploying account (the first stack's) deploys every stack in
+dependency order, assuming each account's CDK deploy role for that account's stacks.
+moto maps an access key to the account of the role it was issued for, so every request
+lands in the right account without any process-wide switch, and the in-process shims
+(tests/deploy/emulator.py) can act in other accounts at the same time.
+"""
 
 from __future__ import annotations
 
-import os
+import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from multivpc.plan import NetworkPlan
+from multivpc.plan import NetworkPlan, StackPlan
 from tests.conftest import cdk_cli_env
-from tests.deploy.emulator import Emulator
+from tests.deploy.emulator import Emulator, credentials_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 300  # seconds for one CLI call; nothing waits unbounded
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 class DeployError(AssertionError):
@@ -27,22 +37,28 @@ class Deployer:
         self.env = {
             **cdk_cli_env(workdir),
             "AWS_ENDPOINT_URL": emulator.endpoint,
-            "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
             # The end-to-end test keeps CDK's template validation on; here it only costs time.
             "CDK_VALIDATION": "false",
         }
         self._bootstrapped: set[tuple[str, str]] = set()
 
-    def _cdk(self, *args: str, account: str = "") -> str:
+    def _cdk(self, *args: str, account: str | None = None) -> str:
         command = ["npx", "--no-install", "cdk", *args, "--no-notices"]
-        # The CLI caches the account behind an access key (~/.cdk/cache), so each
-        # emulated account gets its own key.
-        env = {**self.env, "AWS_ACCESS_KEY_ID": f"MOTOKEY{account or 'SYNTH'}"}
+        if account is None:  # synth needs no credentials
+            credentials = {"AWS_ACCESS_KEY_ID": "synth", "AWS_SECRET_ACCESS_KEY": "synth"}
+        else:
+            issued = credentials_in(
+                self.emulator.endpoint,
+                f"arn:aws:iam::{account}:role/multivpc-deploy-test",
+                account,
+                "us-east-1",
+            )
+            credentials = {key.upper(): value for key, value in issued.items()}
         result = subprocess.run(
             command,
             cwd=ROOT,
-            env=env,
+            env={**self.env, **credentials},
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
@@ -52,64 +68,57 @@ class Deployer:
             raise DeployError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout + result.stderr
 
-    def deploy(self, config: Path, network: NetworkPlan) -> None:
-        """Synthesize once, bootstrap each environment once, deploy every stack.
-
-        The emulator's account is chosen per request through MOTO_ACCOUNT_ID (it runs in
-        this process), so stacks are deployed one account at a time.
-        """
+    def deploy(self, config: Path, network: NetworkPlan) -> list[str]:
+        """Synthesize once, bootstrap each environment once, deploy every stack; returns
+        the stacks in the order the CLI deployed them."""
         assembly = self.workdir / f"cdk.out-{config.stem}"
         self._cdk("synth", "--quiet", "--output", str(assembly), "-c", f"config={config}")
-        by_account: dict[str, list[str]] = {}
-        for vpc in network.vpcs:
-            by_account.setdefault(vpc.account_id, []).append(vpc.stack_name)
-        for account, stacks in by_account.items():
-            os.environ["MOTO_ACCOUNT_ID"] = account
-            regions = sorted({v.region for v in network.vpcs if v.account_id == account})
-            try:
-                for region in regions:
-                    if (account, region) not in self._bootstrapped:
-                        self._cdk(
-                            "bootstrap",
-                            "--app",
-                            str(assembly),
-                            f"aws://{account}/{region}",
-                            account=account,
-                        )
-                        self._bootstrapped.add((account, region))
-                try:
-                    # --previous-parameters=false: on updates the CLI would send
-                    # UsePreviousValue for BootstrapVersion, which moto 5.2 cannot resolve
-                    # (KeyError in _resolve_update_parameters). Our stacks take no
-                    # parameters of their own, so nothing else changes.
-                    self._cdk(
-                        "deploy",
-                        "--app",
-                        str(assembly),
-                        "--require-approval",
-                        "never",
-                        "--method=direct",
-                        "--previous-parameters=false",
-                        *stacks,
-                        account=account,
-                    )
-                except DeployError as error:
-                    raise DeployError(f"{error}\n{self.stack_events(network, stacks)}") from None
-            finally:
-                os.environ.pop("MOTO_ACCOUNT_ID", None)
-
-    def stack_events(self, network: NetworkPlan, stacks: Sequence[str]) -> str:
-        lines = ["stack events:"]
-        for vpc in network.vpcs:
-            if vpc.stack_name not in stacks:
+        deploying = network.stacks[0].account_id
+        for account, region in dict.fromkeys((s.account_id, s.region) for s in network.stacks):
+            if (account, region) in self._bootstrapped:
                 continue
-            client = self.emulator.client("cloudformation", vpc.region)
+            trust = [] if account == deploying else ["--trust", deploying]
+            self._cdk(
+                "bootstrap",
+                "--app",
+                str(assembly),
+                f"aws://{account}/{region}",
+                *trust,
+                "--cloudformation-execution-policies",
+                ADMIN,
+                account=account,
+            )
+            self._bootstrapped.add((account, region))
+        try:
+            # --previous-parameters=false: on updates the CLI would send UsePreviousValue
+            # for BootstrapVersion, which moto 5.2 cannot resolve (KeyError in
+            # _resolve_update_parameters). Our stacks take no parameters of their own.
+            output = self._cdk(
+                "deploy",
+                "--app",
+                str(assembly),
+                "--all",
+                "--require-approval",
+                "never",
+                "--method=direct",
+                "--previous-parameters=false",
+                account=deploying,
+            )
+        except DeployError as error:
+            raise DeployError(f"{error}\n{self.stack_events(network.stacks)}") from None
+        return re.findall(r"^(\S+): deploying\.\.\. \[\d+/\d+\]", output, re.MULTILINE)
+
+    def stack_events(self, stacks: Iterable[StackPlan]) -> str:
+        """The events of these stacks, oldest first."""
+        lines = ["stack events:"]
+        for stack in stacks:
+            client = self.emulator.client("cloudformation", stack.region, stack.account_id)
             try:
-                events: list[dict[str, Any]] = client.describe_stack_events(
-                    StackName=vpc.stack_name
-                )["StackEvents"]
+                events: list[dict[str, Any]] = client.describe_stack_events(StackName=stack.name)[
+                    "StackEvents"
+                ]
             except Exception as error:  # the stack may not exist at all
-                lines.append(f"  {vpc.stack_name}: no events ({error})")
+                lines.append(f"  {stack.name}: no events ({error})")
                 continue
             lines += [
                 f"  {e['Timestamp']} {e['LogicalResourceId']} {e['ResourceType']} "

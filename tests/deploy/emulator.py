@@ -11,15 +11,56 @@ emulator would otherwise prove nothing about that part of the network:
 3. ``AWS::EC2::Subnet``: moto ignores ``MapPublicIpOnLaunch`` (every subnet reports its own
    default), so the rule "public IPs only in public subnets" could not be checked. We
    register a model that applies the property.
-4. ``Custom::AWS`` (aws-cdk-lib's ``AwsCustomResource``, which multivpc uses to revoke the
-   default security group's rules): moto runs custom resources as Lambda functions in
-   Docker, which is absent, so they never complete. We run the resource's SDK call
-   in-process against the emulator with boto3, the way the provider Lambda would
-   (``Create``/``Update`` JSON: service, action, parameters, ignoreErrorCodesMatching).
+4. ``Custom::AWS`` (aws-cdk-lib's ``AwsCustomResource``: multivpc revokes the default
+   security group's rules with it, and reads ids across accounts): moto runs custom
+   resources as Lambda functions in Docker, which is absent, so they never complete. We
+   make the resource's SDK call in-process against the emulator with boto3, the way the
+   provider Lambda would: the ``Create`` (or ``Update``) JSON's service, action,
+   parameters, ``ignoreErrorCodesMatching``, ``region``, ``physicalResourceId``, and
+   ``assumedRoleArn``, for which we call STS AssumeRole and make the call with the
+   returned credentials, so it runs in the role's account. The response is flattened
+   (``Parameter.Value``), cut to ``outputPaths``, and becomes the resource's data, which
+   moto's ``Fn::GetAtt`` reads (``CustomModel.get_cfn_attribute``). moto does not
+   evaluate IAM: we check only that the role exists in its account and that its trust
+   policy names the calling account; its permissions and the trust itself stay unproven.
+5. The Transit Gateway family: moto's CloudFormation ignores route tables, attachments,
+   associations, propagations and routes, requires a gateway ``Description``, and gives
+   every gateway a default route table even with default association and propagation
+   off. We register models calling moto's EC2 backend for ``AWS::EC2::TransitGateway``
+   (no default route table when both defaults are off, as in AWS),
+   ``TransitGatewayRouteTable`` (on the account's own gateway only),
+   ``TransitGatewayAttachment``, ``TransitGatewayRouteTableAssociation``,
+   ``TransitGatewayRouteTablePropagation`` and ``TransitGatewayRoute`` (static or
+   blackhole).
+   Attachments across accounts: moto keeps one EC2 backend per account and looks a
+   gateway up in the caller's only. So a spoke's attachment finds the gateway in its own
+   account's backend, where only the RAM share (gap 6) puts it, and the one attachment
+   record is registered in both the VPC owner's backend and the gateway owner's (in AWS
+   both accounts see it), where the routing stack's associations and propagations look
+   for it. The record is moto's model, built here rather than by
+   ``create_transit_gateway_vpc_attachment``, which searches the caller's account only
+   and always associates with the default route table.
+   What AWS would refuse, the models refuse too: a gateway neither owned nor shared,
+   subnets of another VPC or two in one zone, a second attachment of a VPC, routing a
+   pending (not auto-accepted) attachment, a second association of an attachment, a
+   repeated propagation or route.
+6. ``AWS::RAM::ResourceShare``: ignored by moto's CloudFormation. We record it with
+   moto's RAM backend (``create_resource_share``) and deliver shared Transit Gateways to
+   the account principals' EC2 backends, as an accepted share would. Organization and OU
+   principals fail here (moto's RAM accepts only an organization it holds; the tests
+   create none), and ``AllowExternalPrincipals`` is recorded, not enforced.
+7. ``AWS::KMS::Key`` with ``Tags``: moto's CloudFormation passes CloudFormation's
+   ``Key``/``Value`` tags to a tagger expecting ``TagKey``/``TagValue`` and fails. We
+   create the key without them and tag it through moto's KMS backend.
 
-What the emulator cannot prove: property semantics (updates report success but change
-nothing), NACLs, endpoint services, RAM shares, IAM policy evaluation, and replacement
-behaviour. Those stay with snapshot review, cfn-lint and cdk-nag.
+Updates of the gap-5 and gap-6 models are not emulated: a deploy that changes one fails
+loudly instead of reporting a change that was not made.
+
+What the emulator cannot prove: property semantics (moto reports other updates as
+complete without applying them), NACLs, endpoint services, IAM policy evaluation (roles
+exist; trust and permissions are never enforced), organization-wide RAM sharing and
+share invitations, Transit Gateway propagated routes and traffic, KMS key policies, and
+replacement behaviour. Those stay with snapshot review, cfn-lint and cdk-nag.
 """
 
 from __future__ import annotations
@@ -37,14 +78,19 @@ from botocore.exceptions import ClientError
 from moto.cloudformation import parsing
 from moto.cloudformation.custom_model import CustomModel
 from moto.core.common_models import CloudFormationModel
+from moto.core.exceptions import ServiceException
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.models.subnets import Subnet
+from moto.ec2.models.transit_gateway import TransitGateway
+from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
+from moto.kms.models import Key, kms_backends
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
+from moto.ram.models import ram_backends
 from werkzeug.serving import make_server
 
 HOST = "127.0.0.1"
@@ -135,16 +181,406 @@ class SubnetWithPublicIpSetting(CloudFormationModel):
         )
 
 
+class EmulatorRefuses(ServiceException):
+    """What AWS would refuse too; moto reports it as the failing call's error."""
+
+    code = "ValidationError"
+
+
+def _tags(properties: dict[str, Any]) -> dict[str, str]:
+    return {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])}
+
+
+class _NoUpdate:
+    """Updates fail loudly instead of reporting a change that was not made."""
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        raise EmulatorRefuses(
+            f"the emulator does not update {cloudformation_json['Type']} in place "
+            "(tests/deploy/emulator.py)"
+        )
+
+
+class _Record(_NoUpdate):
+    """A created resource as moto's stack keeps it: its physical id, nothing else."""
+
+    def __init__(self, physical_id: str) -> None:
+        self.physical_id = physical_id
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+
+class TransitGatewayWithoutDefaults(_NoUpdate, CloudFormationModel):
+    """AWS::EC2::TransitGateway; no default route table when both defaults are off (gap 5)."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGateway"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGateway:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        options = {k: v for k, v in properties.items() if k not in {"Description", "Tags"}}
+        gateway = backend.create_transit_gateway(
+            description=properties.get("Description"),
+            options=options,
+            tags=properties.get("Tags"),
+        )
+        if {
+            options.get("DefaultRouteTableAssociation"),
+            options.get("DefaultRouteTablePropagation"),
+        } == {"disable"}:
+            backend.transit_gateways_route_tables.pop(gateway.default_route_table.id)
+            gateway.default_route_table = None
+            del gateway.options["AssociationDefaultRouteTableId"]
+            del gateway.options["PropagationDefaultRouteTableId"]
+        return gateway
+
+
+class TransitGatewayRouteTableModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayRouteTable, on a gateway of this account (gap 5)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayRouteTable"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayRouteTableModel:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        gateway = backend.transit_gateways.get(properties["TransitGatewayId"])
+        if gateway is None or gateway.owner_id != account_id:
+            raise EmulatorRefuses(
+                f"{properties['TransitGatewayId']} is not a Transit Gateway of {account_id}"
+            )
+        table = backend.create_transit_gateway_route_table(gateway.id, tags=_tags(properties))
+        return cls(table.id)
+
+
+class TransitGatewayAttachmentModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayAttachment (a VPC's), also of a shared gateway (gap 5)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayAttachment"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayAttachmentModel:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        # The account's own gateways and those shared with it (gap 6).
+        gateway = backend.transit_gateways.get(properties["TransitGatewayId"])
+        if gateway is None:
+            raise EmulatorRefuses(
+                f"Transit Gateway {properties['TransitGatewayId']} is neither owned by nor "
+                f"shared with {account_id}"
+            )
+        vpc = backend.get_vpc(properties["VpcId"])
+        subnets = [backend.get_subnet(subnet_id) for subnet_id in properties["SubnetIds"]]
+        zones = {subnet.availability_zone for subnet in subnets}
+        if any(s.vpc_id != vpc.id for s in subnets) or len(zones) != len(subnets):
+            raise EmulatorRefuses("an attachment takes subnets of its VPC, one per zone")
+        owner = gateway.ec2_backend
+        if any(
+            a.resource_id == vpc.id and a.transit_gateway_id == gateway.id
+            for a in owner.transit_gateway_attachments.values()
+        ):
+            raise EmulatorRefuses(f"{vpc.id} is already attached to {gateway.id}")
+        attachment = TransitGatewayVpcAttachment(
+            backend,
+            transit_gateway=gateway,
+            vpc_id=vpc.id,
+            subnet_ids=[subnet.id for subnet in subnets],
+            tags=_tags(properties),
+            options=properties.get("Options"),
+        )
+        if owner is not backend and gateway.options["AutoAcceptSharedAttachments"] != "enable":
+            attachment.state = "pendingAcceptance"
+        backend.transit_gateway_attachments[attachment.id] = attachment
+        owner.transit_gateway_attachments[attachment.id] = attachment
+        default = gateway.default_route_table
+        if default is not None and attachment.state == "available":
+            if gateway.options["DefaultRouteTableAssociation"] == "enable":
+                owner.associate_transit_gateway_route_table(attachment.id, default.id)
+            if gateway.options["DefaultRouteTablePropagation"] == "enable":
+                owner.enable_transit_gateway_route_table_propagation(attachment.id, default.id)
+        return cls(attachment.id)
+
+
+def _table_and_attachment(
+    account_id: str, region_name: str, properties: dict[str, Any]
+) -> tuple[Any, Any]:
+    """A route table of this account's gateway and an attachment to that gateway."""
+    backend = ec2_backends[account_id][region_name]
+    table = backend.transit_gateways_route_tables.get(properties["TransitGatewayRouteTableId"])
+    attachment_id = properties.get("TransitGatewayAttachmentId")
+    attachment = backend.transit_gateway_attachments.get(attachment_id) if attachment_id else None
+    if table is None or (attachment_id and attachment is None):
+        raise EmulatorRefuses(f"no such route table or attachment in {account_id}: {properties}")
+    if attachment is not None:
+        if attachment.transit_gateway_id != table.transit_gateway_id:
+            raise EmulatorRefuses(f"{attachment.id} and {table.id}: different gateways")
+        if attachment.state != "available":
+            raise EmulatorRefuses(f"{attachment.id} is {attachment.state}, not available")
+    return table, attachment
+
+
+class TransitGatewayAssociationModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayRouteTableAssociation, one per attachment (gap 5)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayRouteTableAssociation"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayAssociationModel:
+        backend = ec2_backends[account_id][region_name]
+        table, attachment = _table_and_attachment(
+            account_id, region_name, cloudformation_json["Properties"]
+        )
+        if any(
+            attachment.id in other.route_table_associations
+            for other in backend.transit_gateways_route_tables.values()
+        ):
+            raise EmulatorRefuses(f"{attachment.id} is already associated (one at a time)")
+        backend.associate_transit_gateway_route_table(attachment.id, table.id)
+        # What DescribeTransitGatewayAttachments reports (moto's own call leaves it stale).
+        attachment.transit_gateway_route_table = table
+        return cls(f"{table.id}|{attachment.id}")
+
+
+class TransitGatewayPropagationModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayRouteTablePropagation (gap 5)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayRouteTablePropagation"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayPropagationModel:
+        backend = ec2_backends[account_id][region_name]
+        table, attachment = _table_and_attachment(
+            account_id, region_name, cloudformation_json["Properties"]
+        )
+        if any(
+            p.transitGatewayAttachmentId == attachment.id for p in table.route_table_propagation
+        ):
+            raise EmulatorRefuses(f"{attachment.id} already propagates into {table.id}")
+        backend.enable_transit_gateway_route_table_propagation(attachment.id, table.id)
+        return cls(f"{table.id}|{attachment.id}")
+
+
+class TransitGatewayRouteModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayRoute, to an attachment or a blackhole (gap 5)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayRoute"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayRouteModel:
+        properties = cloudformation_json["Properties"]
+        table, attachment = _table_and_attachment(account_id, region_name, properties)
+        blackhole = str(properties.get("Blackhole", False)).lower() == "true"
+        cidr = properties["DestinationCidrBlock"]
+        if blackhole == (attachment is not None) or cidr in table.routes:
+            raise EmulatorRefuses(
+                f"{table.id} {cidr}: a route takes a CIDR new to its table and one target"
+            )
+        ec2_backends[account_id][region_name].create_transit_gateway_route(
+            table.id, cidr, attachment.id if attachment else None, blackhole
+        )
+        return cls(f"{table.id}_{cidr}")
+
+
+class ResourceShareModel(_Record, CloudFormationModel):
+    """AWS::RAM::ResourceShare, recorded by moto's RAM backend; delivers Transit Gateways
+    to the account principals (gap 6)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::RAM::ResourceShare"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.physical_id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ResourceShareModel:
+        properties = cloudformation_json["Properties"]
+        principals = list(properties.get("Principals", []))
+        arns = list(properties.get("ResourceArns", []))
+        share = ram_backends[account_id][region_name].create_resource_share(
+            name=properties["Name"],
+            principals=principals,
+            resourceArns=arns,
+            allowExternalPrincipals=properties.get("AllowExternalPrincipals", True),
+        )["resourceShare"]
+        backend = ec2_backends[account_id][region_name]
+        for arn in arns:
+            if ":transit-gateway/" not in arn:
+                continue
+            gateway = backend.transit_gateways.get(arn.rsplit("/", 1)[1])
+            if gateway is None or arn.split(":")[3:5] != [region_name, account_id]:
+                raise EmulatorRefuses(f"{arn} is not a Transit Gateway of {account_id}")
+            for principal in principals:
+                if re.fullmatch(r"\d{12}", principal):
+                    ec2_backends[principal][region_name].transit_gateways[gateway.id] = gateway
+        return cls(share["resourceShareArn"])
+
+
+class KmsKeyWithTags(CloudFormationModel):
+    """AWS::KMS::Key whose CloudFormation tags reach moto's tagger (gap 7)."""
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::KMS::Key"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return Key.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Key:
+        properties = dict(cloudformation_json["Properties"])
+        tags = properties.pop("Tags", [])
+        key = Key.create_from_cloudformation_json(
+            resource_name,
+            {**cloudformation_json, "Properties": properties},
+            account_id,
+            region_name,
+            **kwargs,
+        )
+        kms_backends[account_id][region_name].tag_resource(key.id, _tags({"Tags": tags}))
+        return key
+
+
 # moto finds models through CloudFormationModel.__subclasses__() (direct subclasses only,
 # the later definition winning per type); they live under moto.ec2 like moto's own.
-RouteTableAssociation.__module__ = "moto.ec2.models.subnets"
-SubnetWithPublicIpSetting.__module__ = "moto.ec2.models.subnets"
+for _model in (
+    RouteTableAssociation,
+    SubnetWithPublicIpSetting,
+    TransitGatewayWithoutDefaults,
+    TransitGatewayRouteTableModel,
+    TransitGatewayAttachmentModel,
+    TransitGatewayAssociationModel,
+    TransitGatewayPropagationModel,
+    TransitGatewayRouteModel,
+    ResourceShareModel,
+    KmsKeyWithTags,
+):
+    _model.__module__ = "moto.ec2.models.subnets"
 
 
 class AwsCustomResource(CustomModel):
-    """Custom::AWS run in-process (gap 4): performs the SDK call and completes at once."""
+    """Custom::AWS run in-process (gap 4): makes the SDK call and completes at once."""
 
     endpoint = ""
+
+    @classmethod
+    def _run(
+        cls, call_json: str, logical_id: str, name: str, account_id: str, region_name: str
+    ) -> CustomModel:
+        call: dict[str, Any] = json.loads(call_json or "{}")
+        region = call.get("region") or region_name
+        data = run_sdk_call(call, cls.endpoint, region, account_id) if call else {}
+        physical = call.get("physicalResourceId", {})
+        name = physical.get("id") or data.get(physical.get("responsePath", ""), name)
+        resource = CustomModel(  # type: ignore[abstract]  # moto instantiates it the same way
+            region_name, "in-process", logical_id, name
+        )
+        resource.set_data(data)
+        return resource
 
     @classmethod
     def create_from_cloudformation_json(
@@ -156,15 +592,29 @@ class AwsCustomResource(CustomModel):
         **kwargs: Any,
     ) -> CustomModel:
         properties = cloudformation_json["Properties"]
-        resource = CustomModel(  # type: ignore[abstract]  # moto instantiates it the same way
-            region_name, "in-process", kwargs["LogicalId"], resource_name
+        return cls._run(
+            properties.get("Create"), kwargs["LogicalId"], resource_name, account_id, region_name
         )
-        call = json.loads(properties.get("Create") or "{}")
-        if call:
-            run_sdk_call(call, cls.endpoint, region_name)
-        # multivpc reads no response fields of its AwsCustomResources.
-        resource.set_data({})
-        return resource
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: CustomModel,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> CustomModel:
+        update = cloudformation_json["Properties"].get("Update")
+        if not update:
+            return original_resource
+        return cls._run(
+            update,
+            original_resource.logical_id,
+            original_resource.resource_name,
+            account_id,
+            region_name,
+        )
 
 
 def _snake(name: str) -> str:
@@ -172,8 +622,8 @@ def _snake(name: str) -> str:
 
 
 def client_for(endpoint: str, service: str, region: str, account: str | None = None) -> Any:
-    """A boto3 client for the emulator, acting in ``account`` when given (else in the
-    account MOTO_ACCOUNT_ID names, or moto's default)."""
+    """A boto3 client for the emulator, acting in ``account`` when given (else in moto's
+    default account)."""
     client = boto3.client(
         service,
         endpoint_url=endpoint,
@@ -190,16 +640,78 @@ def client_for(endpoint: str, service: str, region: str, account: str | None = N
     return client
 
 
-def run_sdk_call(call: dict[str, Any], endpoint: str, region: str) -> None:
-    """One AwsSdkCall against the emulator, as AwsCustomResource's provider would make it."""
-    service = call["service"].lower().removeprefix("@aws-sdk/client-")
-    client = client_for(endpoint, service, region)
+def credentials_in(endpoint: str, role_arn: str, caller: str, region: str) -> dict[str, str]:
+    """Credentials for ``role_arn`` from the emulator's STS; moto maps their access key to
+    the role's account. ``caller`` is the account that assumes it."""
+    response = client_for(endpoint, "sts", region, caller).assume_role(
+        RoleArn=role_arn, RoleSessionName=f"multivpc-{caller}"
+    )
+    credentials = response["Credentials"]
+    return {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
+
+
+def _check_trust(endpoint: str, role_arn: str, caller: str, region: str) -> None:
+    """The role exists in its account and its trust policy names ``caller``: all we can
+    check, since moto evaluates no IAM."""
+    owner, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[1]
     try:
-        getattr(client, _snake(call["action"]))(**call.get("parameters", {}))
+        role = client_for(endpoint, "iam", region, owner).get_role(RoleName=name)["Role"]
+    except ClientError as error:
+        raise EmulatorRefuses(f"cannot assume {role_arn}: {error}") from None
+    document = role["AssumeRolePolicyDocument"]
+    statements = (json.loads(document) if isinstance(document, str) else document)["Statement"]
+    trusted: set[str] = set()
+    for statement in statements:
+        principal = statement.get("Principal", {}).get("AWS", [])
+        if statement["Effect"] == "Allow" and "sts:AssumeRole" in str(statement["Action"]):
+            trusted.update([principal] if isinstance(principal, str) else principal)
+    if not trusted & {caller, f"arn:aws:iam::{caller}:root"}:
+        raise EmulatorRefuses(f"{role_arn} does not trust {caller} (trusts {sorted(trusted)})")
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """A response as AwsCustomResource's provider flattens it: ``Parameter.Value``."""
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        flat: dict[str, str] = {}
+        for key, item in items:
+            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix: value if isinstance(value, str) else json.dumps(value, default=str)}
+
+
+def run_sdk_call(call: dict[str, Any], endpoint: str, region: str, account: str) -> dict[str, str]:
+    """One AwsSdkCall against the emulator, as AwsCustomResource's provider would make it
+    from ``account``; returns the flattened response fields the call asks for."""
+    service = call["service"].lower().removeprefix("@aws-sdk/client-")
+    role_arn = call.get("assumedRoleArn")
+    if role_arn:
+        _check_trust(endpoint, role_arn, account, region)
+        client = boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name=region,
+            **credentials_in(endpoint, role_arn, account, region),
+        )
+    else:
+        client = client_for(endpoint, service, region, account)
+    try:
+        response = getattr(client, _snake(call["action"]))(**call.get("parameters", {}))
     except ClientError as error:
         ignored = call.get("ignoreErrorCodesMatching")
-        if not (ignored and re.search(ignored, error.response["Error"]["Code"])):
-            raise
+        if ignored and re.search(ignored, error.response["Error"]["Code"]):
+            return {}
+        raise EmulatorRefuses(f"{call['service']}.{call['action']} failed: {error}") from None
+    response.pop("ResponseMetadata", None)
+    flat = _flatten(response)
+    paths = call.get("outputPaths")
+    if paths is not None:
+        flat = {k: v for k, v in flat.items() if any(k.startswith(p) for p in paths)}
+    return flat
 
 
 def add_local_zones(zones: Iterable[tuple[str, str]]) -> None:

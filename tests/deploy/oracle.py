@@ -1,9 +1,19 @@
 """What a deployed network must look like, derived from the raw config data alone.
 
 This is the deploy test's oracle: a small, independent restatement of the README's rules
-(subnet CIDRs from zone letters and Local Zone order, NAT placement, default routes). It
-imports nothing of multivpc, so a planning bug cannot move the expectation with the
-result.
+(subnet CIDRs from zone letters and Local Zone order, NAT placement, default routes,
+Transit Gateway segments). It imports nothing of multivpc, so a planning bug cannot move
+the expectation with the result.
+
+Segments, restated: a Transit Gateway has default route-table association and
+propagation off, and a segment is one of its route tables. Two segments are linked when
+either lists the other under ``reaches``. A member VPC is associated with its own
+segment's table and propagates into its own (unless the segment is ``isolated``) and
+into every linked segment's. So a VPC reaches the other members of its own segment
+(unless isolated) and the members of linked segments, and its ``route_from`` groups
+(default: every group but public ones and the attachment's) route exactly those VPCs'
+CIDRs, plus its segment's static routes to VPCs (not blackholes), to the gateway; or its
+``destinations`` instead of all that.
 """
 
 from __future__ import annotations
@@ -16,10 +26,91 @@ Shape = dict[str, Any]
 
 def expected_vpcs(data: dict[str, Any]) -> dict[str, Shape]:
     """{VPC name: expected shape} for a config given as plain data (YAML loaded)."""
-    return {vpc["name"]: _vpc(vpc) for vpc in data["vpcs"]}
+    return {vpc["name"]: _vpc(vpc, _tgw_routes(data, vpc)) for vpc in data["vpcs"]}
 
 
-def _vpc(vpc: dict[str, Any]) -> Shape:
+def expected_transit_gateways(data: dict[str, Any]) -> dict[str, Shape]:
+    """{Transit Gateway name: expected shape}: where it lives, its options, its RAM share,
+    and per segment which VPCs are associated with it and propagate into it, and its static
+    routes (CIDR: ``blackhole`` or the VPC whose attachment it points at)."""
+    accounts, defaults = data["accounts"], data.get("defaults", {})
+    shapes = {}
+    for tgw in data.get("transit_gateways", []):
+        segments: dict[str, Shape] = {
+            s["name"]: {
+                "associated": [],
+                "propagating": [],
+                "static_routes": {
+                    r["cidr"]: "blackhole" if r.get("blackhole") else r["vpc"]
+                    for r in s.get("routes", [])
+                },
+            }
+            for s in tgw["segments"]
+        }
+        for vpc, segment in _members(tgw, data):
+            segments[segment]["associated"].append(vpc["name"])
+            for target in _propagates_into(tgw, segment):
+                segments[target]["propagating"].append(vpc["name"])
+        for shape in segments.values():
+            shape["associated"].sort()
+            shape["propagating"].sort()
+        shapes[tgw["name"]] = {
+            "account": accounts[tgw.get("account", defaults.get("account"))],
+            "amazon_side_asn": tgw.get("amazon_side_asn", 64512),
+            "default_route_table_association": "disable",
+            "default_route_table_propagation": "disable",
+            "shared_with": sorted(accounts.get(p, p) for p in tgw.get("share_with", [])),
+            "segments": segments,
+        }
+    return shapes
+
+
+def _members(tgw: dict[str, Any], data: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """(VPC, segment) of every VPC attached to ``tgw``."""
+    return [
+        (vpc, vpc["transit_gateway"]["segment"])
+        for vpc in data["vpcs"]
+        if vpc.get("transit_gateway", {}).get("name") == tgw["name"]
+    ]
+
+
+def _propagates_into(tgw: dict[str, Any], segment: str) -> list[str]:
+    """The segments whose tables a member of ``segment`` propagates into."""
+    by_name = {s["name"]: s for s in tgw["segments"]}
+    linked = [
+        other
+        for other in by_name
+        if other != segment
+        and (
+            other in by_name[segment].get("reaches", [])
+            or segment in by_name[other].get("reaches", [])
+        )
+    ]
+    own = [] if by_name[segment].get("isolated") else [segment]
+    return own + linked
+
+
+def _tgw_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
+    """{destination: target} that the VPC's ``route_from`` groups send to its gateway."""
+    attachment = vpc.get("transit_gateway")
+    if attachment is None:
+        return {}
+    [tgw] = [t for t in data["transit_gateways"] if t["name"] == attachment["name"]]
+    target = f"transit-gateway {tgw['name']}"
+    if "destinations" in attachment:
+        return dict.fromkeys(attachment["destinations"], target)
+    segment = attachment["segment"]
+    reached = {
+        other["cidr"]
+        for other, other_segment in _members(tgw, data)
+        if other["name"] != vpc["name"] and segment in _propagates_into(tgw, other_segment)
+    }
+    [own] = [s for s in tgw["segments"] if s["name"] == segment]
+    reached |= {r["cidr"] for r in own.get("routes", []) if not r.get("blackhole")}
+    return dict.fromkeys(sorted(reached), target)
+
+
+def _vpc(vpc: dict[str, Any], tgw_routes: dict[str, str]) -> Shape:
     azs = list(vpc["availability_zones"])
     local = [zone["name"] for zone in vpc.get("local_zones", [])]
     groups = vpc["subnets"]
@@ -29,6 +120,16 @@ def _vpc(vpc: dict[str, Any]) -> Shape:
     igw = vpc.get("internet_gateway", bool(public))
     nat_zones = _nat_zones(vpc, azs, public, private)
     primary = nat_zones[0] if nat_zones else None
+    attachment = vpc.get("transit_gateway")
+    route_from = set()
+    if attachment and "route_from" in attachment:
+        route_from = set(attachment["route_from"])
+    elif attachment:
+        route_from = {
+            g["name"]
+            for g in groups
+            if g["tier"] != "public" and g["name"] != attachment["subnets"]
+        }
     subnets = {}
     for group in groups:
         for zone in zones_of[group["name"]]:
@@ -37,6 +138,8 @@ def _vpc(vpc: dict[str, Any]) -> Shape:
                 routes["0.0.0.0/0"] = "internet-gateway"
             if group["tier"] == "private" and primary:
                 routes["0.0.0.0/0"] = f"nat-gateway in {zone if zone in nat_zones else primary}"
+            if group["name"] in route_from:
+                routes.update(tgw_routes)
             subnets[f"{zone} {_cidr(group, zone, local)}"] = {
                 "routes": routes,
                 "public_ip_on_launch": bool(group.get("map_public_ip_on_launch", False)),
@@ -51,6 +154,18 @@ def _vpc(vpc: dict[str, Any]) -> Shape:
         else [],
         "default_security_group_rules": 0,
         "subnets": subnets,
+        "transit_gateway_attachment": _attachment(vpc, azs, local) if attachment else None,
+    }
+
+
+def _attachment(vpc: dict[str, Any], azs: list[str], local: list[str]) -> Shape:
+    """The attachment: its gateway, one subnet of its group in every Availability Zone."""
+    attachment = vpc["transit_gateway"]
+    [group] = [g for g in vpc["subnets"] if g["name"] == attachment["subnets"]]
+    return {
+        "transit_gateway": attachment["name"],
+        "subnets": sorted(f"{zone} {_cidr(group, zone, local)}" for zone in azs),
+        "appliance_mode": "enable" if attachment.get("appliance_mode") else "disable",
     }
 
 
@@ -74,3 +189,13 @@ def _cidr(group: dict[str, Any], zone: str, local: list[str]) -> str:
     blocks = list(network.subnets(new_prefix=group["prefix_length"]))
     slot = len(blocks) - 1 - local.index(zone) if zone in local else ord(zone[-1]) - ord("a")
     return str(blocks[slot])
+
+
+def route_tables(tgw: Shape) -> Shape:
+    """The expected shape with segments as a list of route tables, sorted by content as
+    ``verify.observed_transit_gateway`` reads them (AWS knows no segment names)."""
+    tables = sorted(
+        tgw["segments"].values(),
+        key=lambda t: (t["associated"], t["propagating"], sorted(t["static_routes"])),
+    )
+    return {**{k: v for k, v in tgw.items() if k != "segments"}, "route_tables": tables}

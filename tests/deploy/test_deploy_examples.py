@@ -1,5 +1,6 @@
 """Every example deploys to the emulator through the real CDK CLI, matches its config,
-and takes an edit (a new subnet group, a new VPC) without touching anything else."""
+and takes an edit (a new subnet group, a new VPC, attached like the first VPC when that
+one is) without touching anything else."""
 
 from __future__ import annotations
 
@@ -16,8 +17,14 @@ from tests.conftest import EXAMPLES
 from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator, add_local_zones
-from tests.deploy.oracle import expected_vpcs
-from tests.deploy.verify import observed_vpc, route_tables_are_one_per_subnet
+from tests.deploy.oracle import expected_transit_gateways, expected_vpcs, route_tables
+from tests.deploy.verify import (
+    observed_transit_gateway,
+    observed_vpc,
+    physical_ids,
+    route_tables_are_one_per_subnet,
+    stack_resources,
+)
 from tests.support.builder import NetworkBuilder, network_from
 
 pytestmark = pytest.mark.deploy
@@ -42,12 +49,26 @@ def _free_range(
 
 
 def edited(config: NetworkConfig) -> NetworkBuilder:
-    """The config with one more subnet group in its first VPC and one more VPC."""
+    """The config with one more subnet group in its first VPC and one more VPC, attached
+    to the first VPC's Transit Gateway segment when that one is attached."""
     first = config.vpcs[0]
     taken = [s.cidr for s in plan(config).vpcs[0].subnets]
     group_prefix = first.cidr.prefixlen + 4
     all_vpcs = [vpc.cidr for vpc in config.vpcs]
     new_cidr = _free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16)
+    groups = [{"name": "app", "tier": "isolated", "cidr": new_cidr, "prefix_length": 24}]
+    attached = {}
+    if first.transit_gateway is not None:
+        blocks = list(ipaddress.IPv4Network(new_cidr).subnets(new_prefix=20))
+        groups = [
+            {"name": "app", "tier": "isolated", "cidr": str(blocks[0]), "prefix_length": 24},
+            {"name": "transit", "tier": "isolated", "cidr": str(blocks[-1]), "prefix_length": 28},
+        ]
+        attached["transit_gateway"] = {
+            "name": first.transit_gateway.name,
+            "segment": first.transit_gateway.segment,
+            "subnets": "transit",
+        }
     return (
         network_from(config.model_dump(mode="json", exclude_none=True))
         .at(first.name)
@@ -64,7 +85,8 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
             cidr=new_cidr,
             availability_zones=first.availability_zones[:2],
             nat="none",
-            groups=[{"name": "app", "tier": "isolated", "cidr": new_cidr, "prefix_length": 24}],
+            groups=groups,
+            **attached,
         )
     )
 
@@ -72,28 +94,50 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
 def _check_matches(
     emulator: Emulator, network: NetworkPlan, config_path: Path
 ) -> dict[str, dict[str, str]]:
-    """Deployed state against the oracle, which reads the config file itself."""
-    expected = expected_vpcs(yaml.safe_load(config_path.read_text()))
+    """Deployed state against the oracle, which reads the config file itself. Returns the
+    physical ids per VPC, and per Transit Gateway those of its hub and routing stacks."""
+    data = yaml.safe_load(config_path.read_text())
+    expected = expected_vpcs(data)
+    expected_tgws = expected_transit_gateways(data)
     assert set(expected) == {vpc.name for vpc in network.vpcs}
+    assert set(expected_tgws) == {tgw.name for tgw in network.transit_gateways}
+    hubs = {s.transit_gateway or "": s for s in network.stacks if s.role == "hub"}
+    gateway_names = {
+        tgw_id: name
+        for name, hub in hubs.items()
+        for tgw_id in physical_ids(emulator, hub, "AWS::EC2::TransitGateway")
+    }
     ids = {}
     for vpc in network.vpcs:
-        observed, vpc_ids = observed_vpc(emulator, vpc)
+        observed, vpc_ids = observed_vpc(emulator, vpc, gateway_names)
         assert observed == expected[vpc.name], f"{vpc.stack_name} differs from its config"
         assert route_tables_are_one_per_subnet(vpc_ids), f"{vpc.stack_name}: {vpc_ids}"
         ssm = emulator.client("ssm", vpc.region, vpc.account_id)
         published = ssm.get_parameter(Name=f"/multivpc/{network.name}/{vpc.name}/vpc-id")
         assert published["Parameter"]["Value"] == vpc_ids["vpc"], "published VPC id"
         ids[vpc.name] = vpc_ids
+    vpc_names = {vpc_ids["vpc"]: name for name, vpc_ids in ids.items()}
+    for name, hub in hubs.items():
+        observed_tgw = observed_transit_gateway(emulator, hub, vpc_names)
+        assert observed_tgw == route_tables(expected_tgws[name]), f"{hub.name} differs"
+        ids[f"transit gateway {name}"] = {
+            f"{stack.name} {logical}": physical
+            for stack in network.stacks
+            if stack.transit_gateway == name
+            for logical, physical in stack_resources(emulator, stack).items()
+        }
     return ids
 
 
-# The emulator shim does not yet carry the Transit Gateway family, RAM and cross-account
-# SDK calls to moto's backends; hub-and-spoke joins once it does.
-NOT_YET_EMULATED = {"hub-and-spoke"}
-DEPLOYABLE = [p for p in EXAMPLES if p.stem not in NOT_YET_EMULATED]
+def _check_order(deployed: list[str], network: NetworkPlan) -> None:
+    """One pass over every stack, each after the stacks the plan says it depends on."""
+    position = {name: i for i, name in enumerate(deployed)}
+    assert sorted(deployed) == sorted(s.name for s in network.stacks), deployed
+    for stack in network.stacks:
+        assert all(position[d] < position[stack.name] for d in stack.depends_on), deployed
 
 
-@pytest.mark.parametrize("example", DEPLOYABLE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_deploys_and_takes_an_edit(
     example: Path, emulator: Emulator, tmp_path: Path
 ) -> None:
@@ -102,19 +146,19 @@ def test_example_deploys_and_takes_an_edit(
     add_local_zones(_local_zones(network))
     deployer = Deployer(emulator, tmp_path)
 
-    deployer.deploy(example, network)
+    _check_order(deployer.deploy(example, network), network)
     before = _check_matches(emulator, network, example)
 
     edited_path = tmp_path / f"{example.stem}.yaml"
     edited_path.write_text(edited(config).yaml())
     edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
-    deployer.deploy(edited_path, edited_network)
+    _check_order(deployer.deploy(edited_path, edited_network), edited_network)
     after = _check_matches(emulator, edited_network, edited_path)
 
     assert set(after) == {*before, "added"}
     for name, old_ids in before.items():
         kept = {key: after[name].get(key) for key in old_ids}
-        assert kept == old_ids, f"vpcs[{name}]: existing resources changed or were replaced"
+        assert kept == old_ids, f"{name}: existing resources changed or were replaced"
     added_subnets = {k for k in after[config.vpcs[0].name] if k.startswith("subnet ")} - {
         k for k in before[config.vpcs[0].name] if k.startswith("subnet ")
     }

@@ -1,0 +1,196 @@
+"""The emulator's shims refuse what AWS would refuse, so a deploy that passes means more
+than "moto accepted it". Small templates, straight to the emulator's CloudFormation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.deploy.emulator import Emulator
+
+pytestmark = pytest.mark.deploy
+
+OWNER, SPOKE, STRANGER = "111111111111", "222222222222", "333333333333"
+REGION = "us-east-1"
+
+
+def _deploy(
+    emulator: Emulator, account: str, name: str, resources: dict[str, Any]
+) -> dict[str, str]:
+    """Create a stack in ``account``; returns its outputs (one per resource, its Ref)."""
+    cloudformation = emulator.client("cloudformation", REGION, account)
+    outputs = {key: {"Value": {"Ref": key}} for key in resources}
+    cloudformation.create_stack(
+        StackName=name, TemplateBody=json.dumps({"Resources": resources, "Outputs": outputs})
+    )
+    [stack] = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def _hub(emulator: Emulator) -> dict[str, str]:
+    arn = {"Fn::Join": ["", [f"arn:aws:ec2:{REGION}:{OWNER}:transit-gateway/", {"Ref": "Tgw"}]]}
+    return _deploy(
+        emulator,
+        OWNER,
+        "hub",
+        {
+            "Tgw": {
+                "Type": "AWS::EC2::TransitGateway",
+                "Properties": {
+                    "Description": "hub",
+                    "AutoAcceptSharedAttachments": "enable",
+                    "DefaultRouteTableAssociation": "disable",
+                    "DefaultRouteTablePropagation": "disable",
+                },
+            },
+            "Prod": {
+                "Type": "AWS::EC2::TransitGatewayRouteTable",
+                "Properties": {"TransitGatewayId": {"Ref": "Tgw"}},
+            },
+            "Shared": {
+                "Type": "AWS::EC2::TransitGatewayRouteTable",
+                "Properties": {"TransitGatewayId": {"Ref": "Tgw"}},
+            },
+            "Share": {
+                "Type": "AWS::RAM::ResourceShare",
+                "Properties": {"Name": "hub", "Principals": [SPOKE], "ResourceArns": [arn]},
+            },
+        },
+    )
+
+
+def _spoke(emulator: Emulator, account: str, tgw: str) -> dict[str, str]:
+    def subnet(cidr: str, zone: str) -> dict[str, Any]:
+        properties = {"VpcId": {"Ref": "Vpc"}, "CidrBlock": cidr, "AvailabilityZone": zone}
+        return {"Type": "AWS::EC2::Subnet", "Properties": properties}
+
+    return _deploy(
+        emulator,
+        account,
+        "spoke",
+        {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}},
+            "A": subnet("10.1.0.0/24", f"{REGION}a"),
+            "B": subnet("10.1.1.0/24", f"{REGION}b"),
+            "Attachment": {
+                "Type": "AWS::EC2::TransitGatewayAttachment",
+                "Properties": {
+                    "TransitGatewayId": tgw,
+                    "VpcId": {"Ref": "Vpc"},
+                    "SubnetIds": [{"Ref": "A"}, {"Ref": "B"}],
+                },
+            },
+        },
+    )
+
+
+def _refused(error: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(error.value.response["Error"]["Message"])
+
+
+def test_a_gateway_is_attachable_where_shared_and_routes_once(emulator: Emulator) -> None:
+    hub = _hub(emulator)
+    ec2 = emulator.client("ec2", REGION, OWNER)
+    tables = ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    assert {t["TransitGatewayRouteTableId"] for t in tables} == {hub["Prod"], hub["Shared"]}
+
+    attachment = _spoke(emulator, SPOKE, hub["Tgw"])["Attachment"]
+    with pytest.raises(ClientError) as unshared:
+        _spoke(emulator, STRANGER, hub["Tgw"])
+    assert "neither owned by nor shared with" in _refused(unshared)
+
+    def link(kind: str, table: str) -> dict[str, Any]:
+        properties = {"TransitGatewayRouteTableId": table, "TransitGatewayAttachmentId": attachment}
+        return {"Type": f"AWS::EC2::TransitGatewayRouteTable{kind}", "Properties": properties}
+
+    _deploy(
+        emulator,
+        OWNER,
+        "routing",
+        {
+            "Association": link("Association", hub["Prod"]),
+            "Into": link("Propagation", hub["Shared"]),
+        },
+    )
+    [associated] = ec2.get_transit_gateway_route_table_associations(
+        TransitGatewayRouteTableId=hub["Prod"]
+    )["Associations"]
+    assert associated["TransitGatewayAttachmentId"] == attachment
+    [propagating] = ec2.get_transit_gateway_route_table_propagations(
+        TransitGatewayRouteTableId=hub["Shared"]
+    )["TransitGatewayRouteTablePropagations"]
+    assert propagating["TransitGatewayAttachmentId"] == attachment
+
+    with pytest.raises(ClientError) as twice:
+        _deploy(emulator, OWNER, "again", {"Association": link("Association", hub["Shared"])})
+    assert "already associated" in _refused(twice)
+
+
+def _reader(role_account: str) -> dict[str, Any]:
+    call = {
+        "service": "SSM",
+        "action": "getParameter",
+        "assumedRoleArn": f"arn:aws:iam::{role_account}:role/reader",
+        "parameters": {"Name": "/published/id"},
+        "outputPaths": ["Parameter.Value"],
+        "physicalResourceId": {"id": "read-once"},
+        "region": REGION,
+    }
+    return {
+        "Read": {
+            "Type": "Custom::AWS",
+            "Properties": {"ServiceToken": "in-process", "Create": json.dumps(call)},
+        },
+        "Copy": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {
+                "Name": "/copied/id",
+                "Type": "String",
+                "Value": {"Fn::GetAtt": ["Read", "Parameter.Value"]},
+            },
+        },
+    }
+
+
+def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
+    emulator: Emulator,
+) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"AWS": f"arn:aws:iam::{SPOKE}:root"},
+            }
+        ],
+    }
+    _deploy(
+        emulator,
+        OWNER,
+        "publisher",
+        {
+            "Id": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Name": "/published/id", "Type": "String", "Value": "tgw-0123"},
+            },
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"RoleName": "reader", "AssumeRolePolicyDocument": trust},
+            },
+        },
+    )
+    outputs = _deploy(emulator, SPOKE, "reader", _reader(OWNER))
+    assert outputs["Read"] == "read-once"
+    ssm = emulator.client("ssm", REGION, SPOKE)
+    assert ssm.get_parameter(Name="/copied/id")["Parameter"]["Value"] == "tgw-0123"
+
+    with pytest.raises(ClientError) as untrusted:
+        _deploy(emulator, STRANGER, "reader", _reader(OWNER))
+    assert "does not trust" in _refused(untrusted)
+    with pytest.raises(ClientError) as missing:
+        _deploy(emulator, SPOKE, "reader-2", _reader(STRANGER))
+    assert "cannot assume" in _refused(missing)
