@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.rules.cases import Case, assert_bad, assert_good
+from tests.rules.cases import Case, case_tests
 from tests.support.builder import NetworkBuilder, network
 
 ORG = "arn:aws:organizations::111111111111:organization/o-abcdefghij"
@@ -82,14 +82,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_good_config_passes(rule_id: str) -> None:
-    assert_good(CASES[rule_id])
-
-
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_bad_config_is_reported(rule_id: str) -> None:
-    assert_bad(rule_id, CASES[rule_id])
+test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
 
 
 @pytest.mark.parametrize(
