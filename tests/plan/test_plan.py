@@ -160,3 +160,13 @@ def test_one_stack_per_vpc_in_its_own_account_and_region() -> None:
 def test_unknown_vpc_is_a_key_error() -> None:
     with pytest.raises(KeyError, match="no VPC named nope"):
         plan(base().load().topology).vpc("nope")
+
+
+def test_a_zone_without_its_own_nat_uses_the_first_az_nat_among_several() -> None:
+    zones = ["us-east-1a", "us-east-1b", BOS]
+    builder = base().set(local_zones=[{"name": BOS}]).group("private", zones=zones)
+    vpc = plan(builder.load().topology).vpc("app")
+    assert [n.zone for n in vpc.nat_gateways] == ["us-east-1a", "us-east-1b"]
+    routes = _routes(vpc)
+    assert routes[f"private-{BOS}"] == _nat("us-east-1a")
+    assert routes["private-us-east-1b"] == _nat("us-east-1b")

@@ -48,3 +48,19 @@ def test_zone_kind_findings(field: str, zone: str, expected: str) -> None:
     )
     findings = builder.findings()
     assert any(f.startswith("zone-kinds ") and expected in f for f in findings), findings
+
+
+def test_a_local_zone_of_another_region_is_refused() -> None:
+    findings = (
+        base()
+        .set(local_zones=[{"name": "us-west-2-lax-1a"}])
+        .group("private", zones=["us-east-1a", "us-west-2-lax-1a"])
+        .findings()
+    )
+    assert any(
+        f.startswith("zones-in-region ")
+        and "vpcs[app].local_zones: us-west-2-lax-1a is in us-west-2, not in the VPC's region "
+        "us-east-1"
+        in f
+        for f in findings
+    ), findings
