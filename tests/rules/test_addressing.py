@@ -83,3 +83,19 @@ def test_prefix_length_wider_than_the_group_range() -> None:
         "subnets-fit-vpc test.yaml:23: vpcs[app].subnets[private].prefix_length: /22 is larger "
         "than the group range 10.0.16.0/24; use a prefix_length of at least 24"
     ]
+
+
+@pytest.mark.parametrize(("prefix", "ok"), [(15, False), (16, True), (28, True), (29, False)])
+def test_prefix_length_boundaries(prefix: int, ok: bool) -> None:
+    # A /16 group range holds one /16 block: only us-east-1a fits at /16, so one zone.
+    builder = base().set(
+        availability_zones=["us-east-1a"],
+        nat="none",
+        subnets=[
+            {"name": "db", "tier": "isolated", "cidr": "10.0.0.0/16", "prefix_length": prefix}
+        ],
+    )
+    findings = builder.findings()
+    assert (findings == []) is ok, findings
+    if not ok:
+        assert any("vpcs[app].subnets[db].prefix_length" in f for f in findings), findings
