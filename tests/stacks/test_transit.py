@@ -244,3 +244,27 @@ def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
         s.vpcs for s in network.stacks if s.role == "routing"
     ]
     assert Counter(s.role for s in network.stacks)["vpc"] == 300
+
+
+def test_adding_an_az_updates_the_attachment_in_place() -> None:
+    before = _synth(hub())
+    grown = hub().at("prod").set(availability_zones=["us-east-1a", "us-east-1b", "us-east-1c"])
+    after = _synth(grown)
+
+    def attachment(templates: Templates) -> tuple[str, dict[str, Any]]:
+        resources = templates["test-prod"]["Resources"]
+        [(logical_id, resource)] = [
+            (k, v)
+            for k, v in resources.items()
+            if v["Type"] == "AWS::EC2::TransitGatewayAttachment"
+        ]
+        return logical_id, resource
+
+    old_id, old = attachment(before)
+    new_id, new = attachment(after)
+    # Same logical id, same type (AWS::EC2::TransitGatewayAttachment updates SubnetIds in
+    # place, unlike TransitGatewayVpcAttachment, whose SubnetIds are create-only).
+    assert new_id == old_id
+    assert len(old["Properties"]["SubnetIds"]) == 2
+    assert len(new["Properties"]["SubnetIds"]) == 3
+    assert new["Properties"]["SubnetIds"][:2] == old["Properties"]["SubnetIds"]
