@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from multivpc.constructs.sdk_call_provider import sdk_call
+from multivpc.constructs.sdk_call_provider import SDK_ROLE_PREFIX, sdk_call
 
 
 class PublishedId(Construct):
@@ -64,6 +64,44 @@ class PublishedId(Construct):
                     *(iam.AccountPrincipal(account) for account in reader_accounts)
                 ),
                 description=f"Lets the named accounts read {parameter_name}",
+            )
+            # Only multivpc's SDK-call roles of those accounts, not any principal there. The
+            # principals stay accounts: those roles are created after this one, and a trust
+            # policy cannot name a role that does not exist yet.
+            partition = cdk.Aws.PARTITION
+            trust = self.reader_role.node.default_child
+            assert isinstance(trust, iam.CfnRole)
+            trust.assume_role_policy_document = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {
+                            "AWS": [f"arn:{partition}:iam::{a}:root" for a in reader_accounts]
+                        },
+                        "Condition": {
+                            "ArnLike": {
+                                "aws:PrincipalArn": [
+                                    f"arn:{partition}:iam::{a}:role/{SDK_ROLE_PREFIX}*"
+                                    for a in reader_accounts
+                                ]
+                            }
+                        },
+                    }
+                ],
+            }
+            trust.add_metadata(
+                "checkov",
+                {
+                    "skip": [
+                        {
+                            "id": "CKV_AWS_61",
+                            "comment": "The accounts are narrowed to their multivpc SDK-call "
+                            "roles by aws:PrincipalArn; the check reads principals only.",
+                        }
+                    ]
+                },
             )
             iam.ManagedPolicy(
                 self,
