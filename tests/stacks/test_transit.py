@@ -43,9 +43,20 @@ def test_hub_stack_holds_the_gateway_with_defaults_off_and_its_share(example: Te
     assert share["Properties"]["AllowExternalPrincipals"] is False
     [reader] = _resources(hub_template, "AWS::IAM::Role")
     assert reader["Properties"]["RoleName"] == "mvpc-hub-and-spoke-hub-ids"
-    principals = json.dumps(reader["Properties"]["AssumeRolePolicyDocument"])
+    [statement] = reader["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    principals = json.dumps(statement["Principal"])
     assert "222222222222" in principals and "333333333333" in principals
     assert "111111111111" not in principals
+    # Narrowed to the spoke accounts' multivpc SDK-call roles.
+    allowed = json.dumps(statement["Condition"]["ArnLike"]["aws:PrincipalArn"])
+    assert ":iam::222222222222:role/mvpc-sdk-*" in allowed
+    assert ":iam::333333333333:role/mvpc-sdk-*" in allowed
+    for stack in ("hub-and-spoke-prod-app", "hub-and-spoke-tgw-hub-routing"):
+        names = [
+            r["Properties"].get("RoleName", "")
+            for r in _resources(example[stack], "AWS::IAM::Role")
+        ]
+        assert any(name.startswith("mvpc-sdk-") for name in names), names
 
 
 def test_each_spoke_attaches_in_its_own_stack(example: Templates) -> None:
