@@ -105,6 +105,9 @@ class SegmentRoutePlan:
     cidr: ipaddress.IPv4Network
     vpc: str | None
     id: str
+    routing_stack: str = ""
+    """The routing stack that holds the route: its VPC's, or for a blackhole the shard of
+    its id."""
 
     @property
     def blackhole(self) -> bool:

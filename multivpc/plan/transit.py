@@ -126,6 +126,9 @@ def _plan_tgw(
             cidr=route.cidr,
             vpc=route.vpc,
             id=f"{segment.name}-{cidr_id(route.cidr)}",
+            routing_stack=routing_names[
+                _shard_of(route.vpc or f"{segment.name}-{cidr_id(route.cidr)}", shards)
+            ],
         )
         for segment in spec.segments
         for route in segment.routes
@@ -150,18 +153,18 @@ def _plan_tgw(
 
 
 def _resources_per_attachment(tgw: TransitTopology) -> int:
-    """An upper bound: association, propagations, static routes to it, and the custom
-    resource (with its policy) that reads a cross-account attachment id."""
-    segments = len(tgw.transit_gateway.segments)
-    routes = max((len(s.routes) for s in tgw.transit_gateway.segments), default=0)
-    return 1 + segments + routes + 2
+    """An upper bound: association, propagations, and the custom resource (with its
+    policy) that reads a cross-account attachment id."""
+    return 1 + len(tgw.transit_gateway.segments) + 2
 
 
 def _shards(tgw: TransitTopology) -> int:
-    """Routing stacks for a Transit Gateway: a power of two, so each fits the budget."""
-    needed = math.ceil(
-        len(tgw.attachments) * _resources_per_attachment(tgw) / ROUTING_RESOURCE_BUDGET
-    )
+    """Routing stacks for a Transit Gateway: a power of two, so that together they hold
+    every attachment's routing and every static route within the budget (routes spread
+    over the shards like attachments: by a hash of their VPC or of their id)."""
+    routes = sum(len(s.routes) for s in tgw.transit_gateway.segments)
+    total = len(tgw.attachments) * _resources_per_attachment(tgw) + routes
+    needed = math.ceil(total / ROUTING_RESOURCE_BUDGET)
     shards = 1
     while shards < needed:
         shards *= 2

@@ -9,7 +9,7 @@ from multivpc.config.findings import Finding
 from multivpc.config.zones import is_availability_zone
 from multivpc.rules.paths import duplicates, vpc_path
 from multivpc.rules.registry import rule
-from multivpc.topology import Topology, overlapping
+from multivpc.topology import AttachmentTopology, Topology, TransitTopology, overlapping
 
 _ORGANIZATION_ARN = re.compile(
     r"^arn:aws[a-z-]*:organizations::\d{12}:(organization/o-[a-z0-9]{10,32}"
@@ -135,6 +135,7 @@ def transit_subnets(topology: Topology) -> Iterator[Finding]:
                     "so workloads there cannot reach the Transit Gateway",
                     f"give group {attachment.subnet_group} a subnet in every Availability Zone",
                 )
+            yield from _destination_findings(topology, tgw, attachment)
             for group in attachment.route_from:
                 if group not in groups:
                     yield Finding(
@@ -191,19 +192,52 @@ def segment_routes(topology: Topology) -> Iterator[Finding]:
                     f"{cidr} has more than one route in segment {segment.name}",
                     "keep one route (static or blackhole) per CIDR",
                 )
-            members = [a.vpc for a in tgw.attachments if a.segment == segment.name]
-            networks = [r.cidr for r in segment.routes] + [vpc.cidr for vpc in members]
+            # Members, and every VPC whose attachment propagates into this segment's table.
+            reached = [
+                (a.vpc, "member" if a.segment == segment.name else "reached")
+                for a in tgw.attachments
+                if a.segment == segment.name or segment.name in tgw.propagates_into(a.segment)
+            ]
+            networks = [r.cidr for r in segment.routes] + [vpc.cidr for vpc, _ in reached]
             routes = len(segment.routes)
             for i, j in overlapping(networks):
                 route_index, vpc_index = sorted((i, j))
                 if route_index < routes <= vpc_index:
-                    vpc = members[vpc_index - routes]
+                    vpc, how = reached[vpc_index - routes]
                     route = segment.routes[route_index]
                     yield Finding(
                         path,
-                        f"{route.cidr} overlaps the CIDR {vpc.cidr} of member VPC {vpc.name}",
-                        "route a range outside the segment's VPCs",
+                        f"{route.cidr} overlaps the CIDR {vpc.cidr} of {how} VPC {vpc.name}",
+                        "route a range outside the VPCs the segment already reaches",
                     )
+
+
+def _destination_findings(
+    topology: Topology, tgw: TransitTopology, attachment: AttachmentTopology
+) -> Iterator[Finding]:
+    """Summary destinations: each once, and none that a route_from table already routes
+    (0.0.0.0/0 beside a NAT gateway or an internet gateway)."""
+    spec = attachment.vpc.transit_gateway
+    if spec is None or spec.destinations is None:
+        return
+    path = _attachment_path(attachment.vpc.name, "destinations")
+    for cidr in duplicates(str(c) for c in spec.destinations):
+        yield Finding(path, f"{cidr} is listed more than once", "list each destination once")
+    facts = next(v for v in topology.vpcs if v.vpc is attachment.vpc)
+    tiers = {g.name: g.tier for g in attachment.vpc.subnets}
+    routed_out = [
+        group
+        for group in attachment.route_from
+        if (tiers.get(group) == "private" and facts.nat_zones)
+        or (tiers.get(group) == "public" and facts.has_internet_gateway)
+    ]
+    if routed_out and any(c.prefixlen == 0 for c in spec.destinations):
+        yield Finding(
+            path,
+            f"0.0.0.0/0 would also be routed to {tgw.name}, but groups "
+            f"{', '.join(routed_out)} already send it to a NAT or internet gateway",
+            "drop 0.0.0.0/0, or take those groups out of route_from",
+        )
 
 
 RULES = (transit_gateway_references, transit_subnets, transit_gateway_sharing, segment_routes)

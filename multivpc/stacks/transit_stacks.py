@@ -90,11 +90,10 @@ class RoutingStack(cdk.Stack):
                 ).value
             else:
                 ids[attachment.vpc] = attachment_ids[attachment.vpc]
-        first = stack.name == tgw.routing_stacks[0]
         routes = [
             (route.id, route.segment, str(route.cidr), route.vpc)
             for route in tgw.routes
-            if (route.vpc in ids) or (route.vpc is None and first)
+            if route.routing_stack == stack.name
         ]
         self.routing = SegmentRouting(
             self,

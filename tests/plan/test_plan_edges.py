@@ -9,6 +9,7 @@ from the plan that built it.
 from __future__ import annotations
 
 import ipaddress
+import zlib
 from typing import Any
 
 import pytest
@@ -255,8 +256,16 @@ def test_hub_plan_segment_intent_and_who_reads_which_id(planned: NetworkPlan) ->
         allow_external_principals=False,
         segments=("shared", "prod", "dev"),
         routes=(
-            SegmentRoutePlan("prod", net("10.99.0.0/16"), None, "prod-10-99-0-0-16"),
-            SegmentRoutePlan("prod", net("10.50.0.0/16"), "shared-services", "prod-10-50-0-0-16"),
+            SegmentRoutePlan(
+                "prod", net("10.99.0.0/16"), None, "prod-10-99-0-0-16", "estate-tgw-hub-routing"
+            ),
+            SegmentRoutePlan(
+                "prod",
+                net("10.50.0.0/16"),
+                "shared-services",
+                "prod-10-50-0-0-16",
+                "estate-tgw-hub-routing",
+            ),
         ),
         attachments=(
             # shared is reached by prod and dev: it propagates into all three tables
@@ -461,10 +470,11 @@ def test_unknown_names_are_key_errors(planned: NetworkPlan) -> None:
 
 def sharded(spokes: list[str], blackholes: int, *, name: str = "net") -> NetworkBuilder:
     """One hub, segments shared (``blackholes`` routes) and prod (one route, reaches
-    shared); every spoke in prod. An attachment then counts 1 association + 2
-    propagations + ``blackholes`` (the most routes of one segment) + 2 for reading a
-    cross-account id: ``5 + blackholes`` resources against a budget of 400."""
-    routes = [{"cidr": f"172.16.{i}.0/24", "blackhole": True} for i in range(blackholes)]
+    shared); every spoke in prod. An attachment counts 1 association + 2 propagations +
+    2 for reading a cross-account id, and every static route counts once: ``5 x spokes +
+    blackholes + 1`` resources against a budget of 400."""
+    blocks = ipaddress.IPv4Network("172.16.0.0/12").subnets(new_prefix=24)
+    routes = [{"cidr": str(next(blocks)), "blackhole": True} for _ in range(blackholes)]
     builder = network(name).top(
         transit_gateways=[
             {
@@ -514,32 +524,42 @@ FOUR = ["spoke-0", "spoke-1", "spoke-4", "spoke-5"]
 
 
 def test_exactly_the_budget_fits_one_routing_stack() -> None:
-    # 4 attachments x (5 + 95) = 400 resources
-    assert _routing(sharded(FOUR, 95)) == {"net-tgw-hub-routing": tuple(FOUR)}
+    # 4 attachments x 5 + 379 + 1 routes = 400 resources
+    assert _routing(sharded(FOUR, 379)) == {"net-tgw-hub-routing": tuple(FOUR)}
 
 
 def test_one_resource_over_the_budget_splits_in_two() -> None:
-    # 4 x (5 + 96) = 404 resources: two shards, named -1 and -2
-    assert _routing(sharded(FOUR, 96)) == {
+    # 4 x 5 + 380 + 1 = 401 resources: two shards, named -1 and -2
+    assert _routing(sharded(FOUR, 380)) == {
         "net-tgw-hub-routing-1": ("spoke-4", "spoke-5"),
         "net-tgw-hub-routing-2": ("spoke-0", "spoke-1"),
     }
 
 
 def test_three_shards_needed_makes_four() -> None:
-    # 8 x (5 + 96) = 808 resources: 3 shards needed, rounded up to a power of two
-    spokes = [f"spoke-{i}" for i in range(8)]
-    assert _routing(sharded(spokes, 96)) == {
-        "net-tgw-hub-routing-1": ("spoke-5", "spoke-7"),
-        "net-tgw-hub-routing-2": ("spoke-1", "spoke-3"),
-        "net-tgw-hub-routing-3": ("spoke-4", "spoke-6"),
-        "net-tgw-hub-routing-4": ("spoke-0", "spoke-2"),
-    }
+    # 120 x 5 + 255 + 1 = 856 resources: 3 shards needed, rounded up to a power of two;
+    # each spoke in the shard of crc32(its name) modulo 4 (stated here on its own)
+    spokes = [f"spoke-{i}" for i in range(120)]
+    routing = _routing(sharded(spokes, 255))
+    assert len(routing) == 4
+    for shard, vpcs in routing.items():
+        index = int(shard.rsplit("-", 1)[1]) - 1
+        assert all(zlib.crc32(vpc.encode()) % 4 == index for vpc in vpcs), shard
 
 
-def test_the_most_routes_of_one_segment_count_not_the_fewest() -> None:
-    # with the fewest (prod's one route) it would be 4 x 6 resources, one stack
-    assert len(_routing(sharded(FOUR, 96))) == 2
+def test_every_segments_routes_count() -> None:
+    # shared's 380 blackholes count besides prod's one route: two stacks, not one
+    assert len(_routing(sharded(FOUR, 380))) == 2
+
+
+def test_blackholes_spread_over_the_shards() -> None:
+    network_plan = plan(sharded(FOUR, 380).load(strict=True).topology)
+    tgw = network_plan.transit_gateway("hub")
+    held = {name: 0 for name in tgw.routing_stacks}
+    for route in tgw.routes:
+        held[route.routing_stack] += 1
+    assert sum(held.values()) == 381
+    assert all(count > 100 for count in held.values()), held
 
 
 def test_reader_role_names_stay_within_64_characters() -> None:
@@ -556,7 +576,7 @@ def test_reader_role_names_stay_within_64_characters() -> None:
     assert all(len(role) <= 64 for role in roles.values())
 
 
-# -- known bugs: configs every rule accepts, whose plan cannot be deployed ----------------
+# -- once bugs: configs the rules accepted and synth refused; now refused or planned once --
 
 
 def _routes_to_one_destination_twice(builder: NetworkBuilder) -> list[tuple[str, str, str, str]]:
@@ -590,33 +610,15 @@ def _attached(**attachment: Any) -> NetworkBuilder:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: no rule looks at transit_gateway.destinations; a summary of 0.0.0.0/0 in a VPC "
-    "with NAT gives each private route table a NAT default route and a Transit Gateway route "
-    "to 0.0.0.0/0, and synth fails ('the subnet already has a route to 0.0.0.0/0')",
-)
 def test_a_default_summary_route_beside_nat_is_refused_or_planned_once() -> None:
     assert _routes_to_one_destination_twice(_attached(destinations=["0.0.0.0/0"])) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: no rule looks at transit_gateway.destinations; a CIDR listed twice gives two "
-    "routes with one id and one destination in each route_from table, and synth fails",
-)
 def test_a_summary_destination_listed_twice_is_refused_or_planned_once() -> None:
     destinations = ["10.8.0.0/16", "10.8.0.0/16"]
     assert _routes_to_one_destination_twice(_attached(destinations=destinations)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: segment-routes compares a segment's static routes with its own members only; "
-    "a static route in prod to the CIDR of a VPC that prod reaches duplicates the per-VPC "
-    "route (Tgw-<vpc> and Tgw-<cidr>, one destination) in every prod route_from table, and "
-    "synth fails",
-)
 def test_a_static_route_to_a_reached_vpcs_cidr_is_refused_or_planned_once() -> None:
     builder = sharded(["prod"], 0)
     builder.vpc(
@@ -634,13 +636,6 @@ def test_a_static_route_to_a_reached_vpcs_cidr_is_refused_or_planned_once() -> N
     assert _routes_to_one_destination_twice(builder) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _resources_per_attachment counts the routes of the segment with the most "
-    "routes once per attachment, but a routing stack holds the routes of every segment "
-    "(all blackholes go to the first one): 5 segments x 100 blackholes and one spoke plan one "
-    "routing stack of 502 resources, and synth fails (TooManyResourcesInStack, limit 500)",
-)
 def test_routing_stacks_hold_every_segment_route_within_the_budget() -> None:
     segments = [
         {

@@ -139,6 +139,51 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
             "transit_gateway.route_from: subnet group nope does not exist",
         ),
         (
+            hub().set(
+                transit_gateway={
+                    "name": "hub",
+                    "segment": "prod",
+                    "subnets": "transit",
+                    "destinations": ["10.8.0.0/16", "10.8.0.0/16"],
+                }
+            ),
+            "transit-subnets",
+            "vpcs[prod].transit_gateway.destinations: 10.8.0.0/16 is listed more than once",
+        ),
+        (
+            hub()
+            .set(
+                nat="single",
+                transit_gateway={
+                    "name": "hub",
+                    "segment": "prod",
+                    "subnets": "transit",
+                    "destinations": ["0.0.0.0/0"],
+                },
+            )
+            .group("public", tier="public", cidr="10.1.32.0/20", prefix_length=24)
+            .group("private", tier="private"),
+            "transit-subnets",
+            "0.0.0.0/0 would also be routed to hub, but groups private already send it to a NAT "
+            "or internet gateway; drop 0.0.0.0/0, or take those groups out of route_from",
+        ),
+        (
+            hub(
+                segments=[
+                    {"name": "shared"},
+                    {
+                        "name": "prod",
+                        "reaches": ["shared"],
+                        "routes": [{"cidr": "10.0.0.0/16", "vpc": "shared"}],
+                    },
+                ]
+            ),
+            "segment-routes",
+            "transit_gateways[hub].segments[prod].routes: 10.0.0.0/16 overlaps the CIDR "
+            "10.0.0.0/16 of reached VPC shared; route a range outside the VPCs the segment "
+            "already reaches",
+        ),
+        (
             hub(share_with=["apps", "arn:aws:iam::222222222222:root"]),
             "transit-gateway-sharing",
             "arn:aws:iam::222222222222:root is neither an account name nor an organization",
