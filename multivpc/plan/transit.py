@@ -145,7 +145,13 @@ def _plan_tgw(
         segments=tuple(s.name for s in spec.segments),
         routes=routes,
         attachments=tuple(routing),
-        routing_stacks=routing_names if tgw.attachments else (),
+        # A shard the hash left empty is no stack (CloudFormation needs a resource).
+        routing_stacks=tuple(
+            name
+            for name in routing_names
+            if any(a.routing_stack == name for a in routing)
+            or any(r.routing_stack == name for r in routes)
+        ),
         id_parameter=id_parameter,
         reader_accounts=tuple(spoke_accounts),
     )

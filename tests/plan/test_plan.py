@@ -170,3 +170,27 @@ def test_a_zone_without_its_own_nat_uses_the_first_az_nat_among_several() -> Non
     routes = _routes(vpc)
     assert routes[f"private-{BOS}"] == _nat("us-east-1a")
     assert routes["private-us-east-1b"] == _nat("us-east-1b")
+
+
+def test_a_blackhole_without_attachments_still_gets_its_routing_stack() -> None:
+    builder = base().top(
+        transit_gateways=[
+            {
+                "name": "hub",
+                "segments": [
+                    {"name": "s", "routes": [{"cidr": "10.99.0.0/16", "blackhole": True}]}
+                ],
+            }
+        ]
+    )
+    network = plan(builder.load().topology)
+    tgw = network.transit_gateway("hub")
+    assert tgw.routing_stacks == ("test-tgw-hub-routing",)
+    [route] = tgw.routes
+    assert (route.routing_stack, str(route.cidr), route.vpc) == (
+        "test-tgw-hub-routing",
+        "10.99.0.0/16",
+        None,
+    )
+    [routing] = [s for s in network.stacks if s.role == "routing"]
+    assert (routing.vpcs, routing.depends_on) == ((), ("test-tgw-hub",))
