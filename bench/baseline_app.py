@@ -4,13 +4,28 @@
 ``npx cdk synth --app "<python> bench/baseline_app.py" -c config=<generated yaml>``
 
 Reads the same generated YAML as multivpc's app.py (plain ``yaml.load``, no validation,
-no multivpc import) and builds, per VPC, one stack with plain aws-cdk-lib: ``CfnVPC``,
-``ec2.PublicSubnet`` / ``ec2.PrivateSubnet`` with explicit zone names and CIDRs (each with
-its route table and association), an internet gateway, an EIP + NAT gateway per AZ,
-default routes, a flow log to a KMS-encrypted log group with retention, and the
-``AwsCustomResource`` pair that revokes the default security group's rules. cdk-nag's
-AwsSolutions pack runs through ``Validations`` with the same acknowledgements as
-multivpc, so both variants do the same work at synth.
+no multivpc import) and builds, per VPC, one stack with plain aws-cdk-lib:
+
+- ``CfnVPC``, an internet gateway, ``ec2.PublicSubnet`` / ``ec2.PrivateSubnet`` with
+  explicit zone names and CIDRs (each with its route table and association), no public
+  IPs on launch, tagged ``aws-cdk:subnet-name`` / ``aws-cdk:subnet-type`` for
+  ``Vpc.from_lookup``; an EIP + NAT gateway per AZ and the default routes; ``Name`` tags
+  derived from the stack name on the VPC, gateways, subnets, route tables and flow logs;
+- flow logs to a log group named ``/multivpc/<network>/<vpc>/flow-logs`` with retention,
+  encrypted with a KMS key whose policy lets CloudWatch Logs use it for that group (and
+  the SDK-call provider's group) only; the delivery role trusts the flow-logs service for this
+  account's flow logs only and gets its permissions from an ``IAM::ManagedPolicy``;
+- the ``AwsCustomResource`` pair that revokes the default security group's rules; their
+  provider Lambda has a role of its own (named ``mvpc-sdk-<hash>``, no
+  AWSLambdaBasicExecutionRole), a log group of its own (encrypted, with retention) and a
+  managed policy to write there only;
+- the VPC's ids as 23 SSM parameters under ``/multivpc/<network>/<vpc>`` and 4 stack
+  outputs.
+
+cdk-nag's AwsSolutions pack runs through ``Validations``, and the app acknowledges what
+multivpc acknowledges, on the same constructs (CloudFormation's W3010; the compliance
+packs' VPCNoUnrestrictedRouteToIGW, VPCDefaultSecurityGroupClosed, IAMNoInlinePolicy and
+the provider Lambda's rules), so both apps do the same work at synth.
 
 It handles the benchmark's shape only: groups with ``cidr`` + ``prefix_length`` in
 Availability Zones, ``nat: per-az``, flow logs to CloudWatch Logs.
@@ -20,6 +35,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +45,25 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from cdk_nag import AwsSolutionsChecks
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
 _RETENTION = {365: logs.RetentionDays.ONE_YEAR, 30: logs.RetentionDays.ONE_MONTH}
+_LOOKUP_TYPE = {"public": "Public", "private": "Private", "isolated": "Isolated"}
+_COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+# Pseudo-parameter tokens (the same in every stack), read from jsii once.
+_AWS = (cdk.Aws.PARTITION, cdk.Aws.REGION, cdk.Aws.ACCOUNT_ID)
+_KEY_ACTIONS = [
+    "kms:Encrypt*",
+    "kms:Decrypt*",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:Describe*",
+]
 
 
 def subnet_cidr(group: dict[str, Any], zone: str) -> str:
@@ -47,9 +75,23 @@ def subnet_cidr(group: dict[str, Any], zone: str) -> str:
     return str(ipaddress.IPv4Network((int(network.network_address) + slot * size, prefix)))
 
 
+def acknowledge_packs(scope: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge ``rule`` of the NIST, HIPAA and PCI packs (they share rule names)."""
+    validations = cdk.Validations.of(scope)
+    for pack in _COMPLIANCE_PACKS:
+        validations.acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
+
+
 class BaselineVpcStack(cdk.Stack):
     def __init__(
-        self, scope: Construct, id: str, *, vpc: dict[str, Any], account: str, region: str
+        self,
+        scope: cdk.App,
+        id: str,
+        *,
+        network: str,
+        vpc: dict[str, Any],
+        account: str,
+        region: str,
     ) -> None:
         super().__init__(
             scope,
@@ -57,6 +99,8 @@ class BaselineVpcStack(cdk.Stack):
             env=cdk.Environment(account=account, region=region),
             description=f"baseline: VPC {vpc['name']} ({vpc['cidr']}) in {region}",
         )
+        name = id  # the base of every Name tag
+        prefix = f"/multivpc/{network}/{vpc['name']}"
         zones: list[str] = vpc["availability_zones"]
         cfn_vpc = ec2.CfnVPC(
             self,
@@ -65,46 +109,55 @@ class BaselineVpcStack(cdk.Stack):
             enable_dns_support=True,
             enable_dns_hostnames=True,
         )
+        cfn_vpc.tags.set_tag("Name", name)
+        vpc_id = cfn_vpc.ref
         gateway = ec2.CfnInternetGateway(self, "InternetGateway")
+        gateway.tags.set_tag("Name", f"{name}-igw")
+        gateway_id = gateway.ref
         attachment = ec2.CfnVPCGatewayAttachment(
-            self, "InternetGatewayAttachment", vpc_id=cfn_vpc.ref, internet_gateway_id=gateway.ref
+            self, "InternetGatewayAttachment", vpc_id=vpc_id, internet_gateway_id=gateway_id
         )
 
         groups: list[dict[str, Any]] = vpc["subnets"]
+        subnets: dict[str, list[ec2.Subnet]] = {}
         nat_gateways: dict[str, ec2.CfnNatGateway] = {}
-        for group in (g for g in groups if g["tier"] == "public"):
+        for group in sorted(groups, key=lambda g: g["tier"] != "public"):  # NATs first
             for zone in zones:
-                public = ec2.PublicSubnet(
+                subnet_class = ec2.PublicSubnet if group["tier"] == "public" else ec2.PrivateSubnet
+                subnet = subnet_class(
                     self,
-                    f"{zone}-{group['name']}",
-                    vpc_id=cfn_vpc.ref,
-                    availability_zone=zone,
-                    cidr_block=subnet_cidr(group, zone),
-                    map_public_ip_on_launch=True,
-                )
-                public.add_default_internet_route(gateway.ref, attachment)
-                nat_gateways.setdefault(zone, public.add_nat_gateway())
-        for group in (g for g in groups if g["tier"] != "public"):
-            for zone in zones:
-                private = ec2.PrivateSubnet(
-                    self,
-                    f"{zone}-{group['name']}",
-                    vpc_id=cfn_vpc.ref,
+                    f"{group['name']}-{zone}",
+                    vpc_id=vpc_id,
                     availability_zone=zone,
                     cidr_block=subnet_cidr(group, zone),
                     map_public_ip_on_launch=False,
                 )
-                if group["tier"] == "private":
-                    private.add_route(
+                cfn_subnet = subnet.node.default_child
+                assert isinstance(cfn_subnet, ec2.CfnSubnet)
+                cfn_subnet.tags.set_tag("aws-cdk:subnet-name", group["name"])
+                cfn_subnet.tags.set_tag("aws-cdk:subnet-type", _LOOKUP_TYPE[group["tier"]])
+                # ec2.Subnet tags itself and its route table with its path (priority 100).
+                cdk.Tags.of(subnet).add("Name", f"{name}-{group['name']}-{zone}", priority=200)
+                subnets.setdefault(group["name"], []).append(subnet)
+                if isinstance(subnet, ec2.PublicSubnet):
+                    subnet.add_default_internet_route(gateway_id, attachment)
+                    acknowledge_packs(
+                        subnet.node.find_child("DefaultRoute"),
+                        "VPCNoUnrestrictedRouteToIGW",
+                        "Public subnets reach the internet through this route.",
+                    )
+                    if zone not in nat_gateways:  # one per zone, in the first public group
+                        nat_gateways[zone] = subnet.add_nat_gateway()
+                        for tagged in (nat_gateways[zone], subnet.node.find_child("EIP")):
+                            cdk.Tags.of(tagged).add("Name", f"{name}-nat-{zone}", priority=300)
+                elif group["tier"] == "private":
+                    subnet.add_route(
                         "DefaultRoute",
                         router_id=nat_gateways[zone].ref,
                         router_type=ec2.RouterType.NAT_GATEWAY,
                         destination_cidr_block="0.0.0.0/0",
                         enables_internet_connectivity=True,
                     )
-
-        self._flow_logs(cfn_vpc, int(vpc.get("flow_logs", {}).get("retention_days", 365)))
-        self._restrict_default_security_group(cfn_vpc.attr_default_security_group)
         cdk.Validations.of(self).acknowledge(
             cdk.Acknowledgment(
                 id="CloudFormation-Validate::W3010",
@@ -112,57 +165,130 @@ class BaselineVpcStack(cdk.Stack):
             )
         )
 
-    def _flow_logs(self, cfn_vpc: ec2.CfnVPC, retention_days: int) -> None:
         key = kms.Key(
-            self, "FlowLogKey", description="Encrypts the VPC flow logs", enable_key_rotation=True
+            self, "FlowLogKey", description="Encrypts VPC flow logs", enable_key_rotation=True
         )
+        cdk.Tags.of(key).add("Name", f"{name}-flow-logs")
+        self._flow_logs(
+            vpc_id,
+            key,
+            f"{prefix}/flow-logs",
+            int(vpc["flow_logs"]["retention_days"]),
+            f"{name}-flow-logs",
+        )
+        self._restrict_default_security_group(cfn_vpc, key, id, region)
+        self._publish(prefix, vpc_id, vpc["cidr"], zones, subnets)
+
+    def _allow_log_group(self, key: kms.Key, log_group_name: str) -> None:
+        """Let CloudWatch Logs use the key for the log group of that name only."""
+        partition, region, account = _AWS
         key.add_to_resource_policy(
             iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
+                principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
+                actions=_KEY_ACTIONS,
                 resources=["*"],
                 conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
+                    "ArnEquals": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:"
+                        f"{account}:log-group:{log_group_name}"
                     }
                 },
             )
         )
+
+    def _flow_logs(
+        self, vpc_id: str, key: kms.Key, log_group_name: str, retention_days: int, tag: str
+    ) -> None:
+        partition, region, account = _AWS
+        self._allow_log_group(key, log_group_name)
         log_group = logs.LogGroup(
-            self, "FlowLogGroup", encryption_key=key, retention=_RETENTION[retention_days]
+            self,
+            "FlowLogGroup",
+            log_group_name=log_group_name,
+            encryption_key=key,
+            retention=_RETENTION[retention_days],
         )
+        cdk.Tags.of(log_group).add("Name", tag)
         role = iam.Role(
-            self, "FlowLogRole", assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com")
+            self,
+            "FlowLogRole",
+            assumed_by=iam.ServicePrincipal(
+                "vpc-flow-logs.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"
+                    },
+                },
+            ),
         )
-        log_group.grant(
-            role, "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"
+        iam.ManagedPolicy(
+            self,
+            "FlowLogPolicy",
+            description="Lets VPC flow logs write to their own log group only",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=[
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "logs:DescribeLogStreams",
+                    ],
+                    resources=[log_group.log_group_arn],
+                )
+            ],
         )
-        ec2.CfnFlowLog(
+        flow_log = ec2.CfnFlowLog(
             self,
             "FlowLog",
-            resource_id=cfn_vpc.ref,
+            resource_id=vpc_id,
             resource_type="VPC",
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
             log_group_name=log_group.log_group_name,
             deliver_logs_permission_arn=role.role_arn,
         )
+        flow_log.tags.set_tag("Name", tag)
 
-    def _restrict_default_security_group(self, group_id: str) -> None:
+    def _restrict_default_security_group(
+        self, cfn_vpc: ec2.CfnVPC, key: kms.Key, stack_name: str, region: str
+    ) -> None:
+        """Two AwsCustomResources; their provider Lambda (one per stack) gets a role and a
+        log group of its own instead of AWSLambdaBasicExecutionRole."""
+        log_group_name = f"/multivpc/{stack_name}/sdk-calls"
+        self._allow_log_group(key, log_group_name)
+        log_group = logs.LogGroup(
+            self,
+            "SdkCallProviderLogs",
+            log_group_name=log_group_name,
+            encryption_key=key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            "SdkCallProviderRole",
+            role_name=f"mvpc-sdk-{zlib.crc32(f'{region}/{stack_name}'.encode()):08x}",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Runs the stack's AWS SDK calls (custom resources)",
+        )
+        iam.ManagedPolicy(
+            self,
+            "SdkCallProviderLogsPolicy",
+            description="Lets the SDK-call provider write its own logs only",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[log_group.log_group_arn],
+                )
+            ],
+        )
+        group_id = cfn_vpc.attr_default_security_group
         group_arn = self.format_arn(
             service="ec2", resource="security-group", resource_name=group_id
         )
+        revokers = Construct(self, "DefaultSecurityGroup")
         for id, action, permissions in (
             (
                 "RevokeDefaultIngress",
@@ -182,12 +308,14 @@ class BaselineVpcStack(cdk.Stack):
                 physical_resource_id=cr.PhysicalResourceId.of(f"{group_id}-{action}"),
                 ignore_error_codes_matching="InvalidPermission.NotFound",
             )
-            cr.AwsCustomResource(
-                self,
+            revoke = cr.AwsCustomResource(
+                revokers,
                 id,
                 on_create=call,
                 on_update=call,
                 install_latest_aws_sdk=False,
+                log_group=log_group,
+                role=role,
                 policy=cr.AwsCustomResourcePolicy.from_statements(
                     [
                         iam.PolicyStatement(
@@ -197,14 +325,68 @@ class BaselineVpcStack(cdk.Stack):
                     ]
                 ),
             )
-        provider = self.node.find_child(_PROVIDER_ID)
-        cdk.Validations.of(provider).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
-                "policy/service-role/AWSLambdaBasicExecutionRole]",
-                reason="The AwsCustomResource provider only writes its own logs.",
+            acknowledge_packs(
+                revoke,
+                "IAMNoInlinePolicy",
+                "AwsCustomResource attaches its own policy: one EC2 action on one group.",
             )
+        acknowledge_packs(
+            cfn_vpc,
+            "VPCDefaultSecurityGroupClosed",
+            "The RevokeDefault* custom resources strip the default security group's rules.",
         )
+        provider = self.node.find_child(_PROVIDER_ID)
+        for rule, reason in (
+            ("LambdaConcurrency", "CloudFormation invokes the provider once per change."),
+            ("LambdaDLQ", "CloudFormation invokes the provider synchronously."),
+            ("LambdaInsideVPC", "The provider only calls AWS APIs."),
+        ):
+            acknowledge_packs(provider, rule, reason)
+
+    def _publish(
+        self,
+        prefix: str,
+        vpc_id: str,
+        cidr: str,
+        zones: list[str],
+        subnets: dict[str, list[ec2.Subnet]],
+    ) -> None:
+        """The VPC's ids as SSM parameters under ``prefix`` and stack outputs."""
+        ssm.StringParameter(
+            self, "VpcIdParameter", parameter_name=f"{prefix}/vpc-id", string_value=vpc_id
+        )
+        ssm.StringParameter(
+            self, "CidrParameter", parameter_name=f"{prefix}/cidr", string_value=cidr
+        )
+        cdk.CfnOutput(self, "VpcIdOutput", value=vpc_id)
+        for group, members in subnets.items():
+            ids = [subnet.subnet_id for subnet in members]
+            for zone, subnet, subnet_id in zip(zones, members, ids, strict=True):
+                base = f"{prefix}/subnets/{group}/{zone}"
+                ssm.StringParameter(
+                    self,
+                    f"{group}-{zone}-SubnetIdParameter",
+                    parameter_name=f"{base}/subnet-id",
+                    string_value=subnet_id,
+                )
+                ssm.StringParameter(
+                    self,
+                    f"{group}-{zone}-RouteTableIdParameter",
+                    parameter_name=f"{base}/route-table-id",
+                    string_value=subnet.route_table.route_table_id,
+                )
+            ssm.StringListParameter(
+                self,
+                f"{group}-SubnetIdsParameter",
+                parameter_name=f"{prefix}/subnet-groups/{group}/subnet-ids",
+                string_list_value=ids,
+            )
+            cdk.CfnOutput(
+                self,
+                f"{group}-SubnetIdsOutput",
+                value=cdk.Fn.join(",", ids),
+                description=f"Subnet ids of group {group}",
+            )
 
 
 def main() -> int:
@@ -221,6 +403,7 @@ def main() -> int:
         BaselineVpcStack(
             app,
             f"{config['name']}-{vpc['name']}",
+            network=config["name"],
             vpc=vpc,
             account=account,
             region=vpc.get("region", defaults["region"]),

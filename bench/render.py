@@ -35,6 +35,9 @@ def render(results: dict[str, Any]) -> str:
         else f"{code['start']} (at the end: {code['end']})"
     )
     target = method["target_ratio_max"]
+    cpu = all("cpu_s" in size["ratio"] for size in synth)  # results before CPU time lack it
+    loads = all("load_average" in size for size in synth)
+    keys = ("wall_s", "cpu_s", "peak_rss_mib") if cpu else ("wall_s", "peak_rss_mib")
     lines = [
         "# Synth benchmark results",
         "",
@@ -70,9 +73,11 @@ def render(results: dict[str, Any]) -> str:
         + ", no AWS credentials or config.",
         f"- Order: {'one discarded warm-up synth per app, then ' if method['warmup'] else ''}"
         f"{method['order']}, {method['runs']} run(s) per app and N; medians reported.",
-        "- Wall time: spawning `npx` to its exit. Peak RSS: highest sum of the RSS of every "
-        "process of the run's session (npx, CDK CLI, Python app, jsii runtime), sampled every "
-        f"{method['sample_interval_ms']} ms from /proc.",
+        "- Wall time: spawning `npx` to its exit. CPU time: user + system time of every "
+        "process of the run's session (npx, CDK CLI, Python app, jsii runtime), each at its "
+        "last sample; it counts the work done and is the steadier measure when other work "
+        "loads the machine. Peak RSS: highest sum of the RSS of those processes. Both "
+        f"sampled every {method['sample_interval_ms']} ms from /proc.",
         "- Check: per stack, the count of each resource type must be the same for both apps, "
         "and every plugin in both validation reports must conclude `success` (a plugin with "
         "no finding and no acknowledgement is left out of the report).",
@@ -90,6 +95,7 @@ def render(results: dict[str, Any]) -> str:
                 "multivpc s",
                 "baseline s",
                 "time ratio",
+                *(["multivpc CPU s", "baseline CPU s", "CPU ratio"] if cpu else []),
                 "multivpc MiB",
                 "baseline MiB",
                 "memory ratio",
@@ -104,24 +110,46 @@ def render(results: dict[str, Any]) -> str:
                     "yes" if size["same_resources_per_stack"] else "**no**",
                     *(f"{size['median'][a]['wall_s']:.1f}" for a in APPS),
                     mark(size["ratio"]["wall_s"], target),
+                    *(
+                        [
+                            *(f"{size['median'][a]['cpu_s']:.1f}" for a in APPS),
+                            mark(size["ratio"]["cpu_s"], target),
+                        ]
+                        if cpu
+                        else []
+                    ),
                     *(f"{size['median'][a]['peak_rss_mib']:.0f}" for a in APPS),
                     mark(size["ratio"]["peak_rss_mib"], target),
                 ]
                 for size in synth
             ],
-            "rrrcrrrrrr",
+            "rrrc" + "r" * (9 if cpu else 6),
         ),
         "",
         "Spread over the runs (min-max):",
         "",
         *table(
-            ["VPCs", "runs", "multivpc s", "baseline s", "multivpc MiB", "baseline MiB"],
+            [
+                "VPCs",
+                "runs",
+                "multivpc s",
+                "baseline s",
+                *(["multivpc CPU s", "baseline CPU s"] if cpu else []),
+                "multivpc MiB",
+                "baseline MiB",
+                *(["load average (start / end)"] if loads else []),
+            ],
             [
                 [size["vpcs"], len(size["runs"]["multivpc"])]
-                + [spread(size["runs"][a], key) for key in ("wall_s", "peak_rss_mib") for a in APPS]
+                + [spread(size["runs"][a], key) for key in keys for a in APPS]
+                + (
+                    [f"{size['load_average']['start']} / {size['load_average']['end']}"]
+                    if loads
+                    else []
+                )
                 for size in synth
             ],
-            "rrrrrr",
+            "rr" + "r" * 2 * len(keys) + ("-" if loads else ""),
         ),
         "",
         f"Resource types at N={synth[0]['vpcs']}: "
@@ -156,7 +184,7 @@ def mark(ratio: float, target: float) -> str:
 
 def spread(runs: list[dict[str, float]], key: str) -> str:
     values = [run[key] for run in runs]
-    digits = 1 if key == "wall_s" else 0
+    digits = 0 if key == "peak_rss_mib" else 1
     return f"{min(values):.{digits}f}-{max(values):.{digits}f}"
 
 

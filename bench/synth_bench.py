@@ -5,7 +5,8 @@
 generates estates of N VPCs (bench/estate.py) and synthesizes each with both apps through
 ``npx cdk synth``, alternating A, B, A, B, with the same settings: CDK's template
 validation on (as users have it) and cdk-nag's AwsSolutions pack in both. It measures wall
-time and the peak RSS of the whole process tree, checks that both apps build the same
+time, CPU time and the peak RSS of the whole process tree (CPU time is the steadier
+measure when other work loads the machine), checks that both apps build the same
 resource types per stack, times ``multivpc validate`` on a 1,000-VPC config, writes
 bench/results.json and renders bench/RESULTS.md from it (bench/render.py).
 
@@ -52,6 +53,7 @@ APPS = {"multivpc": "app.py", "baseline": "bench/baseline_app.py"}  # A, B
 DEFAULT_SIZES = (1, 10, 50, 100, 250)
 SAMPLE_S = 0.05  # how often the process tree's RSS is read from /proc
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 
 
@@ -59,9 +61,10 @@ class BenchError(RuntimeError):
     pass
 
 
-def session_rss(session: int) -> int:
-    """Summed RSS (bytes) of every live process of a session: npx, CDK CLI, app, jsii."""
-    total = 0
+def session_sample(session: int) -> tuple[int, dict[int, int]]:
+    """Summed RSS (bytes) of every live process of a session (npx, CDK CLI, app, jsii),
+    and each one's CPU time so far (user + system, in clock ticks) by pid."""
+    rss, ticks = 0, {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -71,13 +74,19 @@ def session_rss(session: int) -> int:
             continue
         fields = stat[stat.rfind(b")") + 2 :].split()  # after "pid (comm) "
         if int(fields[3]) == session:
-            total += int(fields[21]) * PAGE
-    return total
+            rss += int(fields[21]) * PAGE
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return rss, ticks
 
 
-def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> tuple[float, int]:
-    """Run ``command`` in a new session; (wall seconds, peak RSS bytes of the session)."""
+def run_measured(
+    command: list[str], env: dict[str, str], timeout_s: float
+) -> tuple[float, int, float]:
+    """Run ``command`` in a new session: wall seconds, peak RSS bytes of the session, and
+    CPU seconds of its processes (each one's last sample; up to ``SAMPLE_S`` of a process's
+    last CPU time is missed). CPU time is what the apps cost when others load the machine."""
     peak = 0
+    cpu_ticks: dict[int, int] = {}
     done = threading.Event()
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
@@ -94,7 +103,9 @@ def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> t
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, session_rss(process.pid))
+                rss, ticks = session_sample(process.pid)
+                peak = max(peak, rss)
+                cpu_ticks.update(ticks)
                 done.wait(SAMPLE_S)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -107,7 +118,7 @@ def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> t
             wall = time.perf_counter() - start
             done.set()
             sampler.join()
-            if process.returncode is None or session_rss(process.pid):
+            if process.returncode is None or session_sample(process.pid)[1]:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)  # our session only
                 process.wait()
@@ -115,7 +126,7 @@ def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> t
             output.seek(0)
             tail = output.read().decode(errors="replace").strip().splitlines()[-20:]
             raise BenchError(f"{shlex.join(command)} failed ({returncode}):\n" + "\n".join(tail))
-    return wall, peak
+    return wall, peak, sum(cpu_ticks.values()) / TICKS
 
 
 def read_assembly(outdir: Path) -> tuple[dict[str, dict[str, int]], dict[str, str], str]:
@@ -136,6 +147,7 @@ def read_assembly(outdir: Path) -> tuple[dict[str, dict[str, int]], dict[str, st
 def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[str, Any]:
     """Both apps on one estate, A, B, A, B, ...: measurements, medians, ratios, checks."""
     config = estate.write_config(scratch / f"estate-{vpcs}.yaml", vpcs)
+    load_start = loadavg()
     measured: dict[str, list[dict[str, float]]] = {name: [] for name in APPS}
     stacks: dict[str, dict[str, dict[str, int]]] = {}
     plugins: dict[str, dict[str, str]] = {}
@@ -145,12 +157,21 @@ def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[st
             outdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
             app = f"{shlex.quote(str(venv_python()))} {script}"
             command = synth_command(config, outdir, app=app)
-            wall, peak = run_measured(command, cdk_cli_env(scratch), timeout_s)
+            wall, peak, cpu = run_measured(command, cdk_cli_env(scratch), timeout_s)
             stacks[name], plugins[name], digest = read_assembly(outdir)
             digests[name].add(digest)
             shutil.rmtree(outdir)
-            measured[name].append({"wall_s": round(wall, 3), "peak_rss_mib": round(peak / MIB)})
-            log(f"N={vpcs} run {run}/{runs} {name}: {wall:.1f} s, {peak / MIB:.0f} MiB")
+            measured[name].append(
+                {
+                    "wall_s": round(wall, 3),
+                    "cpu_s": round(cpu, 2),
+                    "peak_rss_mib": round(peak / MIB),
+                }
+            )
+            log(
+                f"N={vpcs} run {run}/{runs} {name}: {wall:.1f} s, {cpu:.1f} s CPU, "
+                f"{peak / MIB:.0f} MiB, load {loadavg()}"
+            )
     medians = {
         name: {key: statistics.median(r[key] for r in values) for key in values[0]}
         for name, values in measured.items()
@@ -166,6 +187,7 @@ def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[st
         ),
         "validation": plugins,
         "templates_identical_across_runs": all(len(d) == 1 for d in digests.values()),
+        "load_average": {"start": load_start, "end": loadavg()},
         "runs": measured,
         "median": medians,
         "ratio": {
