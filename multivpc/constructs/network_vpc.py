@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from multivpc.constructs.acknowledgements import acknowledge
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
@@ -104,6 +104,8 @@ class NetworkVpc(Construct):
 
     cfn_vpc: ec2.CfnVPC
     """The VPC resource."""
+    cidr: str
+    """The VPC's IPv4 block, as given."""
     subnets: dict[tuple[str, str], ec2.Subnet]
     """Every subnet, keyed by ``(group, zone)``."""
     internet_gateway: ec2.CfnInternetGateway | None
@@ -145,6 +147,7 @@ class NetworkVpc(Construct):
             # The construct path is read only on failure: each read is a jsii round trip.
             raise ConstructArgumentError(self.node.path, str(error)) from None
 
+        self.cidr = cidr
         self.cfn_vpc = ec2.CfnVPC(
             self,
             "Resource",
@@ -183,10 +186,13 @@ class NetworkVpc(Construct):
         for route in to_internet:
             self._add_route(route)
         self.nat_gateways = {}
+        self._nat_resources: dict[str, tuple[ec2.CfnNatGateway, IConstruct]] = {}
         for nat in nat_gateways:
             public_subnet = self.subnets[(nat.group, nat.zone)]
             assert isinstance(public_subnet, ec2.PublicSubnet)
-            self.nat_gateways[nat.zone] = public_subnet.add_nat_gateway()
+            gateway = public_subnet.add_nat_gateway()
+            self.nat_gateways[nat.zone] = gateway
+            self._nat_resources[nat.zone] = (gateway, public_subnet.node.find_child("EIP"))
         for route in routes:
             if route.target != VpcGateway.internet():
                 self._add_route(route)
@@ -290,10 +296,8 @@ class NetworkVpc(Construct):
         # ec2.Subnet tags itself and its children with its path (priority 100); ours win.
         for (group, zone), subnet in self.subnets.items():
             cdk.Tags.of(subnet).add("Name", f"{name}-{group}-{zone}", priority=200)
-        for zone, nat in self.nat_gateways.items():
-            host = nat.node.scope
-            assert host is not None
-            for child in (nat, host.node.find_child("EIP")):
+        for zone, (nat, eip) in self._nat_resources.items():
+            for child in (nat, eip):
                 cdk.Tags.of(child).add("Name", f"{name}-nat-{zone}", priority=300)
         if self.flow_logs is not None:
             self.flow_logs.flow_log.tags.set_tag("Name", f"{name}-flow-logs")

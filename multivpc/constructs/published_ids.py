@@ -58,13 +58,16 @@ class PublishedIds(Construct):
                 "/multivpc/estate/app",
             )
         self.parameters = {}
-        self._string("VpcId", f"{prefix}/vpc-id", network_vpc.cfn_vpc.ref)
-        self._string("Cidr", f"{prefix}/cidr", network_vpc.cfn_vpc.cidr_block or "")
+        # Each value read from the construct once: every read is a jsii round trip.
+        vpc_id = network_vpc.cfn_vpc.ref
+        self._string("VpcId", f"{prefix}/vpc-id", vpc_id)
+        self._string("Cidr", f"{prefix}/cidr", network_vpc.cidr)
         groups: dict[str, list[str]] = {}
         for (group, zone), subnet in network_vpc.subnets.items():
-            groups.setdefault(group, []).append(subnet.subnet_id)
+            subnet_id = subnet.subnet_id
+            groups.setdefault(group, []).append(subnet_id)
             base = f"{prefix}/subnets/{group}/{zone}"
-            self._string(f"{group}-{zone}-SubnetId", f"{base}/subnet-id", subnet.subnet_id)
+            self._string(f"{group}-{zone}-SubnetId", f"{base}/subnet-id", subnet_id)
             self._string(
                 f"{group}-{zone}-RouteTableId",
                 f"{base}/route-table-id",
@@ -76,7 +79,7 @@ class PublishedIds(Construct):
                 self, f"{group}-SubnetIds", parameter_name=name, string_list_value=ids
             )
         if outputs:
-            cdk.CfnOutput(self, "VpcIdOutput", value=network_vpc.cfn_vpc.ref)
+            cdk.CfnOutput(self, "VpcIdOutput", value=vpc_id)
             for group, ids in groups.items():
                 cdk.CfnOutput(
                     self,

@@ -30,6 +30,7 @@ SDK_ROLE_PREFIX = "mvpc-sdk-"
 """Every SDK-call provider role is named ``mvpc-sdk-<hash>``, so that a role in another
 account can trust exactly these roles (by ``aws:PrincipalArn``) before they exist."""
 _KEY_ID = "SdkCallProviderKey"
+_SETUP_ATTRIBUTE = "_multivpc_sdk_call_provider"
 
 
 def sdk_call(
@@ -51,8 +52,15 @@ def sdk_call(
     log retention and key (without one, the stack gets a key of its own, rotation on).
     """
     stack = cdk.Stack.of(scope)
-    first = stack.node.try_find_child(_ROLE_ID) is None
-    log_group = _log_group(stack, log_retention_days, encryption_key)
+    # The stack's provider setup, kept on the stack object: looking it up in the construct
+    # tree costs jsii round trips on every call.
+    setup: tuple[logs.ILogGroup, iam.Role] | None = getattr(stack, _SETUP_ATTRIBUTE, None)
+    first = setup is None and stack.node.try_find_child(_ROLE_ID) is None
+    if setup is None:
+        log_group = _log_group(stack, log_retention_days, encryption_key)
+        setup = (log_group, _role(stack, log_group))
+        setattr(stack, _SETUP_ATTRIBUTE, setup)
+    log_group, role = setup
     resource = cr.AwsCustomResource(
         scope,
         id,
@@ -60,7 +68,7 @@ def sdk_call(
         on_update=on_update,
         install_latest_aws_sdk=False,
         log_group=log_group,
-        role=_role(stack, log_group),
+        role=role,
         policy=cr.AwsCustomResourcePolicy.from_statements(list(statements)),
     )
     acknowledge(resource, "IAMNoInlinePolicy", inline_policy_reason)
