@@ -71,16 +71,16 @@ def _synth(file: str, outdir: str, checks: bool) -> int:
 
     from multivpc.stacks import add_network
 
-    app = cdk.App(outdir=outdir, context=_cdk_json_context())
+    app = cdk.App(outdir=outdir, context=cdk_json_context())
     stacks = add_network(app, plan(loaded.topology), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
     return 0
 
 
-def _cdk_json_context() -> dict[str, object]:
-    """The feature flags of ./cdk.json, as the CDK CLI would apply them (none without one)."""
-    path = Path("cdk.json")
+def cdk_json_context(path: Path = Path("cdk.json")) -> dict[str, object]:
+    """The feature flags of a cdk.json (default ./cdk.json), as the CDK CLI would apply
+    them; none without one."""
     if not path.is_file():
         return {}
     try:

@@ -15,6 +15,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import pytest
 
+from multivpc.cli import cdk_json_context
 from multivpc.config import NetworkConfig
 from multivpc.plan import NetworkPlan, plan
 from multivpc.topology import topology
@@ -32,7 +33,7 @@ def plan_of(config: NetworkConfig) -> NetworkPlan:
     return plan(topology(config))
 
 
-CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+CDK_CONTEXT = cdk_json_context(ROOT / "cdk.json")
 """cdk.json's context (feature flags): what `npx cdk synth` applies, so in-process synths
 and snapshots show what users get."""
 

@@ -103,7 +103,7 @@ def _plan_tgw(
             segment=attachment.segment,
             subnet_group=attachment.subnet_group,
             zones=attachment.zones,
-            appliance_mode=vpc.transit_gateway.appliance_mode if vpc.transit_gateway else False,
+            appliance_mode=attachment.spec.appliance_mode,
             cross_account=cross,
             transit_gateway_id=id_parameter,
             attachment_id=attachment_id,
@@ -193,8 +193,7 @@ def transit_routes(
         attachment = next((a for a in tgw.attachments if a.vpc.name == vpc), None)
         if attachment is None:
             continue
-        spec = attachment.vpc.transit_gateway
-        assert spec is not None
+        spec = attachment.spec
         destinations: list[tuple[str, ipaddress.IPv4Network]]
         if spec.destinations is not None:
             destinations = [(f"Tgw-{cidr_id(c)}", c) for c in spec.destinations]

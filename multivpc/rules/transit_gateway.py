@@ -217,8 +217,8 @@ def _destination_findings(
 ) -> Iterator[Finding]:
     """Summary destinations: each once, and none that a route_from table already routes
     (0.0.0.0/0 beside a NAT gateway or an internet gateway)."""
-    spec = attachment.vpc.transit_gateway
-    if spec is None or spec.destinations is None:
+    spec = attachment.spec
+    if spec.destinations is None:
         return
     path = _attachment_path(attachment.vpc.name, "destinations")
     for cidr in duplicates(str(c) for c in spec.destinations):

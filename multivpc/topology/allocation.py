@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from multivpc.config.models import SubnetGroup
+from multivpc.config.models import SubnetGroup, Vpc
 from multivpc.config.zones import availability_zone_slot
 from multivpc.vocabulary import Tier
 
@@ -88,6 +88,15 @@ def subnet_cidr(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> ip
     size = 2 ** (32 - group.prefix_length)
     first = int(group.cidr.network_address) + slot * size
     return ipaddress.IPv4Network((first, group.prefix_length))
+
+
+def group_zones(vpc: Vpc, group: SubnetGroup) -> tuple[str, ...]:
+    """The zones a group covers: the keys of ``cidrs``, else ``zones``, else every AZ."""
+    if group.cidrs is not None:
+        return tuple(group.cidrs)
+    if group.zones is not None:
+        return tuple(group.zones)
+    return tuple(vpc.availability_zones)
 
 
 def place(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> Placement:

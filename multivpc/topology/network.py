@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
-from multivpc.topology.allocation import PlacedSubnet, Placement, place
+from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, place
 from multivpc.topology.transit import TransitTopology, transit_topology
 
 
@@ -88,15 +88,6 @@ def topology(config: NetworkConfig) -> Topology:
         tuple(_vpc_topology(config, vpc) for vpc in config.vpcs),
         transit_topology(config),
     )
-
-
-def group_zones(vpc: Vpc, group: SubnetGroup) -> tuple[str, ...]:
-    """The zones a group covers: the keys of ``cidrs``, else ``zones``, else every AZ."""
-    if group.cidrs is not None:
-        return tuple(group.cidrs)
-    if group.zones is not None:
-        return tuple(group.zones)
-    return tuple(vpc.availability_zones)
 
 
 def nat_zones_of(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from multivpc.config.models import NetworkConfig, Segment, TransitGateway, Vpc
+from multivpc.config.models import NetworkConfig, Segment, TransitGateway, Vpc, VpcAttachment
+from multivpc.topology.allocation import group_zones
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,13 @@ class AttachmentTopology:
     """The zones of the attachment's subnet group (empty when the group is unknown)."""
     route_from: tuple[str, ...]
     """Groups whose route tables send traffic to the Transit Gateway."""
+
+    @property
+    def spec(self) -> VpcAttachment:
+        """The VPC's ``transit_gateway`` settings (every attachment's VPC has them)."""
+        spec = self.vpc.transit_gateway
+        assert spec is not None
+        return spec
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,7 @@ def _attachment(vpc: Vpc) -> AttachmentTopology:
     attachment = vpc.transit_gateway
     assert attachment is not None
     group = next((g for g in vpc.subnets if g.name == attachment.subnets), None)
-    zones: tuple[str, ...] = ()
-    if group is not None:
-        zones = tuple(group.cidrs or group.zones or vpc.availability_zones)
+    zones = group_zones(vpc, group) if group is not None else ()
     route_from = attachment.route_from
     if route_from is None:
         route_from = [
