@@ -279,3 +279,32 @@ def test_adding_an_az_updates_the_attachment_in_place() -> None:
     assert len(old["Properties"]["SubnetIds"]) == 2
     assert len(new["Properties"]["SubnetIds"]) == 3
     assert new["Properties"]["SubnetIds"][:2] == old["Properties"]["SubnetIds"]
+
+
+def test_transit_options_from_config_to_template() -> None:
+    segments: list[dict[str, Any]] = [{"name": "shared"}, {"name": "prod", "reaches": ["shared"]}]
+    builder = hub(segments=segments)
+    data = builder.data()
+    data["transit_gateways"][0].update(amazon_side_asn=65000, allow_external_principals=True)
+    builder.top(transit_gateways=data["transit_gateways"]).set(
+        transit_gateway={
+            "name": "hub",
+            "segment": "prod",
+            "subnets": "transit",
+            "appliance_mode": True,
+            "route_from": ["private"],
+            "destinations": ["10.0.0.0/8"],
+        }
+    )
+    templates = _synth(builder)
+    [tgw] = _resources(templates["test-tgw-hub"], "AWS::EC2::TransitGateway")
+    assert tgw["Properties"]["AmazonSideAsn"] == 65000
+    [share] = _resources(templates["test-tgw-hub"], "AWS::RAM::ResourceShare")
+    assert share["Properties"]["AllowExternalPrincipals"] is True
+    prod = templates["test-prod"]
+    [attachment] = _resources(prod, "AWS::EC2::TransitGatewayAttachment")
+    assert attachment["Properties"]["Options"]["ApplianceModeSupport"] == "enable"
+    # The summary replaces the per-VPC route, in the private group's two tables only.
+    routes = _tgw_routes(prod)
+    assert len(routes) == 2
+    assert all(destinations == {"10.0.0.0/8"} for destinations in routes.values())
