@@ -1,4 +1,4 @@
-"""``multivpc validate | synth | schema``.
+"""``multivpc validate | synth | diff | schema``.
 
 User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
 with a traceback. Warnings print the same way, prefixed ``warning:``, and leave the exit
@@ -90,6 +90,35 @@ def cdk_json_context(path: Path = Path("cdk.json")) -> dict[str, object]:
     return context if isinstance(context, dict) else {}
 
 
+def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: str) -> int:
+    from multivpc.analysis import Assembly, diff, to_json, to_markdown, to_text
+    from multivpc.analysis.schemas import SchemaDataMissing
+    from multivpc.diff_sides import SideError, read_side
+
+    sides: list[Assembly] = []
+    problems: list[str] = []
+    for spec in (before, after):
+        try:
+            side = read_side(spec, context=cdk_json_context())
+        except SideError as error:
+            problems.extend(error.lines)
+            continue
+        problems.extend(side.warnings)  # printed either way; only errors stop the diff
+        sides.append(side.assembly)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+    if len(sides) != 2:
+        return EXIT_INVALID
+    try:
+        report = diff(*sides, allow_replace=allow_replace)
+    except SchemaDataMissing as error:
+        print(f"multivpc diff: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    render = {"json": to_json, "markdown": to_markdown}.get(output_format, to_text)
+    sys.stdout.write(render(report))
+    return report.exit_code
+
+
 def _schema(output: str | None) -> int:
     text = json.dumps(NetworkConfig.model_json_schema(), indent=2, sort_keys=True) + "\n"
     if output is None:
@@ -111,6 +140,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     synth.add_argument("file", metavar="FILE")
     synth.add_argument("--out", default="cdk.out", help="output folder (default: cdk.out)")
     synth.add_argument("--no-checks", action="store_true", help="skip cdk-nag (not for deploys)")
+    diff = commands.add_parser(
+        "diff",
+        help="what deploying AFTER over BEFORE adds, changes, replaces or removes; "
+        "exit 1 if anything is removed or replaced, 2 on bad input",
+    )
+    for side in ("before", "after"):
+        diff.add_argument(
+            side, metavar=side.upper(), help="a cdk.out folder, a config file or GIT_REF:PATH"
+        )
+    diff.add_argument(
+        "--allow-replace",
+        action="append",
+        default=[],
+        metavar="LOGICAL_ID",
+        help="an intended removal or replacement (repeatable; LOGICAL_ID or STACK/LOGICAL_ID)",
+    )
+    formats = diff.add_mutually_exclusive_group()
+    formats.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    formats.add_argument("--json", action="store_const", const="json", dest="format")
     schema = commands.add_parser("schema", help="print the JSON Schema of the config")
     schema.add_argument("--output", help="write to this file instead of stdout")
     args = parser.parse_args(argv)
@@ -118,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.files, args.strict)
     if args.command == "synth":
         return _synth(args.file, args.out, not args.no_checks)
+    if args.command == "diff":
+        return _diff(args.before, args.after, args.allow_replace, args.format)
     return _schema(args.output)
 
 

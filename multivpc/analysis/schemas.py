@@ -1,0 +1,82 @@
+"""Create-only properties from the CloudFormation resource provider schemas cfn-lint ships.
+
+cfn-lint's loader (``cfnlint.schema.manager.ProviderSchemaManager``) keeps one pointer file
+per region, ``data/schemas/providers/<region>.json`` (resource type -> schema hash, plus
+``sam.json``), and the schemas themselves in ``data/schemas/resources/<hash>.json``; a
+region without its own file falls back to us-east-1 and ``Custom::*`` types share the
+schema of ``AWS::CloudFormation::CustomResource``. This module reads the same files the
+same way, without importing ``cfnlint``: its package import pulls in sympy and costs ~5 s,
+while a diff of two cdk.out folders should take well under one.
+(tests/analysis/test_schemas.py checks that both loaders agree.)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+
+DEFAULT_REGION = "us-east-1"
+
+PropertyPath = tuple[str, ...]
+"""A create-only property below ``/properties``: ``("DnsOptions", "PrivateDnsPreference")``;
+``"*"`` stands for every item of a list."""
+
+
+class SchemaDataMissing(RuntimeError):
+    """cfn-lint (or its bundled schemas) is not installed."""
+
+
+@cache
+def _schema_dir() -> Path:
+    spec = importlib.util.find_spec("cfnlint")  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise SchemaDataMissing(
+            "cfn-lint is not installed; multivpc diff reads its resource schemas "
+            "(pip install cfn-lint)"
+        )
+    directory = Path(next(iter(spec.submodule_search_locations))) / "data" / "schemas"
+    if not (directory / "providers" / f"{DEFAULT_REGION}.json").is_file():
+        raise SchemaDataMissing(f"cfn-lint's resource schemas are missing under {directory}")
+    return directory
+
+
+@cache
+def _pointers(region: str) -> dict[str, str]:
+    providers = _schema_dir() / "providers"
+    file = providers / f"{region}.json"
+    if not file.is_file():
+        file = providers / f"{DEFAULT_REGION}.json"
+    pointers: dict[str, str] = json.loads(file.read_text(encoding="utf-8"))
+    sam = providers / "sam.json"
+    if sam.is_file():
+        pointers = {**pointers, **json.loads(sam.read_text(encoding="utf-8"))}
+    return pointers
+
+
+def schema_type(resource_type: str) -> str:
+    """The type whose schema describes ``resource_type`` (as cfn-lint normalizes it)."""
+    if resource_type.startswith("Custom::"):
+        return "AWS::CloudFormation::CustomResource"
+    return resource_type
+
+
+@cache
+def create_only_properties(
+    resource_type: str, region: str = DEFAULT_REGION
+) -> tuple[PropertyPath, ...] | None:
+    """The create-only property paths of a type; None for a type no schema describes
+    (a changed property of such a resource may replace it)."""
+    digest = _pointers(region).get(schema_type(resource_type))
+    if digest is None:
+        return None
+    schema = json.loads(
+        (_schema_dir() / "resources" / f"{digest}.json").read_text(encoding="utf-8")
+    )
+    paths = []
+    for pointer in schema.get("createOnlyProperties", []):
+        parts = tuple(pointer.split("/")[1:])
+        if parts and parts[0] == "properties" and len(parts) > 1:
+            paths.append(parts[1:])
+    return tuple(paths)
