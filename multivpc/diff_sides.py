@@ -45,11 +45,11 @@ def read_side(spec: str, *, context: Mapping[str, object]) -> Side:
         except AssemblyError as error:
             raise SideError([str(error)]) from None
     if path.is_file():
-        return _synthesized(_checked(lambda: load_network(path)), spec, context)
+        return synthesize_side(_checked(lambda: load_network(path)), spec, context)
     ref, colon, file = spec.partition(":")
     if colon and ref and file:
         text = _git_show(ref, file, spec)
-        return _synthesized(_checked(lambda: parse_network(text, spec)), spec, context)
+        return synthesize_side(_checked(lambda: parse_network(text, spec)), spec, context)
     raise SideError(
         [f"{spec}: no such folder or file; give a cdk.out folder, a config file or GIT_REF:PATH"]
     )
@@ -81,7 +81,8 @@ def _git_show(ref: str, file: str, spec: str) -> str:
     return shown.stdout
 
 
-def _synthesized(loaded: LoadedNetwork, spec: str, context: Mapping[str, object]) -> Side:
+def synthesize_side(loaded: LoadedNetwork, spec: str, context: Mapping[str, object]) -> Side:
+    """A checked network synthesized in-process, without cdk-nag and CDK's validation."""
     # Read when the jsii node process starts (on the first aws_cdk import): off here.
     os.environ["CDK_VALIDATION"] = "false"
     import aws_cdk as cdk
