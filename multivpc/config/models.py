@@ -329,6 +329,32 @@ class VpcAttachment(Model):
     )
 
 
+class PeeringSide(Model):
+    """One end of a Transit Gateway peering: the gateway and the segment the peering
+    attachment joins there."""
+
+    transit_gateway: Name = Field(description="A name under transit_gateways.")
+    segment: Name = Field(
+        description="The segment the peering attachment joins on this side: it is associated "
+        "with that segment's route table, and this side's segments that would receive a "
+        "member's propagation get static routes to the other side's VPCs."
+    )
+    destinations: list[Cidr] | None = Field(
+        default=None,
+        description="Summary CIDRs this side routes to the peer, instead of one route per VPC "
+        "the peer's segment reaches.",
+    )
+
+
+class TransitGatewayPeering(Model):
+    """Two Transit Gateways (other region, possibly other account) joined by a peering
+    attachment, accepted at deploy time, with static routes on both sides."""
+
+    name: Name
+    requester: PeeringSide = Field(description="The side that creates the peering attachment.")
+    accepter: PeeringSide = Field(description="The side that accepts it.")
+
+
 class Vpc(Model):
     model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
 
@@ -374,6 +400,11 @@ class NetworkConfig(Model):
     defaults: Defaults = Field(default_factory=Defaults)
     vpcs: list[Vpc] = Field(min_length=1)
     transit_gateways: list[TransitGateway] = Field(default_factory=list)
+    transit_gateway_peerings: list[TransitGatewayPeering] = Field(
+        default_factory=list,
+        description="Peerings between Transit Gateways of transit_gateways (across regions or "
+        "accounts), with static routes between the segments they join.",
+    )
     tags: Tags = Field(
         default_factory=dict,
         description="Tags on every resource of every stack (VPC and group tags win).",

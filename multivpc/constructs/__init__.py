@@ -20,6 +20,10 @@ from multivpc.constructs.transit_gateway import (
     TransitGatewayHub,
     TransitGatewayVpcAttachment,
 )
+from multivpc.constructs.transit_gateway_peering import (
+    TransitGatewayPeeringAcceptance,
+    TransitGatewayPeeringAttachment,
+)
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
@@ -38,6 +42,8 @@ __all__ = [
     "SubnetRecord",
     "SubnetSpec",
     "TransitGatewayHub",
+    "TransitGatewayPeeringAcceptance",
+    "TransitGatewayPeeringAttachment",
     "TransitGatewayVpcAttachment",
     "VpcFlowLogs",
     "VpcGateway",

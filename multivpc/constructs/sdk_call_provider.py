@@ -31,6 +31,7 @@ SDK_ROLE_PREFIX = "mvpc-sdk-"
 account can trust exactly these roles (by ``aws:PrincipalArn``) before they exist."""
 _KEY_ID = "SdkCallProviderKey"
 _SETUP_ATTRIBUTE = "_multivpc_sdk_call_provider"
+_PROVIDER_ATTRIBUTE = "_multivpc_sdk_call_provider_acknowledged"
 
 
 def sdk_call(
@@ -52,15 +53,10 @@ def sdk_call(
     log retention and key (without one, the stack gets a key of its own, rotation on).
     """
     stack = cdk.Stack.of(scope)
-    # The stack's provider setup, kept on the stack object: looking it up in the construct
-    # tree costs jsii round trips on every call.
-    setup: tuple[logs.ILogGroup, iam.Role] | None = getattr(stack, _SETUP_ATTRIBUTE, None)
-    first = setup is None and stack.node.try_find_child(_ROLE_ID) is None
-    if setup is None:
-        log_group = _log_group(stack, log_retention_days, encryption_key)
-        setup = (log_group, _role(stack, log_group))
-        setattr(stack, _SETUP_ATTRIBUTE, setup)
-    log_group, role = setup
+    first = not getattr(stack, _PROVIDER_ATTRIBUTE, False)
+    log_group, role = provider_setup(
+        stack, log_retention_days=log_retention_days, encryption_key=encryption_key
+    )
     resource = cr.AwsCustomResource(
         scope,
         id,
@@ -74,7 +70,23 @@ def sdk_call(
     acknowledge(resource, "IAMNoInlinePolicy", inline_policy_reason)
     if first:
         _acknowledge_provider(stack.node.find_child(_PROVIDER_ID))
+        setattr(stack, _PROVIDER_ATTRIBUTE, True)
     return resource
+
+
+def provider_setup(
+    stack: cdk.Stack, *, log_retention_days: int = 365, encryption_key: kms.IKey | None = None
+) -> tuple[logs.ILogGroup, iam.Role]:
+    """The stack's SDK-call log group and role (``mvpc-sdk-<hash>``), made on first use:
+    custom-resource functions of the stack share them. The first caller sets the log
+    retention and key (without one, the stack gets a key of its own, rotation on)."""
+    # Kept on the stack object: looking it up in the construct tree costs jsii round trips.
+    setup: tuple[logs.ILogGroup, iam.Role] | None = getattr(stack, _SETUP_ATTRIBUTE, None)
+    if setup is None:
+        log_group = _log_group(stack, log_retention_days, encryption_key)
+        setup = (log_group, _role(stack, log_group))
+        setattr(stack, _SETUP_ATTRIBUTE, setup)
+    return setup
 
 
 def _log_group(stack: cdk.Stack, retention_days: int, key: kms.IKey | None) -> logs.ILogGroup:

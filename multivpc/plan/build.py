@@ -28,7 +28,8 @@ def plan(topology: Topology) -> NetworkPlan:
 
     Stacks in deploy order: each Transit Gateway's hub stack, then the VPC stacks (a spoke
     depends on its hub), then each Transit Gateway's routing stacks (which depend on the
-    spokes whose attachments they route).
+    spokes whose attachments they route), then each Transit Gateway peering's attachment,
+    acceptance and requester-side routing stacks.
     """
     name = topology.config.name
     transit = plan_transit(topology)
@@ -71,6 +72,37 @@ def plan(topology: Topology) -> NetworkPlan:
                     transit_gateway=tgw.name,
                 )
             )
+    for peering in transit.peerings:
+        requester, accepter = peering.requester, peering.accepter
+        stacks += [
+            StackPlan(
+                name=peering.attachment_stack,
+                role="peering",
+                account_id=requester.account_id,
+                region=requester.region,
+                vpcs=(),
+                depends_on=(requester.hub_stack, accepter.hub_stack),
+                peering=peering.name,
+            ),
+            StackPlan(
+                name=peering.accepter_stack,
+                role="peering-accepter",
+                account_id=accepter.account_id,
+                region=accepter.region,
+                vpcs=(),
+                depends_on=(peering.attachment_stack, accepter.hub_stack),
+                peering=peering.name,
+            ),
+            StackPlan(
+                name=peering.requester_routing_stack,
+                role="peering-routing",
+                account_id=requester.account_id,
+                region=requester.region,
+                vpcs=(),
+                depends_on=(peering.accepter_stack, requester.hub_stack),
+                peering=peering.name,
+            ),
+        ]
     packs = tuple(dict.fromkeys(topology.config.nag_packs))
     return NetworkPlan(
         name=name,
@@ -79,6 +111,7 @@ def plan(topology: Topology) -> NetworkPlan:
         nag_packs=packs,
         transit_gateways=transit.transit_gateways,
         tags=dict(topology.config.tags),
+        transit_gateway_peerings=transit.peerings,
     )
 
 

@@ -18,11 +18,14 @@ from multivpc.config.models import FlowLogs
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import NagPack
 
-StackRole = Literal["vpc", "hub", "routing"]
+StackRole = Literal["vpc", "hub", "routing", "peering", "peering-accepter", "peering-routing"]
 """vpc: one VPC and what belongs to it, its Transit Gateway attachment included. hub: a
 Transit Gateway, its segment route tables and its RAM share, in the owner's account.
 routing: the segment intent of a Transit Gateway (associations, propagations, static
-routes), deployed after the spokes whose attachments it routes."""
+routes), deployed after the spokes whose attachments it routes. peering: a Transit Gateway
+peering attachment, in the requester's account and region. peering-accepter: its
+acceptance, association and static routes on the accepter's side. peering-routing: its
+association and static routes on the requester's side, once accepted."""
 
 TargetKind = Literal["internet-gateway", "nat-gateway", "transit-gateway"]
 """What a route points at. Transit Gateway, peering and endpoint targets come with their
@@ -150,6 +153,46 @@ class TransitGatewayPlan:
 
 
 @dataclass(frozen=True)
+class PeeringRoutePlan:
+    """A static route to the peering attachment in one segment's route table."""
+
+    segment: str
+    cidr: ipaddress.IPv4Network
+    id: str
+    """The route's construct ID: ``<segment>-<peer VPC>`` or ``<segment>-<cidr id>``."""
+
+
+@dataclass(frozen=True)
+class PeeringSidePlan:
+    transit_gateway: str
+    hub_stack: str
+    account_id: str
+    region: str
+    segment: str
+    """The segment whose route table the peering attachment is associated with."""
+    routes: tuple[PeeringRoutePlan, ...]
+
+
+@dataclass(frozen=True)
+class TransitGatewayPeeringPlan:
+    """A peering between two Transit Gateways, over three stacks: the attachment
+    (requester), the acceptance with the accepter's routing, the requester's routing."""
+
+    name: str
+    requester: PeeringSidePlan
+    accepter: PeeringSidePlan
+    attachment_stack: str
+    accepter_stack: str
+    requester_routing_stack: str
+    same_place: bool
+    """Both sides in one account and region: ids are plain references."""
+    peer_transit_gateway_id: SharedId
+    """The accepter's gateway id, read by the attachment stack when not ``same_place``."""
+    attachment_id: SharedId
+    """The peering attachment's id, read by the accepter's stack when not ``same_place``."""
+
+
+@dataclass(frozen=True)
 class VpcPlan:
     name: str
     stack_name: str
@@ -182,7 +225,8 @@ class StackPlan:
     """One CloudFormation stack: its role, where it deploys, what it holds, what it waits for.
 
     ``vpcs`` names the VPC of a vpc stack, or the attachments a routing stack routes;
-    ``transit_gateway`` names the Transit Gateway of a hub or routing stack.
+    ``transit_gateway`` names the Transit Gateway of a hub or routing stack;
+    ``peering`` the Transit Gateway peering of a peering stack.
     """
 
     name: str
@@ -192,6 +236,7 @@ class StackPlan:
     vpcs: tuple[str, ...]
     depends_on: tuple[str, ...] = ()
     transit_gateway: str | None = None
+    peering: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +249,13 @@ class NetworkPlan:
     transit_gateways: tuple[TransitGatewayPlan, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
     """Tags on every resource of every stack."""
+    transit_gateway_peerings: tuple[TransitGatewayPeeringPlan, ...] = ()
+
+    def transit_gateway_peering(self, name: str) -> TransitGatewayPeeringPlan:
+        for peering in self.transit_gateway_peerings:
+            if peering.name == name:
+                return peering
+        raise KeyError(f"no Transit Gateway peering named {name} in the plan")
 
     def transit_gateway(self, name: str) -> TransitGatewayPlan:
         for tgw in self.transit_gateways:

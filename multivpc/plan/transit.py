@@ -12,12 +12,15 @@ from multivpc.config.models import NetworkConfig
 from multivpc.plan.network import (
     AttachmentPlan,
     AttachmentRoutingPlan,
+    PeeringRoutePlan,
+    PeeringSidePlan,
     RoutePlan,
     SegmentRoutePlan,
     SharedId,
+    TransitGatewayPeeringPlan,
     TransitGatewayPlan,
 )
-from multivpc.topology import PlacedSubnet, Topology, TransitTopology
+from multivpc.topology import PeeringEnd, PeeringTopology, PlacedSubnet, Topology, TransitTopology
 
 ROUTING_RESOURCE_BUDGET = 400
 """Resources a routing stack may hold; CloudFormation's limit is 500."""
@@ -30,6 +33,12 @@ def hub_stack_name(network: str, tgw: str) -> str:
 def routing_stack_name(network: str, tgw: str, shard: int, shards: int) -> str:
     base = f"{network}-tgw-{tgw}-routing"
     return base if shards == 1 else f"{base}-{shard + 1}"
+
+
+def peering_stack_names(network: str, peering: str) -> tuple[str, str, str]:
+    """The attachment, accepter and requester-routing stacks of a peering."""
+    base = f"{network}-tgw-peering-{peering}"
+    return base, f"{base}-accept", f"{base}-routing"
 
 
 def vpc_stack_name(network: str, vpc: str) -> str:
@@ -55,34 +64,95 @@ class TransitPlans:
     transit_gateways: tuple[TransitGatewayPlan, ...]
     attachments: dict[str, AttachmentPlan]
     """By VPC name."""
+    peerings: tuple[TransitGatewayPeeringPlan, ...] = ()
 
 
 def plan_transit(topology: Topology) -> TransitPlans:
     config = topology.config
     tgws = []
     attachments: dict[str, AttachmentPlan] = {}
+    peerings = tuple(_plan_peering(config, p) for p in topology.transit_gateway_peerings)
     for tgw in topology.transit_gateways:
-        planned, by_vpc = _plan_tgw(config, tgw)
+        # A peering's requester reads the accepter's gateway id unless both sit together.
+        peer_readers = {
+            p.requester.account_id
+            for p in peerings
+            if p.accepter.transit_gateway == tgw.name and not p.same_place
+        }
+        planned, by_vpc = _plan_tgw(config, tgw, peer_readers)
         tgws.append(planned)
         attachments.update(by_vpc)
-    return TransitPlans(tuple(tgws), attachments)
+    return TransitPlans(tuple(tgws), attachments, peerings)
+
+
+def _plan_peering(config: NetworkConfig, peering: PeeringTopology) -> TransitGatewayPeeringPlan:
+    network = config.name
+    requester, accepter = (_peering_side(config, end) for end in peering.ends)
+    attachment_stack, accepter_stack, routing_stack = peering_stack_names(network, peering.name)
+    accepter_tgw = peering.accepter.side.transit_gateway
+    return TransitGatewayPeeringPlan(
+        name=peering.name,
+        requester=requester,
+        accepter=accepter,
+        attachment_stack=attachment_stack,
+        accepter_stack=accepter_stack,
+        requester_routing_stack=routing_stack,
+        same_place=(requester.account_id, requester.region)
+        == (accepter.account_id, accepter.region),
+        peer_transit_gateway_id=_tgw_id(
+            network, accepter_tgw, accepter.account_id, accepter.region
+        ),
+        attachment_id=SharedId(
+            parameter=f"/multivpc/{network}/transit-gateway-peerings/{peering.name}/attachment-id",
+            account_id=requester.account_id,
+            region=requester.region,
+            reader_role=role_name(network, "peering", peering.name),
+        ),
+    )
+
+
+def _peering_side(config: NetworkConfig, end: PeeringEnd) -> PeeringSidePlan:
+    assert end.transit is not None, "plan needs a checked topology"
+    spec = end.transit.transit_gateway
+    destinations = end.destinations()
+    return PeeringSidePlan(
+        transit_gateway=spec.name,
+        hub_stack=hub_stack_name(config.name, spec.name),
+        account_id=config.accounts[spec.account],
+        region=spec.region,
+        segment=end.side.segment,
+        routes=tuple(
+            PeeringRoutePlan(
+                segment=segment,
+                cidr=cidr,
+                id=f"{segment}-{vpc if vpc is not None else cidr_id(cidr)}",
+            )
+            for segment in end.route_tables
+            for vpc, cidr in destinations
+        ),
+    )
+
+
+def _tgw_id(network: str, tgw: str, account_id: str, region: str) -> SharedId:
+    return SharedId(
+        parameter=f"/multivpc/{network}/transit-gateways/{tgw}/id",
+        account_id=account_id,
+        region=region,
+        reader_role=role_name(network, tgw),
+    )
 
 
 def _plan_tgw(
-    config: NetworkConfig, tgw: TransitTopology
+    config: NetworkConfig, tgw: TransitTopology, peer_readers: set[str]
 ) -> tuple[TransitGatewayPlan, dict[str, AttachmentPlan]]:
     network = config.name
     spec = tgw.transit_gateway
     assert tgw.account_id is not None, "plan needs a checked topology"
     owner = tgw.account_id
     stack = hub_stack_name(network, spec.name)
-    id_parameter = SharedId(
-        parameter=f"/multivpc/{network}/transit-gateways/{spec.name}/id",
-        account_id=owner,
-        region=spec.region,
-        reader_role=role_name(network, spec.name),
-    )
-    spoke_accounts = sorted({config.accounts[a.vpc.account] for a in tgw.attachments} - {owner})
+    id_parameter = _tgw_id(network, spec.name, owner, spec.region)
+    spokes = {config.accounts[a.vpc.account] for a in tgw.attachments} - {owner}
+    reader_accounts = sorted(spokes | peer_readers)
     shards = _shards(tgw)
     routing_names = tuple(routing_stack_name(network, spec.name, i, shards) for i in range(shards))
     attachments: dict[str, AttachmentPlan] = {}
@@ -153,7 +223,7 @@ def _plan_tgw(
             or any(r.routing_stack == name for r in routes)
         ),
         id_parameter=id_parameter,
-        reader_accounts=tuple(spoke_accounts),
+        reader_accounts=tuple(reader_accounts),
     )
     return planned, attachments
 
@@ -206,6 +276,14 @@ def transit_routes(
                 destinations += [
                     (f"Tgw-{cidr_id(r.cidr)}", r.cidr) for r in segment.routes if not r.blackhole
                 ]
+            for peering, role in topology.peerings_of(tgw.name):
+                end = peering.requester if role == "requester" else peering.accepter
+                if attachment.segment in end.route_tables:
+                    destinations += [
+                        (f"Tgw-{name if name is not None else cidr_id(c)}", c)
+                        for name, c in end.destinations()
+                    ]
+            destinations = list(dict.fromkeys(destinations))
         return tuple(
             RoutePlan(
                 group=subnet.group,

@@ -8,7 +8,7 @@ returns every finding, errors and warnings, so a user fixes a config in one pass
 from __future__ import annotations
 
 from multivpc.config.findings import Finding
-from multivpc.rules import addressing, gateways, names, transit_gateway, zones
+from multivpc.rules import addressing, gateways, names, peering, transit_gateway, zones
 from multivpc.rules.registry import Rule, rule, run_rules
 from multivpc.topology import Topology
 
@@ -18,6 +18,7 @@ RULES: tuple[Rule, ...] = (
     *zones.RULES,
     *gateways.RULES,
     *transit_gateway.RULES,
+    *peering.RULES,
 )
 """Every rule, in the order its findings are reported (before sorting by line)."""
 

@@ -13,8 +13,14 @@ from cdk_nag import (
     PCIDSS321Checks,
 )
 
-from multivpc.plan import NetworkPlan
-from multivpc.stacks.transit_stacks import HubStack, RoutingStack
+from multivpc.plan import NetworkPlan, StackPlan
+from multivpc.stacks.transit_stacks import (
+    HubStack,
+    PeeringAccepterStack,
+    PeeringRoutingStack,
+    PeeringStack,
+    RoutingStack,
+)
 from multivpc.stacks.vpc_stack import VpcStack
 from multivpc.vocabulary import NagPack
 
@@ -46,6 +52,7 @@ def add_network(
     stacks: dict[str, cdk.Stack] = {}
     hubs: dict[str, HubStack] = {}
     spokes: dict[str, VpcStack] = {}
+    peerings: dict[str, PeeringStack] = {}
     for planned in network.stacks:
         stack: cdk.Stack
         if planned.role == "hub":
@@ -66,6 +73,8 @@ def add_network(
                 vpc=vpc,
                 transit_gateway_id=hub.hub.transit_gateway_id if hub and same_place else None,
             )
+        elif planned.role in ("peering", "peering-accepter", "peering-routing"):
+            stack = _peering_stack(app, planned, network, hubs, peerings)
         else:
             assert planned.transit_gateway is not None
             tgw = network.transit_gateway(planned.transit_gateway)
@@ -91,3 +100,40 @@ def add_network(
             cdk.Tags.of(stack).add(key, value, priority=50)
         stacks[planned.name] = stack
     return list(stacks.values())
+
+
+def _peering_stack(
+    app: cdk.App,
+    planned: StackPlan,
+    network: NetworkPlan,
+    hubs: dict[str, HubStack],
+    peerings: dict[str, PeeringStack],
+) -> cdk.Stack:
+    assert planned.peering is not None
+    peering = network.transit_gateway_peering(planned.peering)
+    requester_hub = hubs[peering.requester.transit_gateway]
+    accepter_hub = hubs[peering.accepter.transit_gateway]
+    if planned.role == "peering":
+        attachment = peerings[peering.name] = PeeringStack(
+            app,
+            stack=planned,
+            peering=peering,
+            requester_hub=requester_hub,
+            accepter_hub=accepter_hub,
+        )
+        return attachment
+    if planned.role == "peering-accepter":
+        return PeeringAccepterStack(
+            app,
+            stack=planned,
+            peering=peering,
+            attachment=peerings[peering.name],
+            accepter_hub=accepter_hub,
+        )
+    return PeeringRoutingStack(
+        app,
+        stack=planned,
+        peering=peering,
+        attachment=peerings[peering.name],
+        requester_hub=requester_hub,
+    )

@@ -1,4 +1,5 @@
-"""Stacks of roles ``hub`` and ``routing``: a Transit Gateway and its segment intent."""
+"""Stacks of roles ``hub`` and ``routing`` (a Transit Gateway and its segment intent) and
+``peering``, ``peering-accepter`` and ``peering-routing`` (a Transit Gateway peering)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from multivpc.constructs import PublishedId, RemoteId, SegmentRouting, TransitGatewayHub
-from multivpc.plan import StackPlan, TransitGatewayPlan
+from multivpc.constructs import (
+    PublishedId,
+    RemoteId,
+    SegmentRouting,
+    TransitGatewayHub,
+    TransitGatewayPeeringAcceptance,
+    TransitGatewayPeeringAttachment,
+)
+from multivpc.plan import (
+    PeeringSidePlan,
+    SharedId,
+    StackPlan,
+    TransitGatewayPeeringPlan,
+    TransitGatewayPlan,
+)
 
 
 class HubStack(cdk.Stack):
@@ -101,4 +115,148 @@ class RoutingStack(cdk.Stack):
             route_tables={name: table.ref for name, table in hub.hub.route_tables.items()},
             attachments=[(a.vpc, ids[a.vpc], a.segment, a.propagates_into) for a in routed],
             routes=routes,
+        )
+
+
+def _remote(scope: Construct, id: str, shared: SharedId) -> str:
+    return RemoteId(
+        scope,
+        id,
+        parameter_name=shared.parameter,
+        account_id=shared.account_id,
+        region=shared.region,
+        reader_role_name=shared.reader_role,
+    ).value
+
+
+def _side_routing(
+    scope: Construct,
+    hub: HubStack,
+    peering: TransitGatewayPeeringPlan,
+    side: PeeringSidePlan,
+    attachment_id: str,
+) -> SegmentRouting:
+    """The peering attachment as a member of ``side.segment``, and its static routes."""
+    return SegmentRouting(
+        scope,
+        "Routing",
+        route_tables={name: table.ref for name, table in hub.hub.route_tables.items()},
+        attachments=[(peering.name, attachment_id, side.segment, ())],
+        routes=[(route.id, route.segment, str(route.cidr), peering.name) for route in side.routes],
+    )
+
+
+class PeeringStack(cdk.Stack):
+    """A Transit Gateway peering attachment, in the requester's account and region; its id
+    published for the accepter when that is another account or region."""
+
+    attachment: TransitGatewayPeeringAttachment
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        stack: StackPlan,
+        peering: TransitGatewayPeeringPlan,
+        requester_hub: HubStack,
+        accepter_hub: HubStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            stack.name,
+            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            description=f"multivpc: Transit Gateway peering {peering.name} "
+            f"({peering.requester.transit_gateway} to {peering.accepter.transit_gateway})",
+            **kwargs,
+        )
+        accepter = peering.accepter
+        peer_id = (
+            accepter_hub.hub.transit_gateway_id
+            if peering.same_place
+            else _remote(self, "PeerTransitGatewayId", peering.peer_transit_gateway_id)
+        )
+        self.attachment = TransitGatewayPeeringAttachment(
+            self,
+            peering.name,
+            transit_gateway_id=requester_hub.hub.transit_gateway_id,
+            peer_transit_gateway_id=peer_id,
+            peer_account_id=accepter.account_id,
+            peer_region=accepter.region,
+        )
+        self.attachment.attachment.tags.set_tag("Name", f"{stack.name}")
+        if not peering.same_place:
+            PublishedId(
+                self,
+                "PublishedId",
+                parameter_name=peering.attachment_id.parameter,
+                value=self.attachment.attachment_id,
+                reader_accounts=(accepter.account_id,),
+                reader_role_name=peering.attachment_id.reader_role,
+            )
+
+
+class PeeringAccepterStack(cdk.Stack):
+    """The accepter's side of a peering: the acceptance, then the attachment's association
+    with its segment and the static routes to the requester's VPCs."""
+
+    acceptance: TransitGatewayPeeringAcceptance
+    routing: SegmentRouting
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        stack: StackPlan,
+        peering: TransitGatewayPeeringPlan,
+        attachment: PeeringStack,
+        accepter_hub: HubStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            stack.name,
+            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            description=f"multivpc: acceptance and routes of Transit Gateway peering "
+            f"{peering.name} on {peering.accepter.transit_gateway}",
+            **kwargs,
+        )
+        attachment_id = (
+            attachment.attachment.attachment_id
+            if peering.same_place
+            else _remote(self, "AttachmentId", peering.attachment_id)
+        )
+        self.acceptance = TransitGatewayPeeringAcceptance(
+            self, "Acceptance", attachment_id=attachment_id
+        )
+        self.routing = _side_routing(self, accepter_hub, peering, peering.accepter, attachment_id)
+        self.routing.node.add_dependency(self.acceptance)
+
+
+class PeeringRoutingStack(cdk.Stack):
+    """The requester's side of an accepted peering: the attachment's association with its
+    segment and the static routes to the accepter's VPCs."""
+
+    routing: SegmentRouting
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        stack: StackPlan,
+        peering: TransitGatewayPeeringPlan,
+        attachment: PeeringStack,
+        requester_hub: HubStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            stack.name,
+            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            description=f"multivpc: routes of Transit Gateway peering {peering.name} on "
+            f"{peering.requester.transit_gateway}",
+            **kwargs,
+        )
+        self.routing = _side_routing(
+            self, requester_hub, peering, peering.requester, attachment.attachment.attachment_id
         )

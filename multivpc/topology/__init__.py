@@ -3,12 +3,19 @@ public and NAT zones. Rules and the plan both receive a ``Topology``."""
 
 from multivpc.topology.allocation import AllocationError, PlacedSubnet, Placement, overlapping
 from multivpc.topology.network import GroupTopology, Topology, VpcTopology, topology
-from multivpc.topology.transit import AttachmentTopology, TransitTopology
+from multivpc.topology.transit import (
+    AttachmentTopology,
+    PeeringEnd,
+    PeeringTopology,
+    TransitTopology,
+)
 
 __all__ = [
     "AllocationError",
     "AttachmentTopology",
     "GroupTopology",
+    "PeeringEnd",
+    "PeeringTopology",
     "PlacedSubnet",
     "Placement",
     "Topology",

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
 from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, place
-from multivpc.topology.transit import TransitTopology, transit_topology
+from multivpc.topology.transit import (
+    PeeringTopology,
+    TransitTopology,
+    peering_topology,
+    transit_topology,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,17 @@ class Topology:
     config: NetworkConfig
     vpcs: tuple[VpcTopology, ...]
     transit_gateways: tuple[TransitTopology, ...] = ()
+    transit_gateway_peerings: tuple[PeeringTopology, ...] = ()
+
+    def peerings_of(self, tgw: str) -> tuple[tuple[PeeringTopology, str], ...]:
+        """The peerings ``tgw`` takes part in, each with its role there (requester or
+        accepter), in config order."""
+        return tuple(
+            (peering, role)
+            for peering in self.transit_gateway_peerings
+            for role, end in (("requester", peering.requester), ("accepter", peering.accepter))
+            if end.side.transit_gateway == tgw
+        )
 
     def transit_gateway(self, name: str) -> TransitTopology | None:
         return next((t for t in self.transit_gateways if t.name == name), None)
@@ -83,10 +99,12 @@ class Topology:
 
 def topology(config: NetworkConfig) -> Topology:
     """Derive every fact rules and plan need, once."""
+    transits = transit_topology(config)
     return Topology(
         config,
         tuple(_vpc_topology(config, vpc) for vpc in config.vpcs),
-        transit_topology(config),
+        transits,
+        peering_topology(config, transits),
     )
 
 

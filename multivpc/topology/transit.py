@@ -8,9 +8,18 @@ VPCs whose attachments propagate into its own segment's table.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
-from multivpc.config.models import NetworkConfig, Segment, TransitGateway, Vpc, VpcAttachment
+from multivpc.config.models import (
+    NetworkConfig,
+    PeeringSide,
+    Segment,
+    TransitGateway,
+    TransitGatewayPeering,
+    Vpc,
+    VpcAttachment,
+)
 from multivpc.topology.allocation import group_zones
 
 
@@ -64,6 +73,10 @@ class TransitTopology:
             or (name != segment and self.linked(segment, name))
         )
 
+    def propagating_into(self, segment: str) -> tuple[AttachmentTopology, ...]:
+        """The attachments whose VPCs ``segment``'s route table routes to (by propagation)."""
+        return tuple(a for a in self.attachments if segment in self.propagates_into(a.segment))
+
     def reachable(self, vpc: str) -> tuple[AttachmentTopology, ...]:
         """The attachments whose VPCs ``vpc`` reaches through this Transit Gateway."""
         mine = next((a for a in self.attachments if a.vpc.name == vpc), None)
@@ -74,6 +87,78 @@ class TransitTopology:
             for other in self.attachments
             if other.vpc.name != vpc and mine.segment in self.propagates_into(other.segment)
         )
+
+
+@dataclass(frozen=True)
+class PeeringEnd:
+    """One side of a Transit Gateway peering, seen from that side."""
+
+    side: PeeringSide
+    transit: TransitTopology | None
+    """The side's Transit Gateway (None when it is not declared)."""
+    peer: PeeringSide
+    peer_transit: TransitTopology | None
+
+    @property
+    def route_tables(self) -> tuple[str, ...]:
+        """This side's segments that get static routes to the peer: those a member of
+        ``side.segment`` would propagate into (a peering attachment cannot propagate)."""
+        if self.transit is None or self.transit.segment(self.side.segment) is None:
+            return ()
+        return self.transit.propagates_into(self.side.segment)
+
+    @property
+    def peer_vpcs(self) -> tuple[AttachmentTopology, ...]:
+        """The peer's VPCs this side reaches: those the peer's segment table routes to."""
+        if self.peer_transit is None or self.peer_transit.segment(self.peer.segment) is None:
+            return ()
+        return self.peer_transit.propagating_into(self.peer.segment)
+
+    def destinations(self) -> tuple[tuple[str | None, ipaddress.IPv4Network], ...]:
+        """(peer VPC, CIDR) of every route this side sends to the peer: one per peer VPC,
+        or the summary ``destinations`` (VPC None) instead."""
+        if self.side.destinations is not None:
+            return tuple((None, c) for c in self.side.destinations)
+        return tuple((a.vpc.name, a.vpc.cidr) for a in self.peer_vpcs)
+
+
+@dataclass(frozen=True)
+class PeeringTopology:
+    peering: TransitGatewayPeering
+    requester: PeeringEnd
+    accepter: PeeringEnd
+
+    @property
+    def name(self) -> str:
+        return self.peering.name
+
+    @property
+    def ends(self) -> tuple[PeeringEnd, PeeringEnd]:
+        return (self.requester, self.accepter)
+
+
+def peering_topology(
+    config: NetworkConfig, transits: tuple[TransitTopology, ...]
+) -> tuple[PeeringTopology, ...]:
+    by_name = {t.name: t for t in transits}
+    return tuple(
+        PeeringTopology(
+            peering=peering,
+            requester=PeeringEnd(
+                peering.requester,
+                by_name.get(peering.requester.transit_gateway),
+                peering.accepter,
+                by_name.get(peering.accepter.transit_gateway),
+            ),
+            accepter=PeeringEnd(
+                peering.accepter,
+                by_name.get(peering.accepter.transit_gateway),
+                peering.requester,
+                by_name.get(peering.requester.transit_gateway),
+            ),
+        )
+        for peering in config.transit_gateway_peerings
+    )
 
 
 def transit_topology(config: NetworkConfig) -> tuple[TransitTopology, ...]:

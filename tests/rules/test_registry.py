@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from multivpc.rules import RULES, addressing, gateways, names, transit_gateway, zones
+from multivpc.rules import RULES, addressing, gateways, names, peering, transit_gateway, zones
 from tests.rules import (
     test_addressing,
     test_gateways,
     test_names,
+    test_peering,
     test_transit_gateway,
     test_zones,
 )
@@ -19,6 +20,7 @@ TOPICS = {
     zones: test_zones,
     gateways: test_gateways,
     transit_gateway: test_transit_gateway,
+    peering: test_peering,
 }
 
 
