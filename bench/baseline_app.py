@@ -82,6 +82,108 @@ def acknowledge_packs(scope: IConstruct, rule: str, reason: str) -> None:
         validations.acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
 
 
+def allow_log_group(key: kms.IKey, log_group_name: str) -> None:
+    """Let CloudWatch Logs use the key for the log group of that name only."""
+    partition, region, account = _AWS
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
+            actions=_KEY_ACTIONS,
+            resources=["*"],
+            conditions={
+                "ArnEquals": {
+                    "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:"
+                    f"{account}:log-group:{log_group_name}"
+                }
+            },
+        )
+    )
+
+
+SdkProvider = tuple[logs.LogGroup, iam.Role]
+
+
+def sdk_provider(
+    stack: cdk.Stack, key: kms.IKey | None, stack_name: str, region: str
+) -> SdkProvider:
+    """The log group (encrypted, with retention) and role of the stack's AwsCustomResource
+    provider Lambda, with a managed policy to write to that group only. Without ``key``,
+    a key of its own."""
+    log_group_name = f"/multivpc/{stack_name}/sdk-calls"
+    if key is None:
+        key = kms.Key(
+            stack,
+            "SdkCallProviderKey",
+            description="Encrypts the logs of the stack's AWS SDK calls",
+            enable_key_rotation=True,
+        )
+    allow_log_group(key, log_group_name)
+    log_group = logs.LogGroup(
+        stack,
+        "SdkCallProviderLogs",
+        log_group_name=log_group_name,
+        encryption_key=key,
+        retention=logs.RetentionDays.ONE_YEAR,
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+    )
+    role = iam.Role(
+        stack,
+        "SdkCallProviderRole",
+        role_name=f"mvpc-sdk-{zlib.crc32(f'{region}/{stack_name}'.encode()):08x}",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description="Runs the stack's AWS SDK calls (custom resources)",
+    )
+    iam.ManagedPolicy(
+        stack,
+        "SdkCallProviderLogsPolicy",
+        description="Lets the SDK-call provider write its own logs only",
+        roles=[role],
+        statements=[
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        ],
+    )
+    return log_group, role
+
+
+def sdk_call(
+    scope: Construct,
+    id: str,
+    provider: SdkProvider,
+    call: cr.AwsSdkCall,
+    statements: list[iam.PolicyStatement],
+    reason: str,
+) -> cr.AwsCustomResource:
+    """An AwsCustomResource on the stack's provider; its own policy acknowledged."""
+    log_group, role = provider
+    resource = cr.AwsCustomResource(
+        scope,
+        id,
+        on_create=call,
+        on_update=call,
+        install_latest_aws_sdk=False,
+        log_group=log_group,
+        role=role,
+        policy=cr.AwsCustomResourcePolicy.from_statements(statements),
+    )
+    acknowledge_packs(resource, "IAMNoInlinePolicy", reason)
+    return resource
+
+
+def acknowledge_provider(stack: cdk.Stack) -> None:
+    """The compliance-pack rules the provider Lambda breaks on purpose (once per stack,
+    after its first AwsCustomResource)."""
+    provider = stack.node.find_child(_PROVIDER_ID)
+    for rule, reason in (
+        ("LambdaConcurrency", "CloudFormation invokes the provider once per change."),
+        ("LambdaDLQ", "CloudFormation invokes the provider synchronously."),
+        ("LambdaInsideVPC", "The provider only calls AWS APIs."),
+    ):
+        acknowledge_packs(provider, rule, reason)
+
+
 class BaselineVpcStack(cdk.Stack):
     def __init__(
         self,
@@ -111,14 +213,17 @@ class BaselineVpcStack(cdk.Stack):
         )
         cfn_vpc.tags.set_tag("Name", name)
         vpc_id = cfn_vpc.ref
-        gateway = ec2.CfnInternetGateway(self, "InternetGateway")
-        gateway.tags.set_tag("Name", f"{name}-igw")
-        gateway_id = gateway.ref
-        attachment = ec2.CfnVPCGatewayAttachment(
-            self, "InternetGatewayAttachment", vpc_id=vpc_id, internet_gateway_id=gateway_id
-        )
-
+        self.cfn_vpc, self.vpc_id = cfn_vpc, vpc_id
         groups: list[dict[str, Any]] = vpc["subnets"]
+        gateway_id, attachment = "", None
+        if any(group["tier"] == "public" for group in groups):
+            gateway = ec2.CfnInternetGateway(self, "InternetGateway")
+            gateway.tags.set_tag("Name", f"{name}-igw")
+            gateway_id = gateway.ref
+            attachment = ec2.CfnVPCGatewayAttachment(
+                self, "InternetGatewayAttachment", vpc_id=vpc_id, internet_gateway_id=gateway_id
+            )
+
         subnets: dict[str, list[ec2.Subnet]] = {}
         nat_gateways: dict[str, ec2.CfnNatGateway] = {}
         for group in sorted(groups, key=lambda g: g["tier"] != "public"):  # NATs first
@@ -140,6 +245,7 @@ class BaselineVpcStack(cdk.Stack):
                 cdk.Tags.of(subnet).add("Name", f"{name}-{group['name']}-{zone}", priority=200)
                 subnets.setdefault(group["name"], []).append(subnet)
                 if isinstance(subnet, ec2.PublicSubnet):
+                    assert attachment is not None
                     subnet.add_default_internet_route(gateway_id, attachment)
                     acknowledge_packs(
                         subnet.node.find_child("DefaultRoute"),
@@ -165,9 +271,11 @@ class BaselineVpcStack(cdk.Stack):
             )
         )
 
+        self.subnets = subnets
         key = kms.Key(
             self, "FlowLogKey", description="Encrypts VPC flow logs", enable_key_rotation=True
         )
+        self.key = key
         cdk.Tags.of(key).add("Name", f"{name}-flow-logs")
         self._flow_logs(
             vpc_id,
@@ -179,28 +287,11 @@ class BaselineVpcStack(cdk.Stack):
         self._restrict_default_security_group(cfn_vpc, key, id, region)
         self._publish(prefix, vpc_id, vpc["cidr"], zones, subnets)
 
-    def _allow_log_group(self, key: kms.Key, log_group_name: str) -> None:
-        """Let CloudWatch Logs use the key for the log group of that name only."""
-        partition, region, account = _AWS
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
-                actions=_KEY_ACTIONS,
-                resources=["*"],
-                conditions={
-                    "ArnEquals": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{region}:"
-                        f"{account}:log-group:{log_group_name}"
-                    }
-                },
-            )
-        )
-
     def _flow_logs(
         self, vpc_id: str, key: kms.Key, log_group_name: str, retention_days: int, tag: str
     ) -> None:
         partition, region, account = _AWS
-        self._allow_log_group(key, log_group_name)
+        allow_log_group(key, log_group_name)
         log_group = logs.LogGroup(
             self,
             "FlowLogGroup",
@@ -255,35 +346,7 @@ class BaselineVpcStack(cdk.Stack):
     ) -> None:
         """Two AwsCustomResources; their provider Lambda (one per stack) gets a role and a
         log group of its own instead of AWSLambdaBasicExecutionRole."""
-        log_group_name = f"/multivpc/{stack_name}/sdk-calls"
-        self._allow_log_group(key, log_group_name)
-        log_group = logs.LogGroup(
-            self,
-            "SdkCallProviderLogs",
-            log_group_name=log_group_name,
-            encryption_key=key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        role = iam.Role(
-            self,
-            "SdkCallProviderRole",
-            role_name=f"mvpc-sdk-{zlib.crc32(f'{region}/{stack_name}'.encode()):08x}",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Runs the stack's AWS SDK calls (custom resources)",
-        )
-        iam.ManagedPolicy(
-            self,
-            "SdkCallProviderLogsPolicy",
-            description="Lets the SDK-call provider write its own logs only",
-            roles=[role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[log_group.log_group_arn],
-                )
-            ],
-        )
+        self.sdk_provider = sdk_provider(self, key, stack_name, region)
         group_id = cfn_vpc.attr_default_security_group
         group_arn = self.format_arn(
             service="ec2", resource="security-group", resource_name=group_id
@@ -308,26 +371,17 @@ class BaselineVpcStack(cdk.Stack):
                 physical_resource_id=cr.PhysicalResourceId.of(f"{group_id}-{action}"),
                 ignore_error_codes_matching="InvalidPermission.NotFound",
             )
-            revoke = cr.AwsCustomResource(
+            sdk_call(
                 revokers,
                 id,
-                on_create=call,
-                on_update=call,
-                install_latest_aws_sdk=False,
-                log_group=log_group,
-                role=role,
-                policy=cr.AwsCustomResourcePolicy.from_statements(
-                    [
-                        iam.PolicyStatement(
-                            actions=[f"ec2:{action[0].upper()}{action[1:]}"],
-                            resources=[group_arn],
-                        )
-                    ]
-                ),
-            )
-            acknowledge_packs(
-                revoke,
-                "IAMNoInlinePolicy",
+                self.sdk_provider,
+                call,
+                [
+                    iam.PolicyStatement(
+                        actions=[f"ec2:{action[0].upper()}{action[1:]}"],
+                        resources=[group_arn],
+                    )
+                ],
                 "AwsCustomResource attaches its own policy: one EC2 action on one group.",
             )
         acknowledge_packs(
@@ -335,13 +389,7 @@ class BaselineVpcStack(cdk.Stack):
             "VPCDefaultSecurityGroupClosed",
             "The RevokeDefault* custom resources strip the default security group's rules.",
         )
-        provider = self.node.find_child(_PROVIDER_ID)
-        for rule, reason in (
-            ("LambdaConcurrency", "CloudFormation invokes the provider once per change."),
-            ("LambdaDLQ", "CloudFormation invokes the provider synchronously."),
-            ("LambdaInsideVPC", "The provider only calls AWS APIs."),
-        ):
-            acknowledge_packs(provider, rule, reason)
+        acknowledge_provider(self)
 
     def _publish(
         self,
