@@ -50,9 +50,18 @@ lock: $(VENV)/.installed
 	$(UV_COMPILE) pyproject.toml --extra dev -o $(LOCK)
 	$(UV_COMPILE) requirements/checkov.in -o $(CHECKOV_LOCK)
 
+# With a cdk.out from an earlier synth, prints what changed against it (multivpc diff):
+# replacements show before `cdk deploy`. It informs; it never fails the synth.
 synth: setup
-	npx cdk synth --quiet --no-notices -c config=$(CONFIG)
-	@echo "templates written to cdk.out/"
+	@previous=$$(mktemp -d); \
+	if [ -f cdk.out/manifest.json ]; then cp -r cdk.out "$$previous/cdk.out"; fi; \
+	npx cdk synth --quiet --no-notices -c config=$(CONFIG) || { rm -rf "$$previous"; exit 1; }; \
+	echo "templates written to cdk.out/"; \
+	if [ -d "$$previous/cdk.out" ]; then \
+		echo "changes against the previous cdk.out (multivpc diff):"; \
+		$(BIN)/multivpc diff "$$previous/cdk.out" cdk.out || true; \
+	fi; \
+	rm -rf "$$previous"
 
 lint: setup
 	$(BIN)/ruff check .
