@@ -31,7 +31,8 @@ emulator would otherwise prove nothing about that part of the network:
    ``TransitGatewayRouteTable`` (on the account's own gateway only),
    ``TransitGatewayAttachment``, ``TransitGatewayRouteTableAssociation``,
    ``TransitGatewayRouteTablePropagation`` and ``TransitGatewayRoute`` (static or
-   blackhole).
+   blackhole; moto's ``SearchTransitGatewayRoutes`` loses a static route's target unless
+   it is stored as a list, which the model does).
    Attachments across accounts: moto keeps one EC2 backend per account and looks a
    gateway up in the caller's only. So a spoke's attachment finds the gateway in its own
    account's backend, where only the RAM share (gap 6) puts it, and the one attachment
@@ -53,7 +54,19 @@ emulator would otherwise prove nothing about that part of the network:
    ``Key``/``Value`` tags to a tagger expecting ``TagKey``/``TagValue`` and fails. We
    create the key without them and tag it through moto's KMS backend.
 
-Updates of the gap-5 and gap-6 models are not emulated: a deploy that changes one fails
+8. ``AWS::EC2::TransitGatewayPeeringAttachment``: ignored by moto's CloudFormation. We
+   create it with moto's EC2 backend in the requester's account and region (moto records
+   it in the peer's backend too, as AWS shows it to both), after checking that the peer
+   gateway exists in the named account and region. It stays ``pendingAcceptance``.
+9. ``Custom::TransitGatewayPeeringAcceptance`` (multivpc's acceptance function): moto
+   would run it in Docker. We run the function's own code
+   (multivpc/constructs/peering_acceptance_handler.py, the text the template inlines)
+   in-process, in the stack's account and region, with boto3 clients of the emulator
+   and a ``cfnresponse`` that records the answer; a FAILED answer fails the deploy.
+   Associations and routes of the peering attachment then check, as AWS does, that it is
+   available and that it belongs to their route table's gateway (either side).
+
+Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
 
 What the emulator cannot prove: property semantics (moto reports other updates as
@@ -68,7 +81,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
+import types
 import urllib.request
 from collections.abc import Iterable
 from typing import Any
@@ -92,6 +107,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from moto.ram.models import ram_backends
 from werkzeug.serving import make_server
+
+from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 
 HOST = "127.0.0.1"
 
@@ -366,7 +383,9 @@ def _table_and_attachment(
     if table is None or (attachment_id and attachment is None):
         raise EmulatorRefuses(f"no such route table or attachment in {account_id}: {properties}")
     if attachment is not None:
-        if attachment.transit_gateway_id != table.transit_gateway_id:
+        # A peering attachment belongs to the gateways of both sides.
+        peer = getattr(attachment, "accepter_tgw_info", {}).get("TransitGatewayId")
+        if table.transit_gateway_id not in {attachment.transit_gateway_id, peer}:
             raise EmulatorRefuses(f"{attachment.id} and {table.id}: different gateways")
         if attachment.state != "available":
             raise EmulatorRefuses(f"{attachment.id} is {attachment.state}, not available")
@@ -456,9 +475,14 @@ class TransitGatewayRouteModel(_Record, CloudFormationModel):
             raise EmulatorRefuses(
                 f"{table.id} {cidr}: a route takes a CIDR new to its table and one target"
             )
-        ec2_backends[account_id][region_name].create_transit_gateway_route(
+        route = ec2_backends[account_id][region_name].create_transit_gateway_route(
             table.id, cidr, attachment.id if attachment else None, blackhole
         )
+        # moto keeps the route's target as one dict where its serializer expects a list,
+        # and SearchTransitGatewayRoutes would report no target at all.
+        target = route.get("transitGatewayAttachments")
+        if isinstance(target, dict):
+            route["transitGatewayAttachments"] = [target]
         return cls(f"{table.id}_{cidr}")
 
 
@@ -545,6 +569,135 @@ class KmsKeyWithTags(CloudFormationModel):
         return key
 
 
+class TransitGatewayPeeringAttachmentModel(_Record, CloudFormationModel):
+    """AWS::EC2::TransitGatewayPeeringAttachment, pending until accepted (gap 8)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::TransitGatewayPeeringAttachment"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "TransitGatewayAttachmentId"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.physical_id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> TransitGatewayPeeringAttachmentModel:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        gateway = backend.transit_gateways.get(properties["TransitGatewayId"])
+        if gateway is None or gateway.owner_id != account_id:
+            raise EmulatorRefuses(
+                f"{properties['TransitGatewayId']} is not a Transit Gateway of {account_id}"
+            )
+        peer_account = properties.get("PeerAccountId", account_id)
+        peer_region = properties.get("PeerRegion", region_name)
+        peer = ec2_backends[peer_account][peer_region].transit_gateways.get(
+            properties["PeerTransitGatewayId"]
+        )
+        if peer is None or peer.owner_id != peer_account:
+            raise EmulatorRefuses(
+                f"no Transit Gateway {properties['PeerTransitGatewayId']} in {peer_account} "
+                f"{peer_region}"
+            )
+        attachment = backend.create_transit_gateway_peering_attachment(
+            gateway.id, peer.id, peer_region, peer_account, tags=_tags(properties)
+        )
+        return cls(attachment.id)
+
+
+class _Answer:
+    """What the acceptance function sent back (the ``cfnresponse`` module of gap 9)."""
+
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[str, str, str]] = []
+
+    def send(
+        self,
+        event: Any,
+        context: Any,
+        status: str,
+        data: Any,
+        physical_id: str,
+        reason: str = "",
+        **_: Any,
+    ) -> None:
+        self.answers.append((status, physical_id, reason))
+
+
+class _Context:
+    def get_remaining_time_in_millis(self) -> int:
+        return 120_000
+
+
+class PeeringAcceptance(CustomModel):
+    """Custom::TransitGatewayPeeringAcceptance, its function's code run in-process (gap 9)."""
+
+    endpoint = ""
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CustomModel:
+        properties = cloudformation_json["Properties"]
+        answer = _Answer()
+        namespace = _acceptance_handler(answer)
+        endpoint = cls.endpoint
+
+        class Boto3:
+            @staticmethod
+            def client(service: str, **_: Any) -> Any:
+                return client_for(endpoint, service, region_name, account_id)
+
+        namespace["boto3"] = Boto3
+        namespace["time"] = type("Time", (), {"sleep": staticmethod(lambda _: None)})
+        event = {"RequestType": "Create", "ResourceProperties": properties}
+        namespace["handler"](event, _Context())
+        [(status, physical, reason)] = answer.answers
+        if status != "SUCCESS":
+            raise EmulatorRefuses(f"the peering acceptance failed: {reason}")
+        resource = CustomModel(  # type: ignore[abstract]  # moto instantiates it the same way
+            region_name, "in-process", kwargs["LogicalId"], physical
+        )
+        resource.set_data({})
+        return resource
+
+
+def _acceptance_handler(answer: _Answer) -> dict[str, Any]:
+    """The acceptance function's module, its ``cfnresponse`` answering into ``answer``."""
+    source = HANDLER_SOURCE.read_text(encoding="utf-8")
+    module = types.ModuleType("cfnresponse")
+    module.__dict__.update(SUCCESS=answer.SUCCESS, FAILED=answer.FAILED, send=answer.send)
+    saved = sys.modules.get("cfnresponse")
+    sys.modules["cfnresponse"] = module
+    try:
+        namespace: dict[str, Any] = {"__name__": "index"}
+        exec(compile(source, str(HANDLER_SOURCE), "exec"), namespace)
+    finally:
+        if saved is None:
+            sys.modules.pop("cfnresponse", None)
+        else:
+            sys.modules["cfnresponse"] = saved
+    return namespace
+
+
 # moto finds models through CloudFormationModel.__subclasses__() (direct subclasses only,
 # the later definition winning per type); they live under moto.ec2 like moto's own.
 for _model in (
@@ -558,6 +711,7 @@ for _model in (
     TransitGatewayRouteModel,
     ResourceShareModel,
     KmsKeyWithTags,
+    TransitGatewayPeeringAttachmentModel,
 ):
     _model.__module__ = "moto.ec2.models.subnets"
 
@@ -731,6 +885,8 @@ def _install_models() -> None:
     def resource_class_from_type(resource_type: str) -> type[CloudFormationModel]:
         if resource_type == "Custom::AWS":
             return AwsCustomResource
+        if resource_type == ACCEPTANCE_TYPE:
+            return PeeringAcceptance
         return original(resource_type)
 
     if getattr(parsing.resource_class_from_type, "multivpc", False):
@@ -767,6 +923,7 @@ class Emulator:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         _install_models()
         AwsCustomResource.endpoint = self.endpoint
+        PeeringAcceptance.endpoint = self.endpoint
         self._thread.start()
 
     def stop(self) -> None:

@@ -32,7 +32,9 @@ def expected_vpcs(data: dict[str, Any]) -> dict[str, Shape]:
 def expected_transit_gateways(data: dict[str, Any]) -> dict[str, Shape]:
     """{Transit Gateway name: expected shape}: where it lives, its options, its RAM share,
     and per segment which VPCs are associated with it and propagate into it, and its static
-    routes (CIDR: ``blackhole`` or the VPC whose attachment it points at)."""
+    routes (CIDR: ``blackhole`` or the VPC whose attachment it points at). A peering
+    attachment (``peering NAME``) is associated with its side's segment and gets a static
+    route per peer destination in every table a member of that segment propagates into."""
     accounts, defaults = data["accounts"], data.get("defaults", {})
     shapes = {}
     for tgw in data.get("transit_gateways", []):
@@ -51,6 +53,13 @@ def expected_transit_gateways(data: dict[str, Any]) -> dict[str, Shape]:
             segments[segment]["associated"].append(vpc["name"])
             for target in _propagates_into(tgw, segment):
                 segments[target]["propagating"].append(vpc["name"])
+        for peering, side, peer in _peering_sides(data, tgw["name"]):
+            label = f"peering {peering}"
+            segments[side["segment"]]["associated"].append(label)
+            for table in _propagates_into(tgw, side["segment"]):
+                segments[table]["static_routes"].update(
+                    dict.fromkeys(_peer_destinations(data, side, peer), label)
+                )
         for shape in segments.values():
             shape["associated"].sort()
             shape["propagating"].sort()
@@ -71,6 +80,34 @@ def _members(tgw: dict[str, Any], data: dict[str, Any]) -> list[tuple[dict[str, 
         (vpc, vpc["transit_gateway"]["segment"])
         for vpc in data["vpcs"]
         if vpc.get("transit_gateway", {}).get("name") == tgw["name"]
+    ]
+
+
+def _peering_sides(
+    data: dict[str, Any], tgw: str
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(peering name, this side, the other side) of every peering ``tgw`` is part of."""
+    sides = []
+    for peering in data.get("transit_gateway_peerings", []):
+        requester, accepter = peering["requester"], peering["accepter"]
+        for side, peer in ((requester, accepter), (accepter, requester)):
+            if side["transit_gateway"] == tgw:
+                sides.append((peering["name"], side, peer))
+    return sides
+
+
+def _peer_destinations(
+    data: dict[str, Any], side: dict[str, Any], peer: dict[str, Any]
+) -> list[str]:
+    """What ``side`` routes to the peer: its summary destinations, else the CIDR of every
+    VPC the peer's segment table routes to (the members whose propagation reaches it)."""
+    if "destinations" in side:
+        return list(side["destinations"])
+    [peer_tgw] = [t for t in data["transit_gateways"] if t["name"] == peer["transit_gateway"]]
+    return [
+        vpc["cidr"]
+        for vpc, segment in _members(peer_tgw, data)
+        if peer["segment"] in _propagates_into(peer_tgw, segment)
     ]
 
 
@@ -107,6 +144,9 @@ def _tgw_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
     }
     [own] = [s for s in tgw["segments"] if s["name"] == segment]
     reached |= {r["cidr"] for r in own.get("routes", []) if not r.get("blackhole")}
+    for _, side, peer in _peering_sides(data, tgw["name"]):
+        if segment in _propagates_into(tgw, side["segment"]):
+            reached |= set(_peer_destinations(data, side, peer))
     return dict.fromkeys(sorted(reached), target)
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from multivpc.config.models import NetworkConfig
 from multivpc.load import load_config, parse_config
-from multivpc.plan import NetworkPlan
+from multivpc.plan import NetworkPlan, StackPlan
 from tests.conftest import EXAMPLES
 from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
@@ -117,16 +117,35 @@ def _check_matches(
         assert published["Parameter"]["Value"] == vpc_ids["vpc"], "published VPC id"
         ids[vpc.name] = vpc_ids
     vpc_names = {vpc_ids["vpc"]: name for name, vpc_ids in ids.items()}
+    peering_names = {
+        attachment_id: f"peering {stack.peering}"
+        for stack in network.stacks
+        if stack.role == "peering"
+        for attachment_id in physical_ids(
+            emulator, stack, "AWS::EC2::TransitGatewayPeeringAttachment"
+        )
+    }
+    assert len(peering_names) == len(network.transit_gateway_peerings)
     for name, hub in hubs.items():
-        observed_tgw = observed_transit_gateway(emulator, hub, vpc_names)
+        observed_tgw = observed_transit_gateway(emulator, hub, vpc_names, peering_names)
         assert observed_tgw == route_tables(expected_tgws[name]), f"{hub.name} differs"
         ids[f"transit gateway {name}"] = {
             f"{stack.name} {logical}": physical
             for stack in network.stacks
             if stack.transit_gateway == name
+            or (stack.peering is not None and _peering_side_of(network, stack) == name)
             for logical, physical in stack_resources(emulator, stack).items()
         }
     return ids
+
+
+def _peering_side_of(network: NetworkPlan, stack: StackPlan) -> str:
+    """The Transit Gateway whose side of a peering ``stack`` builds."""
+    assert stack.peering is not None
+    peering = network.transit_gateway_peering(stack.peering)
+    if stack.role == "peering-accepter":
+        return peering.accepter.transit_gateway
+    return peering.requester.transit_gateway
 
 
 def _check_order(deployed: list[str], network: NetworkPlan) -> None:

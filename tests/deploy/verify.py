@@ -121,10 +121,14 @@ def observed_vpc(
 
 
 def observed_transit_gateway(
-    emulator: Emulator, hub: StackPlan, vpc_names: dict[str, str]
+    emulator: Emulator,
+    hub: StackPlan,
+    vpc_names: dict[str, str],
+    peering_names: dict[str, str] | None = None,
 ) -> Shape:
     """The Transit Gateway of hub stack ``hub`` in the oracle's shape, read in its owner's
-    account. ``vpc_names``: {VPC id: name}. Its route tables are a list sorted by
+    account. ``vpc_names``: {VPC id: name}; ``peering_names``: {peering attachment id:
+    ``peering NAME``}. Its route tables are a list sorted by
     content, since a segment's name labels nothing that AWS reads."""
     ec2 = emulator.client("ec2", hub.region, hub.account_id)
     [tgw_id] = physical_ids(emulator, hub, "AWS::EC2::TransitGateway")
@@ -133,7 +137,12 @@ def observed_transit_gateway(
     attachments = ec2.describe_transit_gateway_attachments(Filters=by_tgw)[
         "TransitGatewayAttachments"
     ]
-    name_of = {a["TransitGatewayAttachmentId"]: vpc_names[a["ResourceId"]] for a in attachments}
+    name_of = {
+        a["TransitGatewayAttachmentId"]: vpc_names[a["ResourceId"]]
+        for a in attachments
+        if a["ResourceType"] == "vpc"
+    }
+    name_of.update(peering_names or {})
     tables = []
     for table in ec2.describe_transit_gateway_route_tables(Filters=by_tgw)[
         "TransitGatewayRouteTables"
