@@ -299,7 +299,7 @@ class BaselineSpokeStack(BaselineVpcStack):
             )
         else:
             tgw_id = hub.transit_gateway_id
-        self.add_dependency(hub)
+        self.add_stack_dependency(hub)
         attachment = ec2.CfnTransitGatewayAttachment(
             self,
             "TransitGatewayAttachment",
@@ -334,7 +334,7 @@ class BaselineSpokeStack(BaselineVpcStack):
                         destination_cidr_block=cidr,
                         transit_gateway_id=tgw_id,
                     )
-                    route.add_dependency(attachment)  # the VPC must be attached first
+                    route.add_resource_dependency(attachment)  # the VPC must be attached first
 
 
 class BaselineRoutingStack(cdk.Stack):
@@ -360,11 +360,11 @@ class BaselineRoutingStack(cdk.Stack):
             env=cdk.Environment(account=account, region=region),
             description=f"baseline: routing of Transit Gateway {tgw}",
         )
-        self.add_dependency(hub)
+        self.add_stack_dependency(hub)
         provider: SdkProvider | None = None
         ids: dict[str, str] = {}
         for vpc, vpc_account, spoke in attachments:
-            self.add_dependency(spoke)
+            self.add_stack_dependency(spoke)
             if vpc_account == account:
                 ids[vpc["name"]] = spoke.attachment_id
                 continue

@@ -27,7 +27,7 @@ def table(header: list[str], rows: list[list[Any]], align: str = "") -> list[str
 
 
 def render(results: dict[str, Any]) -> str:
-    method, synth, validate = results["method"], results["synth"], results["validate"]
+    method = results["method"]
     code = results["code"]
     code_line = (
         code["start"]
@@ -35,9 +35,38 @@ def render(results: dict[str, Any]) -> str:
         else f"{code['start']} (at the end: {code['end']})"
     )
     target = method["target_ratio_max"]
-    cpu = all("cpu_s" in size["ratio"] for size in synth)  # results before CPU time lack it
-    loads = all("load_average" in size for size in synth)
-    keys = ("wall_s", "cpu_s", "peak_rss_mib") if cpu else ("wall_s", "peak_rss_mib")
+    synth, hub = results.get("synth", []), results.get("hub_synth", [])
+    hub_apps = method.get("hub_apps", {})
+    estates = [
+        *(
+            [
+                f"- VPC estate (`bench/estate.py`, `write_config`): N VPCs of 3 AZs with "
+                "public, private and isolated subnet groups, a NAT gateway per AZ and flow "
+                "logs; one stack per VPC. "
+                f"N = {', '.join(map(str, method['sizes']))}. Baseline "
+                f"`{method['apps']['baseline']}`."
+            ]
+            if synth
+            else []
+        ),
+        *(
+            [
+                "- Hub-and-spoke estate (`bench/estate.py`, `write_hub_config`): N VPCs "
+                "attached to one Transit Gateway in the network account (hub stack: gateway, "
+                "a route table per segment, RAM share, published id); 2 shared-services VPCs "
+                "in that account, the others round-robin in segments prod, dev (both reach "
+                "shared and themselves; summary routes) and sandbox (isolated, reaches "
+                "shared; a route per reachable VPC), each segment's VPCs in 2 accounts of "
+                "their own, so their ids cross accounts (SSM parameter, reader role, "
+                "custom resource); 3 AZs of isolated app and transit groups, flow logs; "
+                "routing stacks (associations, propagations, static routes) sharded by "
+                f"VPC name. N = {', '.join(map(str, method.get('hub_sizes', [])))}. "
+                f"Baseline `{hub_apps.get('baseline', '?')}`."
+            ]
+            if hub
+            else []
+        ),
+    ]
     lines = [
         "# Synth benchmark results",
         "",
@@ -61,11 +90,9 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## Method",
         "",
-        f"- Estates from `bench/estate.py`: N VPCs of 3 AZs with public, private and isolated "
-        "subnet groups, a NAT gateway per AZ and flow logs; one stack per VPC. "
-        f"N = {', '.join(map(str, method['sizes']))}.",
-        f"- Apps: multivpc `{method['apps']['multivpc']}` and the hand-written aws-cdk-lib "
-        f"baseline `{method['apps']['baseline']}` (no multivpc import), both with CDK's "
+        *estates,
+        f"- Apps: multivpc `{method['apps']['multivpc']}` and a hand-written aws-cdk-lib "
+        "baseline per estate (no multivpc import), both with CDK's "
         "template validation on and cdk-nag's AwsSolutions pack.",
         f"- Each synth: `{method['command']}` from the repository root (cdk.json's feature "
         "flags apply to both), environment "
@@ -82,7 +109,23 @@ def render(results: dict[str, Any]) -> str:
         "and every plugin in both validation reports must conclude `success` (a plugin with "
         "no finding and no acknowledgement is left out of the report).",
         "",
-        "## Synth: multivpc vs. baseline",
+    ]
+    if synth:
+        lines += synth_section("Synth: multivpc vs. baseline (VPC estate)", synth, target)
+    if hub:
+        lines += synth_section("Synth: multivpc vs. baseline (hub-and-spoke estate)", hub, target)
+    for key, title in (("validate", "config"), ("hub_validate", "hub-and-spoke config")):
+        if key in results:
+            lines += validate_section(results[key], title)
+    return "\n".join(lines)
+
+
+def synth_section(title: str, synth: list[dict[str, Any]], target: float) -> list[str]:
+    cpu = all("cpu_s" in size["ratio"] for size in synth)  # results before CPU time lack it
+    loads = all("load_average" in size for size in synth)
+    keys = ("wall_s", "cpu_s", "peak_rss_mib") if cpu else ("wall_s", "peak_rss_mib")
+    return [
+        f"## {title}",
         "",
         f"Target: ratio multivpc/baseline <= {target} (reported, not asserted).",
         "",
@@ -164,18 +207,24 @@ def render(results: dict[str, Any]) -> str:
             else []
         ),
         "",
-        f"## Validating a {validate['vpcs']:,}-VPC config",
+    ]
+
+
+def validate_section(validate: dict[str, Any], what: str) -> list[str]:
+    smallest = validate.get("smallest_vpcs", 1)
+    return [
+        f"## Validating a {validate['vpcs']:,}-VPC {what}",
         "",
         f"`{validate['command']}` (read, parse, validate with every rule, plan; in a new "
         f"process): median **{validate['median_s']:.2f} s** over "
-        f"{len(validate['runs'][str(validate['vpcs'])])} run(s); the same on 1 VPC (start-up "
-        f"and imports) {validate['median_1_vpc_s']:.2f} s, so loading the "
+        f"{len(validate['runs'][str(validate['vpcs'])])} run(s); the same on {smallest} "
+        f"VPC{'s' if smallest > 1 else ''} (start-up and imports) "
+        f"{validate['median_1_vpc_s']:.2f} s, so loading the "
         f"{validate['vpcs']:,} VPCs takes about **{validate['load_s']:.2f} s**.",
         "",
         f"Its output: `{validate['output']}`",
         "",
     ]
-    return "\n".join(lines)
 
 
 def mark(ratio: float, target: float) -> str:
@@ -192,15 +241,21 @@ def problems(synth: list[dict[str, Any]]) -> list[str]:
     """What makes a run's comparison invalid; also decides synth_bench.py's exit status."""
     found = []
     for size in synth:
+        where = f"{'hub ' if size.get('estate') == 'hub' else ''}N={size['vpcs']}"
         if not size["same_resources_per_stack"]:
             stacks = ", ".join(size["differing_stacks"][:5])
-            found.append(f"N={size['vpcs']}: resource types differ in {stacks}")
+            found.append(f"{where}: resource types differ in {stacks}")
         for app, plugins in size["validation"].items():
             if any(conclusion != "success" for conclusion in plugins.values()):
-                found.append(f"N={size['vpcs']}: {app}'s validation report says {plugins}")
+                found.append(f"{where}: {app}'s validation report says {plugins}")
         if not size["templates_identical_across_runs"]:
-            found.append(f"N={size['vpcs']}: templates changed between runs of one app")
+            found.append(f"{where}: templates changed between runs of one app")
     return found
+
+
+def all_problems(results: dict[str, Any]) -> list[str]:
+    """The problems of every estate's results."""
+    return problems(results.get("synth", []) + results.get("hub_synth", []))
 
 
 def write(results_json: Path, results_md: Path) -> None:

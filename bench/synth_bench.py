@@ -2,15 +2,23 @@
 """Synth benchmark: multivpc's app.py against bench/baseline_app.py, through the CDK CLI.
 
 ``make bench`` (``.venv/bin/python bench/synth_bench.py`` from the repository root)
-generates estates of N VPCs (bench/estate.py) and synthesizes each with both apps through
-``npx cdk synth``, alternating A, B, A, B, with the same settings: CDK's template
-validation on (as users have it) and cdk-nag's AwsSolutions pack in both. It measures wall
-time, CPU time and the peak RSS of the whole process tree (CPU time is the steadier
-measure when other work loads the machine), checks that both apps build the same
-resource types per stack, times ``multivpc validate`` on a 1,000-VPC config, writes
-bench/results.json and renders bench/RESULTS.md from it (bench/render.py).
+generates two kinds of estates (bench/estate.py) and synthesizes each with multivpc's
+app.py and a hand-written baseline through ``npx cdk synth``, alternating A, B, A, B, with
+the same settings: CDK's template validation on (as users have it) and cdk-nag's
+AwsSolutions pack in both:
 
-``--quick`` is a smoke run (sizes 1 and 10, one run) written to bench/out/ instead.
+- ``vpc``: N independent VPCs (public, private, isolated; NAT per AZ), against
+  bench/baseline_app.py;
+- ``hub``: N VPCs attached to one Transit Gateway (hub stack, spokes in other accounts,
+  segments, sharded routing stacks), against bench/baseline_hub_app.py.
+
+It measures wall time, CPU time and the peak RSS of the whole process tree (CPU time is
+the steadier measure when other work loads the machine), checks that both apps build the
+same resource types per stack, times ``multivpc validate`` on a 1,000-VPC config of each
+kind, writes bench/results.json and renders bench/RESULTS.md from it (bench/render.py).
+
+``--quick`` is a smoke run (VPC sizes 1 and 10, hub size 10, one run) written to
+bench/out/ instead.
 """
 
 from __future__ import annotations
@@ -50,7 +58,10 @@ from tests.support.cdk_cli import (  # noqa: E402
 )
 
 APPS = {"multivpc": "app.py", "baseline": "bench/baseline_app.py"}  # A, B
+HUB_APPS = {"multivpc": "app.py", "baseline": "bench/baseline_hub_app.py"}
 DEFAULT_SIZES = (1, 10, 50, 100, 250)
+DEFAULT_HUB_SIZES = (10, 50, 100, 300)
+ESTATES = ("vpc", "hub")
 SAMPLE_S = 0.05  # how often the process tree's RSS is read from /proc
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -144,16 +155,24 @@ def read_assembly(outdir: Path) -> tuple[dict[str, dict[str, int]], dict[str, st
     return stacks, plugins, digest.hexdigest()
 
 
-def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[str, Any]:
-    """Both apps on one estate, A, B, A, B, ...: measurements, medians, ratios, checks."""
-    config = estate.write_config(scratch / f"estate-{vpcs}.yaml", vpcs)
+def bench_size(
+    vpcs: int, runs: int, scratch: Path, timeout_s: float, *, hub: bool = False
+) -> dict[str, Any]:
+    """Both apps on one estate, A, B, A, B, ...: measurements, medians, ratios, checks.
+    ``hub``: the hub-and-spoke estate and its baseline, else the VPC estate."""
+    if hub:
+        config = estate.write_hub_config(scratch / f"hub-estate-{vpcs}.yaml", vpcs)
+    else:
+        config = estate.write_config(scratch / f"estate-{vpcs}.yaml", vpcs)
+    apps = HUB_APPS if hub else APPS
+    kind = "hub " if hub else ""
     load_start = loadavg()
-    measured: dict[str, list[dict[str, float]]] = {name: [] for name in APPS}
+    measured: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
     stacks: dict[str, dict[str, dict[str, int]]] = {}
     plugins: dict[str, dict[str, str]] = {}
-    digests: dict[str, set[str]] = {name: set() for name in APPS}
+    digests: dict[str, set[str]] = {name: set() for name in apps}
     for run in range(1, runs + 1):
-        for name, script in APPS.items():
+        for name, script in apps.items():
             outdir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
             app = f"{shlex.quote(str(venv_python()))} {script}"
             command = synth_command(config, outdir, app=app)
@@ -169,7 +188,7 @@ def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[st
                 }
             )
             log(
-                f"N={vpcs} run {run}/{runs} {name}: {wall:.1f} s, {cpu:.1f} s CPU, "
+                f"{kind}N={vpcs} run {run}/{runs} {name}: {wall:.1f} s, {cpu:.1f} s CPU, "
                 f"{peak / MIB:.0f} MiB, load {loadavg()}"
             )
     medians = {
@@ -179,6 +198,7 @@ def bench_size(vpcs: int, runs: int, scratch: Path, timeout_s: float) -> dict[st
     ours, theirs = stacks["multivpc"], stacks["baseline"]
     return {
         "vpcs": vpcs,
+        "estate": "hub" if hub else "vpc",
         "stacks": {name: len(per_stack) for name, per_stack in stacks.items()},
         "resource_types": {name: total_types(per_stack) for name, per_stack in stacks.items()},
         "same_resources_per_stack": ours == theirs,
@@ -204,13 +224,19 @@ def total_types(stacks: dict[str, dict[str, int]]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
-def time_validate(vpcs: int, runs: int, scratch: Path) -> dict[str, Any]:
-    """Wall time of ``multivpc validate`` on ``vpcs`` VPCs and on 1 (start-up and imports).
+def time_validate(vpcs: int, runs: int, scratch: Path, *, hub: bool = False) -> dict[str, Any]:
+    """Wall time of ``multivpc validate`` on ``vpcs`` VPCs and on the smallest estate (1
+    VPC; for ``hub``, the hub-and-spoke estate, 5): start-up and imports.
 
     A subprocess, so the benchmark needs nothing of multivpc but its command line.
     """
     multivpc = venv_python().parent / "multivpc"
-    configs = {n: estate.write_config(scratch / f"validate-{n}.yaml", n) for n in (1, vpcs)}
+    write, prefix, smallest = (
+        (estate.write_hub_config, "validate-hub", estate.HUB_MIN_VPCS)
+        if hub
+        else (estate.write_config, "validate", 1)
+    )
+    configs = {n: write(scratch / f"{prefix}-{n}.yaml", n) for n in (smallest, vpcs)}
     seconds: dict[int, list[float]] = {n: [] for n in configs}
     for run in range(runs + 1):  # the first round warms caches and is discarded
         for n, config in configs.items():
@@ -228,14 +254,16 @@ def time_validate(vpcs: int, runs: int, scratch: Path) -> dict[str, Any]:
                 raise BenchError(f"multivpc validate {config}: {result.stderr.strip()}")
             if run:
                 seconds[n].append(round(elapsed, 3))
-    one, many = statistics.median(seconds[1]), statistics.median(seconds[vpcs])
-    log(f"multivpc validate: {vpcs} VPCs {many:.2f} s, 1 VPC {one:.2f} s")
+    one, many = statistics.median(seconds[smallest]), statistics.median(seconds[vpcs])
+    log(f"multivpc validate ({prefix}): {vpcs} VPCs {many:.2f} s, {smallest} VPC(s) {one:.2f} s")
     return {
         "vpcs": vpcs,
+        "estate": "hub" if hub else "vpc",
         "command": "multivpc validate FILE",
         "output": result.stdout.strip().replace(f"{scratch}/", ""),
         "runs": {str(n): values for n, values in seconds.items()},
         "median_s": many,
+        "smallest_vpcs": smallest,
         "median_1_vpc_s": one,
         "load_s": round(many - one, 3),
     }
@@ -296,12 +324,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(DEFAULT_SIZES),
         help="comma-separated VPC counts (default: %(default)s)",
     )
+    parser.add_argument(
+        "--hub-sizes",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=list(DEFAULT_HUB_SIZES),
+        help="comma-separated VPC counts of the hub-and-spoke estate (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--estates",
+        type=lambda text: [part for part in text.split(",") if part],
+        default=list(ESTATES),
+        help="which estates: vpc, hub or both (default: %(default)s)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per app and size (default: 3)")
     parser.add_argument("--validate-vpcs", type=int, default=1000, help="VPCs for validate")
     parser.add_argument("--validate-runs", type=int, default=5, help="timed validate runs")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per synth")
     parser.add_argument("--no-warmup", action="store_true", help="skip the discarded warm-up")
-    parser.add_argument("--quick", action="store_true", help="smoke run: sizes 1,10, one run")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: sizes 1,10, hub size 10, one run"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -310,12 +352,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.runs, args.no_warmup, args.validate_runs = [1, 10], 1, True, 1
+        args.sizes, args.hub_sizes, args.runs = [1, 10], [10], 1
+        args.no_warmup, args.validate_runs = True, 1
     if args.out is None:  # only a full run replaces the committed results
-        full = args.sizes == list(DEFAULT_SIZES) and args.runs >= 3 and not args.no_warmup
+        full = (
+            args.sizes == list(DEFAULT_SIZES)
+            and args.hub_sizes == list(DEFAULT_HUB_SIZES)
+            and args.estates == list(ESTATES)
+            and args.runs >= 3
+            and not args.no_warmup
+        )
         args.out = ROOT / "bench" / ("" if full else "out")
+    if not args.estates or not set(args.estates) <= set(ESTATES):
+        parser.error(f"--estates: any of {', '.join(ESTATES)}")
     if not all(1 <= n <= estate.MAX_VPCS for n in [*args.sizes, args.validate_vpcs]):
         parser.error(f"VPC counts must be between 1 and {estate.MAX_VPCS}")
+    hub_range = range(estate.HUB_MIN_VPCS, estate.HUB_MAX_VPCS + 1)
+    if not all(n in hub_range for n in [*args.hub_sizes, args.validate_vpcs]):
+        parser.error(
+            f"hub estate VPC counts must be between {estate.HUB_MIN_VPCS} and {estate.HUB_MAX_VPCS}"
+        )
     return args
 
 
@@ -331,11 +387,14 @@ def main(argv: list[str] | None = None) -> int:
             "code": {"start": code_state(scratch)},
             "load_average": {"start": loadavg()},
             "method": {
-                "sizes": args.sizes,
+                "estates": args.estates,
+                "sizes": args.sizes if "vpc" in args.estates else [],
+                "hub_sizes": args.hub_sizes if "hub" in args.estates else [],
                 "runs": args.runs,
                 "warmup": not args.no_warmup,
                 "order": "A, B, A, B, ...",
                 "apps": APPS,
+                "hub_apps": HUB_APPS,
                 "command": shlex.join(
                     synth_command("<estate.yaml>", Path("<tmp>"), app="<venv python> <app>")
                 ),
@@ -354,8 +413,21 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_warmup:
                 log("warm-up: one synth per app, discarded (file caches, .pyc files)")
                 bench_size(1, 1, scratch, args.timeout)
-            results["synth"] = [bench_size(n, args.runs, scratch, args.timeout) for n in args.sizes]
-            results["validate"] = time_validate(args.validate_vpcs, args.validate_runs, scratch)
+            if "vpc" in args.estates:
+                results["synth"] = [
+                    bench_size(n, args.runs, scratch, args.timeout) for n in args.sizes
+                ]
+            if "hub" in args.estates:
+                results["hub_synth"] = [
+                    bench_size(n, args.runs, scratch, args.timeout, hub=True)
+                    for n in args.hub_sizes
+                ]
+            if "vpc" in args.estates:
+                results["validate"] = time_validate(args.validate_vpcs, args.validate_runs, scratch)
+            if "hub" in args.estates:
+                results["hub_validate"] = time_validate(
+                    args.validate_vpcs, args.validate_runs, scratch, hub=True
+                )
         except BenchError as error:
             log(f"FAILED: {error}")
             return 1
@@ -367,9 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     render.write(json_path, args.out / "RESULTS.md")
     log(f"wrote {json_path} and {args.out / 'RESULTS.md'} in {results['total_s'] / 60:.1f} min")
-    for problem in render.problems(results["synth"]):
+    found = render.all_problems(results)
+    for problem in found:
         log(f"PROBLEM: {problem}")
-    return 1 if render.problems(results["synth"]) else 0
+    return 1 if found else 0
 
 
 if __name__ == "__main__":
