@@ -355,6 +355,69 @@ class TransitGatewayPeering(Model):
     accepter: PeeringSide = Field(description="The side that accepts it.")
 
 
+EndpointPolicy = Literal["restricted", "open"] | dict[str, Any]
+
+
+class Endpoints(Model):
+    """The VPC's own endpoints to AWS services: gateway endpoints on route tables,
+    interface endpoints with a network interface per zone behind one security group."""
+
+    gateway: list[str] = Field(
+        default_factory=list,
+        description="Gateway endpoints (free): s3, dynamodb. Added to the route tables of "
+        "route_from.",
+    )
+    interface: list[str] = Field(
+        default_factory=list,
+        description="Interface endpoints: service names (ssm, ecr.api, ...) or endpoint sets "
+        "(session-manager, secrets, ecr, logging, sts).",
+    )
+    subnets: Name | None = Field(
+        default=None,
+        description="The subnet group holding the interface endpoints' network interfaces. "
+        "Default: the first non-public group of the VPC.",
+    )
+    zones: list[ZoneName] | None = Field(
+        default=None,
+        description="Availability Zones with a network interface per interface endpoint. "
+        "Default: every Availability Zone of the subnets group.",
+    )
+    route_from: list[Name] | None = Field(
+        default=None,
+        description="Groups whose route tables get the gateway endpoints. Default: every "
+        "non-public group.",
+    )
+    sources: list[Cidr] | None = Field(
+        default=None,
+        description="Who may reach the interface endpoints (TCP 443). Default: the VPC's CIDR.",
+    )
+    gateway_policy: EndpointPolicy = Field(
+        default="restricted",
+        description="restricted (default): only principals of the config's accounts (or of "
+        "organization_id); open: AWS's full-access policy; or a policy document.",
+    )
+    interface_policy: EndpointPolicy = Field(
+        default="open",
+        description="open (default): AWS's full-access policy; restricted: as gateway_policy; "
+        "or a policy document. Not every service accepts a policy.",
+    )
+    session_manager_role: bool = Field(
+        default=False,
+        description="Create an IAM role and instance profile with AmazonSSMManagedInstanceCore "
+        "for instances reached through Session Manager.",
+    )
+
+    @field_validator("gateway_policy", "interface_policy")
+    @classmethod
+    def _policy_document(cls, value: EndpointPolicy) -> EndpointPolicy:
+        if isinstance(value, dict) and not isinstance(value.get("Statement"), list):
+            raise ValueError(
+                "a policy document needs a Statement list; write {Version: '2012-10-17', "
+                "Statement: [...]}, or restricted or open"
+            )
+        return value
+
+
 class Vpc(Model):
     model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
 
@@ -385,6 +448,9 @@ class Vpc(Model):
     transit_gateway: VpcAttachment | None = Field(
         default=None, description="Attach the VPC to a Transit Gateway of transit_gateways."
     )
+    endpoints: Endpoints | None = Field(
+        default=None, description="VPC endpoints to AWS services in this VPC."
+    )
 
 
 class Defaults(Model):
@@ -399,6 +465,12 @@ class NetworkConfig(Model):
     accounts: dict[Name, AccountId] = Field(min_length=1)
     defaults: Defaults = Field(default_factory=Defaults)
     vpcs: list[Vpc] = Field(min_length=1)
+    organization_id: str | None = Field(
+        default=None,
+        pattern=r"^o-[a-z0-9]{10,32}$",
+        description="The AWS Organizations id (o-...): restricted endpoint policies then admit "
+        "principals of the organization (aws:PrincipalOrgID) instead of the config's accounts.",
+    )
     transit_gateways: list[TransitGateway] = Field(default_factory=list)
     transit_gateway_peerings: list[TransitGatewayPeering] = Field(
         default_factory=list,

@@ -24,11 +24,20 @@ from multivpc.constructs.transit_gateway_peering import (
     TransitGatewayPeeringAcceptance,
     TransitGatewayPeeringAttachment,
 )
+from multivpc.constructs.vpc_endpoints import (
+    GatewayEndpointSpec,
+    HttpsSource,
+    InterfaceEndpointSpec,
+    VpcEndpoints,
+)
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
     "ConstructArgumentError",
     "FlowLogSettings",
+    "GatewayEndpointSpec",
+    "HttpsSource",
+    "InterfaceEndpointSpec",
     "NatGatewaySpec",
     "NetworkVpc",
     "PublishedId",
@@ -45,6 +54,7 @@ __all__ = [
     "TransitGatewayPeeringAcceptance",
     "TransitGatewayPeeringAttachment",
     "TransitGatewayVpcAttachment",
+    "VpcEndpoints",
     "VpcFlowLogs",
     "VpcGateway",
     "VpcView",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from multivpc.plan.endpoints import plan_endpoints
 from multivpc.plan.network import (
     AttachmentPlan,
     AvailabilityZonePlan,
@@ -187,4 +188,5 @@ def _plan_vpc(
         group_tags={group.name: dict(group.tags) for group in vpc.subnets if group.tags},
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
+        endpoints=plan_endpoints(topology, facts, subnets),
     )

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from multivpc.config.models import FlowLogs
+from multivpc.plan.endpoints import EndpointsPlan
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import NagPack
 
@@ -215,6 +216,8 @@ class VpcPlan:
     """Tags on every resource of the VPC's stack."""
     group_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     """Tags on every resource of a group's subnets, by group."""
+    endpoints: EndpointsPlan | None = None
+    """The VPC's own endpoints to AWS services, if it asks for any."""
 
     def routes_of(self, group: str, zone: str) -> tuple[RoutePlan, ...]:
         return tuple(r for r in self.routes if r.group == group and r.zone == zone)

@@ -8,7 +8,15 @@ returns every finding, errors and warnings, so a user fixes a config in one pass
 from __future__ import annotations
 
 from multivpc.config.findings import Finding
-from multivpc.rules import addressing, gateways, names, peering, transit_gateway, zones
+from multivpc.rules import (
+    addressing,
+    endpoints,
+    gateways,
+    names,
+    peering,
+    transit_gateway,
+    zones,
+)
 from multivpc.rules.registry import Rule, rule, run_rules
 from multivpc.topology import Topology
 
@@ -19,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     *gateways.RULES,
     *transit_gateway.RULES,
     *peering.RULES,
+    *endpoints.RULES,
 )
 """Every rule, in the order its findings are reported (before sorting by line)."""
 

@@ -11,6 +11,8 @@ from constructs import Construct
 
 from multivpc.constructs import (
     FlowLogSettings,
+    GatewayEndpointSpec,
+    InterfaceEndpointSpec,
     NatGatewaySpec,
     NetworkVpc,
     PublishedId,
@@ -20,9 +22,11 @@ from multivpc.constructs import (
     RouteSpec,
     SubnetSpec,
     TransitGatewayVpcAttachment,
+    VpcEndpoints,
     VpcGateway,
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
+from multivpc.plan.endpoints import EndpointsPlan
 
 
 class VpcStack(cdk.Stack):
@@ -98,6 +102,37 @@ class VpcStack(cdk.Stack):
         self.attachment: TransitGatewayVpcAttachment | None = None
         if vpc.attachment is not None:
             self.attachment = self._attach(vpc, vpc.attachment, transit_gateway_id)
+        self.endpoints: VpcEndpoints | None = None
+        if vpc.endpoints is not None:
+            self.endpoints = self._endpoints(vpc, vpc.endpoints)
+
+    def _endpoints(self, vpc: VpcPlan, planned: EndpointsPlan) -> VpcEndpoints:
+        subnets, tables = self.network_vpc.subnets, self.network_vpc.route_tables
+        return VpcEndpoints(
+            self,
+            "Endpoints",
+            vpc_id=self.network_vpc.cfn_vpc.ref,
+            gateway_endpoints=[
+                GatewayEndpointSpec(
+                    service=g.service,
+                    service_name=g.service_name,
+                    route_table_ids=[tables[key] for key in g.route_tables],
+                    policy=g.policy,
+                )
+                for g in planned.gateway
+            ],
+            interface_endpoints=[
+                InterfaceEndpointSpec(
+                    service=i.service, service_name=i.service_name, policy=i.policy
+                )
+                for i in planned.interface
+            ],
+            subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
+            sources=[str(cidr) for cidr in planned.sources],
+            session_manager_role=planned.session_manager_role,
+            parameter_prefix=vpc.parameter_prefix,
+            name=vpc.stack_name,
+        )
 
     def _attach(
         self, vpc: VpcPlan, planned: AttachmentPlan, transit_gateway_id: str | None

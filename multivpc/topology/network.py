@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
 from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, place
+from multivpc.topology.endpoints import EndpointTopology, endpoint_topology
 from multivpc.topology.transit import (
     PeeringTopology,
     TransitTopology,
@@ -51,6 +52,8 @@ class VpcTopology:
     private_zones: frozenset[str]
     nat_zones: tuple[str, ...]
     has_internet_gateway: bool
+    endpoints: EndpointTopology | None = None
+    """The VPC's endpoints, resolved (None without ``endpoints``)."""
 
     @property
     def name(self) -> str:
@@ -148,4 +151,5 @@ def _vpc_topology(config: NetworkConfig, vpc: Vpc) -> VpcTopology:
         private_zones=private,
         nat_zones=nat_zones_of(vpc, public, private),
         has_internet_gateway=has_igw,
+        endpoints=endpoint_topology(vpc, [(g.group, g.zones) for g in groups]),
     )

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from multivpc.rules import RULES, addressing, gateways, names, peering, transit_gateway, zones
+from multivpc.rules import (
+    RULES,
+    addressing,
+    endpoints,
+    gateways,
+    names,
+    peering,
+    transit_gateway,
+    zones,
+)
 from tests.rules import (
     test_addressing,
+    test_endpoints,
     test_gateways,
     test_names,
     test_peering,
@@ -21,6 +31,7 @@ TOPICS = {
     gateways: test_gateways,
     transit_gateway: test_transit_gateway,
     peering: test_peering,
+    endpoints: test_endpoints,
 }
 
 

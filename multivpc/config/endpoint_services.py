@@ -1,0 +1,91 @@
+"""The AWS services a VPC endpoint may be asked for, and the named endpoint sets.
+
+This is the one place multivpc keeps them. A config names a service by what follows
+``com.amazonaws.<region>.`` in its endpoint service name (``ssm``, ``ecr.api``).
+
+Source: "AWS services that integrate with AWS PrivateLink", AWS PrivateLink user guide,
+https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+and "Gateway endpoints", https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
+(transcribed 2026-12-03; the commonly used services, not all of them). A service missing
+here is refused with the closest known names: add it to ``INTERFACE_SERVICES`` (one line)
+after checking it on that page, in every region the config uses
+(``aws ec2 describe-vpc-endpoint-services --region REGION``).
+
+S3 and DynamoDB also offer interface endpoints; multivpc builds their gateway endpoints
+only (free of charge, and without the private-DNS interplay an S3 interface endpoint has
+with a gateway endpoint in the same VPC).
+"""
+
+from __future__ import annotations
+
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html"
+TRANSCRIBED = "2026-12-03"
+
+GATEWAY_SERVICES: tuple[str, ...] = ("dynamodb", "s3")
+"""Services with gateway endpoints: routes in route tables, no network interface, no charge."""
+
+INTERFACE_SERVICES: frozenset[str] = frozenset(
+    {
+        "access-analyzer", "acm-pca", "airflow.api", "airflow.env", "airflow.ops",
+        "application-autoscaling", "appmesh-envoy-management", "apprunner", "appstream.api",
+        "appsync-api", "aps", "aps-workspaces", "athena", "auditmanager", "autoscaling",
+        "autoscaling-plans", "backup", "batch", "bedrock", "bedrock-agent",
+        "bedrock-agent-runtime", "bedrock-runtime", "cloudcontrolapi", "cloudformation",
+        "cloudhsmv2", "cloudtrail", "codeartifact.api", "codeartifact.repositories",
+        "codebuild", "codecommit", "codedeploy", "codedeploy-commands-secure",
+        "codepipeline", "cognito-identity", "cognito-idp", "comprehend", "config",
+        "databrew", "dataexchange", "datasync", "dms", "ds", "ebs", "ec2", "ec2messages",
+        "ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "eks", "eks-auth",
+        "elasticbeanstalk", "elasticbeanstalk-health", "elasticfilesystem",
+        "elasticloadbalancing", "elasticmapreduce", "email-smtp", "emr-containers",
+        "emr-serverless", "es", "events", "execute-api", "firehose", "fsx", "glue",
+        "grafana", "guardduty-data", "iam", "identitystore", "imagebuilder", "inspector2",
+        "iot.data", "kafka", "kendra", "kinesis-firehose", "kinesis-streams", "kms",
+        "kms-fips", "lakeformation", "lambda", "license-manager", "logs", "macie2",
+        "monitoring", "network-firewall", "notebook", "organizations", "rds", "rds-data",
+        "redshift", "redshift-data", "rekognition", "route53resolver", "s3-outposts",
+        "sagemaker.api", "sagemaker.runtime", "secretsmanager", "securityhub",
+        "servicecatalog", "ses", "sns", "sqs", "ssm", "ssm-contacts", "ssm-incidents",
+        "ssmmessages", "states", "storagegateway", "sts", "synthetics", "textract",
+        "transfer", "transfer.server", "translate", "workspaces", "xray",
+    }
+)  # fmt: skip
+"""Services with interface endpoints (AWS PrivateLink), by short name."""
+
+ENDPOINT_SETS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "session-manager": (
+        ("ec2messages", "ssm", "ssmmessages"),
+        (),
+        "Session Manager and Run Command from subnets without a route out: the SSM agent "
+        "registers with ssm, takes commands over ec2messages and opens shells over "
+        "ssmmessages",
+    ),
+    "secrets": (
+        ("kms", "secretsmanager"),
+        (),
+        "reading secrets: Secrets Manager, and KMS, which decrypts them (and anything else "
+        "encrypted with a customer managed key)",
+    ),
+    "ecr": (
+        ("ecr.api", "ecr.dkr"),
+        ("s3",),
+        "pulling container images: ecr.api authenticates, ecr.dkr serves manifests, and "
+        "image layers come from S3 through the gateway endpoint",
+    ),
+    "logging": (
+        ("logs", "monitoring"),
+        (),
+        "the CloudWatch agent and awslogs drivers: logs for log events, monitoring for metrics",
+    ),
+    "sts": (
+        ("sts",),
+        (),
+        "temporary credentials: assuming roles and IRSA / web identity without the internet",
+    ),
+}
+"""Named endpoint sets, by name: (interface services, gateway services, why the set exists)."""
+
+
+def service_name(region: str, service: str) -> str:
+    """The endpoint service name AWS uses: ``com.amazonaws.us-east-1.ssm``."""
+    return f"com.amazonaws.{region}.{service}"

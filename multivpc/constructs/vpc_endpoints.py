@@ -1,0 +1,257 @@
+"""VpcEndpoints: gateway and interface endpoints to AWS services in one VPC, the security
+group of the interface endpoints, and an optional Session Manager instance role."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from multivpc.constructs.errors import ConstructArgumentError
+
+SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
+HTTPS = 443
+
+
+@dataclass(frozen=True)
+class GatewayEndpointSpec:
+    """A gateway endpoint (S3 or DynamoDB).
+
+    Args:
+        service: the short service name (``s3``); it names the construct
+            (``Gateway-<service>``), so adding a service changes no other logical ID.
+        service_name: the endpoint service name (``com.amazonaws.us-east-1.s3``).
+        route_table_ids: the route tables that get the service's prefix-list route.
+        policy: the endpoint policy document. Default None: AWS's full-access policy.
+    """
+
+    service: str
+    service_name: str
+    route_table_ids: Sequence[str]
+    policy: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class InterfaceEndpointSpec:
+    """An interface endpoint with private DNS.
+
+    Args:
+        service: the short service name (``ssm``, ``ecr.api``); it names the construct
+            (``Interface-<service with dots as dashes>``).
+        service_name: the endpoint service name (``com.amazonaws.us-east-1.ssm``).
+        policy: the endpoint policy document. Default None: AWS's full-access policy.
+    """
+
+    service: str
+    service_name: str
+    policy: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class HttpsSource:
+    """A CIDR the interface endpoints admit on TCP 443, with the rule's description.
+    Default description: ``HTTPS to the interface endpoints from <cidr>``."""
+
+    cidr: str
+    description: str = field(default="")
+
+
+class VpcEndpoints(Construct):
+    """Endpoints to AWS services in one VPC.
+
+    Gateway endpoints go on the route tables they are given. Every interface endpoint gets
+    a network interface in each of ``subnet_ids`` (one subnet per Availability Zone),
+    private DNS, and one shared security group that admits TCP 443 from ``sources`` only
+    (each rule with a description) and sends nothing out.
+
+    Args:
+        vpc_id: the VPC.
+        gateway_endpoints: gateway endpoints. Default: none.
+        interface_endpoints: interface endpoints. Default: none.
+        subnet_ids: the subnets of the interface endpoints' network interfaces, at most
+            one per Availability Zone. Required with interface endpoints.
+        sources: CIDRs (``str`` or ``HttpsSource``) admitted on TCP 443. Required with
+            interface endpoints; the caller decides (multivpc's plan: the VPC's CIDR
+            unless the config names others).
+        session_manager_role: also create an EC2 instance role with the AWS managed
+            policy AmazonSSMManagedInstanceCore and its instance profile, for instances
+            reached through Session Manager. Default False.
+        parameter_prefix: with ``session_manager_role``, publish the instance profile's
+            name as the SSM parameter ``<prefix>/session-manager/instance-profile-name``.
+            Default None: nothing is published.
+        name: the base of the ``Name`` tags (``<name>-<service>`` on endpoints,
+            ``<name>-endpoints`` on the security group) and of the security group's
+            description. Default: the construct ID.
+
+    Raises:
+        ConstructArgumentError: an argument breaks one of the rules above, before anything
+            is created.
+    """
+
+    gateway_endpoints: dict[str, ec2.CfnVPCEndpoint]
+    """Gateway endpoints by service (``s3``)."""
+    interface_endpoints: dict[str, ec2.CfnVPCEndpoint]
+    """Interface endpoints by service (``ssm``)."""
+    security_group: ec2.CfnSecurityGroup | None
+    """The interface endpoints' security group, when there are interface endpoints."""
+    instance_role: iam.Role | None
+    """The Session Manager instance role, when asked for."""
+    instance_profile: iam.CfnInstanceProfile | None
+    """Its instance profile: launch instances with ``instance_profile.ref`` (its name)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        vpc_id: str,
+        gateway_endpoints: Sequence[GatewayEndpointSpec] = (),
+        interface_endpoints: Sequence[InterfaceEndpointSpec] = (),
+        subnet_ids: Sequence[str] = (),
+        sources: Sequence[str | HttpsSource] = (),
+        session_manager_role: bool = False,
+        parameter_prefix: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        admitted = [s if isinstance(s, HttpsSource) else HttpsSource(s) for s in sources]
+        try:
+            _check_arguments(gateway_endpoints, interface_endpoints, subnet_ids, admitted)
+        except ValueError as error:
+            raise ConstructArgumentError(self.node.path, str(error)) from None
+        name = name or id
+
+        self.gateway_endpoints = {}
+        for gateway in gateway_endpoints:
+            endpoint = ec2.CfnVPCEndpoint(
+                self,
+                f"Gateway-{_construct_id(gateway.service)}",
+                vpc_id=vpc_id,
+                service_name=gateway.service_name,
+                vpc_endpoint_type="Gateway",
+                route_table_ids=list(gateway.route_table_ids),
+                policy_document=dict(gateway.policy) if gateway.policy is not None else None,
+                tags=[cdk.CfnTag(key="Name", value=f"{name}-{gateway.service}")],
+            )
+            self.gateway_endpoints[gateway.service] = endpoint
+
+        self.security_group = None
+        self.interface_endpoints = {}
+        if interface_endpoints:
+            self.security_group = ec2.CfnSecurityGroup(
+                self,
+                "SecurityGroup",
+                vpc_id=vpc_id,
+                # Create-only: derived from the name, never from the rules.
+                group_description=f"{name}: interface endpoints, HTTPS from named sources",
+                security_group_ingress=[
+                    ec2.CfnSecurityGroup.IngressProperty(
+                        ip_protocol="tcp",
+                        from_port=HTTPS,
+                        to_port=HTTPS,
+                        cidr_ip=source.cidr,
+                        description=source.description
+                        or f"HTTPS to the interface endpoints from {source.cidr}",
+                    )
+                    for source in admitted
+                ],
+                # What aws-cdk-lib writes for allow_all_outbound=False: a rule matching no
+                # traffic, since a group without egress rules would allow all.
+                security_group_egress=[
+                    ec2.CfnSecurityGroup.EgressProperty(
+                        ip_protocol="icmp",
+                        from_port=252,
+                        to_port=86,
+                        cidr_ip="255.255.255.255/32",
+                        description="No outbound traffic: endpoint interfaces only answer",
+                    )
+                ],
+            )
+            self.security_group.tags.set_tag("Name", f"{name}-endpoints")
+        for interface in interface_endpoints:
+            assert self.security_group is not None
+            endpoint = ec2.CfnVPCEndpoint(
+                self,
+                f"Interface-{_construct_id(interface.service)}",
+                vpc_id=vpc_id,
+                service_name=interface.service_name,
+                vpc_endpoint_type="Interface",
+                subnet_ids=list(subnet_ids),
+                security_group_ids=[self.security_group.attr_group_id],
+                private_dns_enabled=True,
+                policy_document=dict(interface.policy) if interface.policy is not None else None,
+                tags=[cdk.CfnTag(key="Name", value=f"{name}-{interface.service}")],
+            )
+            self.interface_endpoints[interface.service] = endpoint
+
+        self.instance_role = None
+        self.instance_profile = None
+        if session_manager_role:
+            self.instance_role = iam.Role(
+                self,
+                "SessionManagerRole",
+                assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+                description="Instances reached through Session Manager (no inbound rule, "
+                "no bastion)",
+                managed_policies=[
+                    iam.ManagedPolicy.from_aws_managed_policy_name(SESSION_MANAGER_POLICY)
+                ],
+            )
+            cdk.Validations.of(self.instance_role).acknowledge(
+                cdk.Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
+                    f"policy/{SESSION_MANAGER_POLICY}]",
+                    reason="AmazonSSMManagedInstanceCore is the policy AWS maintains for the "
+                    "SSM agent, and follows the agent's needs as they change; it grants no "
+                    "access to workload data.",
+                )
+            )
+            self.instance_profile = iam.CfnInstanceProfile(
+                self, "SessionManagerInstanceProfile", roles=[self.instance_role.role_name]
+            )
+            if parameter_prefix is not None:
+                ssm.StringParameter(
+                    self,
+                    "SessionManagerInstanceProfileName",
+                    parameter_name=f"{parameter_prefix}/session-manager/instance-profile-name",
+                    string_value=self.instance_profile.ref,
+                    description="The instance profile for instances reached through Session "
+                    "Manager",
+                )
+
+
+def _construct_id(service: str) -> str:
+    return service.replace(".", "-")
+
+
+def _check_arguments(
+    gateway_endpoints: Sequence[GatewayEndpointSpec],
+    interface_endpoints: Sequence[InterfaceEndpointSpec],
+    subnet_ids: Sequence[str],
+    sources: Sequence[HttpsSource],
+) -> None:
+    for kind, specs in (("gateway", gateway_endpoints), ("interface", interface_endpoints)):
+        ids = [_construct_id(spec.service) for spec in specs]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"{kind} endpoint {repeated[0]} is given twice")
+    if not interface_endpoints:
+        return
+    if not subnet_ids:
+        raise ValueError("interface endpoints need subnet_ids (one subnet per zone)")
+    if not sources:
+        raise ValueError("interface endpoints need sources: the CIDRs admitted on TCP 443")
+    for source in sources:
+        if cdk.Token.is_unresolved(source.cidr):
+            continue
+        try:
+            ipaddress.IPv4Network(source.cidr)
+        except ValueError as error:
+            raise ValueError(f"source {source.cidr!r} is not an IPv4 CIDR ({error})") from None

@@ -1,0 +1,149 @@
+"""The plan of a VPC's own endpoints: every endpoint with its service name and policy,
+which route tables get the gateway endpoints, where the interface endpoints' network
+interfaces go and whom their security group admits."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from multivpc.config.endpoint_services import service_name
+from multivpc.config.models import EndpointPolicy
+from multivpc.topology import PlacedSubnet, Topology, VpcTopology
+
+PolicyDocument = Mapping[str, Any]
+
+RESTRICTED_SID = "PrincipalsOfThisNetwork"
+ECR_LAYERS_SID = "EcrImageLayers"
+
+
+@dataclass(frozen=True)
+class GatewayEndpointPlan:
+    """A gateway endpoint (``service`` s3 or dynamodb) on the route tables of the subnets
+    ``route_tables`` names by (group, zone). ``policy``: None for AWS's full-access one."""
+
+    service: str
+    service_name: str
+    route_tables: tuple[tuple[str, str], ...]
+    policy: PolicyDocument | None
+
+
+@dataclass(frozen=True)
+class InterfaceEndpointPlan:
+    """An interface endpoint with private DNS; ``policy`` None for AWS's full-access one."""
+
+    service: str
+    service_name: str
+    policy: PolicyDocument | None
+
+
+@dataclass(frozen=True)
+class EndpointsPlan:
+    """Every endpoint of one VPC. Interface endpoints all have a network interface in the
+    subnet of ``subnet_group`` in each of ``zones``, behind one security group admitting
+    TCP 443 from each of ``sources``. ``session_manager_role``: an instance role and profile
+    with AmazonSSMManagedInstanceCore are built too."""
+
+    gateway: tuple[GatewayEndpointPlan, ...]
+    interface: tuple[InterfaceEndpointPlan, ...]
+    subnet_group: str
+    zones: tuple[str, ...]
+    sources: tuple[ipaddress.IPv4Network, ...]
+    session_manager_role: bool
+
+
+def partition_of(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def restricted_policy(
+    account_ids: Sequence[str],
+    organization_id: str | None,
+    extra_statements: Sequence[Mapping[str, Any]] = (),
+) -> PolicyDocument:
+    """Everything, for principals of the organization when one is given, else of the
+    given accounts; plus ``extra_statements``."""
+    condition = (
+        {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+        if organization_id is not None
+        else {"StringEquals": {"aws:PrincipalAccount": sorted(set(account_ids))}}
+    )
+    statement = {
+        "Sid": RESTRICTED_SID,
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": condition,
+    }
+    return {"Version": "2012-10-17", "Statement": [statement, *extra_statements]}
+
+
+def ecr_layers_statement(region: str) -> Mapping[str, Any]:
+    """ECR serves image layers from an S3 bucket of AWS's own, through pre-signed URLs
+    whose principal is not one of the network's accounts."""
+    return {
+        "Sid": ECR_LAYERS_SID,
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:{partition_of(region)}:s3:::prod-{region}-starport-layer-bucket/*",
+    }
+
+
+def plan_endpoints(
+    topology: Topology, facts: VpcTopology, subnets: Sequence[PlacedSubnet]
+) -> EndpointsPlan | None:
+    """The endpoints of a checked VPC (None when it asks for none)."""
+    found = facts.endpoints
+    if found is None:
+        return None
+    config, endpoints, region = topology.config, found.endpoints, facts.vpc.region
+    accounts = tuple(config.accounts.values())
+
+    def policy(
+        chosen: EndpointPolicy, extra: Sequence[Mapping[str, Any]] = ()
+    ) -> PolicyDocument | None:
+        if chosen == "open":
+            return None
+        if chosen == "restricted":
+            return restricted_policy(accounts, config.organization_id, extra)
+        return dict(chosen)
+
+    pulls_images = "ecr.dkr" in found.services("interface")
+    gateway = tuple(
+        GatewayEndpointPlan(
+            service=service,
+            service_name=service_name(region, service),
+            route_tables=tuple(
+                (s.group, s.zone) for group in found.route_from for s in subnets if s.group == group
+            ),
+            policy=policy(
+                endpoints.gateway_policy,
+                [ecr_layers_statement(region)] if service == "s3" and pulls_images else [],
+            ),
+        )
+        for service in found.services("gateway")
+    )
+    interface = tuple(
+        InterfaceEndpointPlan(
+            service=service,
+            service_name=service_name(region, service),
+            policy=policy(endpoints.interface_policy),
+        )
+        for service in found.services("interface")
+    )
+    return EndpointsPlan(
+        gateway=gateway,
+        interface=interface,
+        subnet_group=found.subnet_group or "",
+        zones=found.zones if interface else (),
+        sources=tuple(endpoints.sources) if endpoints.sources is not None else (facts.cidr,),
+        session_manager_role=endpoints.session_manager_role,
+    )
