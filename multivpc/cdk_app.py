@@ -3,6 +3,10 @@
 ``-c nag_packs=nist-800-53-r5,hipaa-security,pci-dss-3.2.1`` runs those cdk-nag packs
 besides AwsSolutions, on top of the config's own ``nag_packs``. Without ``-c config``, it
 synthesizes ``examples/hub-and-spoke.yaml`` (run from a checkout of this repository).
+
+Like ``multivpc synth``, it writes the config's address lock (``network.lock.yaml``) when
+synth allocated new ranges; under ``CI=true`` (or ``-c locked=true``) a lock that would
+change fails synth instead.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import get_args
 import aws_cdk as cdk
 
 from multivpc.config import ConfigError
-from multivpc.load import load_network
+from multivpc.load import load_network, write_lock
 from multivpc.plan import plan
 from multivpc.stacks import add_network
 from multivpc.vocabulary import NagPack
@@ -43,8 +47,9 @@ def main() -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    locked = str(app.node.try_get_context("locked")).lower() in {"true", "1", "yes"}
     try:
-        loaded = load_network(path)
+        loaded = load_network(path, locked=True if locked else None)
     except ConfigError as error:
         print("\n".join(error.lines()), file=sys.stderr)
         return 2
@@ -52,6 +57,9 @@ def main() -> int:
         print(line, file=sys.stderr)
     add_network(app, plan(loaded.topology), extra_nag_packs=packs)
     app.synth()
+    written = write_lock(loaded)
+    if written is not None:
+        print(f"{loaded.lock.source if loaded.lock else written}: written", file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``multivpc validate | synth | diff | schema``.
+"""``multivpc validate | plan | synth | diff | schema``.
 
 User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
 with a traceback. Warnings print the same way, prefixed ``warning:``, and leave the exit
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
-from multivpc.load import LoadedNetwork, load_network
+from multivpc.load import LoadedNetwork, load_network, write_lock
 from multivpc.plan import plan
 
 EXIT_INVALID = 2
@@ -40,10 +40,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _load(file: str, *, strict: bool = False) -> LoadedNetwork | None:
-    """The checked network, its warnings printed; None (findings printed) when invalid."""
+def _load(file: str, *, strict: bool = False, locked: bool = False) -> LoadedNetwork | None:
+    """The checked network, its warnings printed; None (findings printed) when invalid.
+    ``locked`` (or CI=true): a lock file that would change is a finding."""
     try:
-        loaded = load_network(file, strict=strict)
+        loaded = load_network(file, strict=strict, locked=True if locked else None)
     except ConfigError as error:
         print("\n".join(error.lines()), file=sys.stderr)
         return None
@@ -52,19 +53,54 @@ def _load(file: str, *, strict: bool = False) -> LoadedNetwork | None:
     return loaded
 
 
-def _validate(files: Sequence[str], strict: bool) -> int:
+def _lock_note(loaded: LoadedNetwork) -> str | None:
+    """What the lock file would get, when writing it would change it."""
+    lock = loaded.lock
+    if lock is None or not lock.changed:
+        return None
+    new = loaded.addresses.new_ranges
+    what = f"{_count(new, 'new range')}" if new else "ranges released"
+    verb = "would be created" if lock.before is None else "would change"
+    return f"{lock.source}: {verb} ({what})"
+
+
+def _validate(files: Sequence[str], strict: bool, locked: bool) -> int:
     status = 0
     for file in files:
-        loaded = _load(file, strict=strict)
+        loaded = _load(file, strict=strict, locked=locked)
         if loaded is None:
             status = EXIT_INVALID
             continue
         print(_summary(display_path(Path(file)), loaded))
+        note = _lock_note(loaded)
+        if note is not None:  # validate never writes it
+            print(f"{note}; `multivpc plan --write-lock` or `multivpc synth` writes it")
     return status
 
 
-def _synth(file: str, outdir: str, checks: bool) -> int:
-    loaded = _load(file)
+def _plan(file: str, write: bool, locked: bool) -> int:
+    from multivpc.plan.addresses import address_plan_lines
+
+    loaded = _load(file, locked=locked)
+    if loaded is None:
+        return EXIT_INVALID
+    print(f"{display_path(Path(file))}: address plan of network {loaded.config.name}")
+    print("\n".join(address_plan_lines(loaded.topology)))
+    note = _lock_note(loaded)
+    lock = loaded.lock
+    if note is None:
+        if lock is not None and lock.needed:
+            print(f"{lock.source}: up to date")
+    elif write:
+        write_lock(loaded)
+        print(note.replace("would be created", "written").replace("would change", "written"))
+    else:
+        print(f"{note}; run with --write-lock to write it")
+    return 0
+
+
+def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
+    loaded = _load(file, locked=locked)
     if loaded is None:
         return EXIT_INVALID
     import aws_cdk as cdk  # imported here: validate stays fast without jsii
@@ -75,6 +111,9 @@ def _synth(file: str, outdir: str, checks: bool) -> int:
     stacks = add_network(app, plan(loaded.topology), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
+    note = _lock_note(loaded)
+    if write_lock(loaded) is not None and note is not None:
+        print(note.replace("would be created", "written").replace("would change", "written"))
     return 0
 
 
@@ -136,10 +175,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit 2 on any finding)"
     )
+    locked_help = (
+        "a lock file that would change is an error (exit 2), as under CI=true; nothing allocates"
+    )
+    validate.add_argument("--locked", action="store_true", help=locked_help)
+    plan_command = commands.add_parser(
+        "plan",
+        help="print the address plan: VPCs, groups, subnets, where each range came from, "
+        "free space per VPC and pool",
+    )
+    plan_command.add_argument("file", metavar="FILE")
+    plan_command.add_argument(
+        "--write-lock",
+        action="store_true",
+        help="write the lock file beside FILE when it changes (plan alone never writes)",
+    )
+    plan_command.add_argument("--locked", action="store_true", help=locked_help)
     synth = commands.add_parser("synth", help="synthesize a config into CloudFormation")
     synth.add_argument("file", metavar="FILE")
     synth.add_argument("--out", default="cdk.out", help="output folder (default: cdk.out)")
     synth.add_argument("--no-checks", action="store_true", help="skip cdk-nag (not for deploys)")
+    synth.add_argument("--locked", action="store_true", help=locked_help)
     diff = commands.add_parser(
         "diff",
         help="what deploying AFTER over BEFORE adds, changes, replaces or removes; "
@@ -163,9 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema.add_argument("--output", help="write to this file instead of stdout")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return _validate(args.files, args.strict)
+        return _validate(args.files, args.strict, args.locked)
+    if args.command == "plan":
+        return _plan(args.file, args.write_lock, args.locked)
     if args.command == "synth":
-        return _synth(args.file, args.out, not args.no_checks)
+        return _synth(args.file, args.out, not args.no_checks, args.locked)
     if args.command == "diff":
         return _diff(args.before, args.after, args.allow_replace, args.format)
     return _schema(args.output)

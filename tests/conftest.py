@@ -23,7 +23,10 @@ from tests.support.cdk_cli import ROOT, cdk_cli_env
 
 __all__ = ["ROOT", "cdk_cli_env"]
 
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted(
+    path for path in (ROOT / "examples").glob("*.yaml") if not path.name.endswith(".lock.yaml")
+)
+"""Every example config; address lock files (``NAME.lock.yaml``) sit beside them."""
 
 Templates = dict[str, dict[str, Any]]
 

@@ -64,6 +64,10 @@ VALID: dict[str, Data] = {
         cidrs={"us-east-1a": "10.0.16.0/24", BOS: "10.0.17.0/24"},
     )
     .data(),
+    "address pools, a VPC from a pool and size-only groups": network()
+    .top(address_pools=[{"name": "corp", "cidr": "10.0.0.0/8"}])
+    .vpc("app", cidr=None, pool="corp", size=16)
+    .data(),
     "every optional VPC key": base()
     .set(
         nat="single",
@@ -93,8 +97,12 @@ INVALID: dict[str, tuple[Data, str]] = {
         "/vpcs/0/nat: 'many' is not one of ['none', 'single', 'per-az']",
     ),
     "a VPC without cidr": (
-        base().set(cidr=None).data(),
-        "/vpcs/0: 'cidr' is a required property",
+        base().set(cidr=None, pool="corp").data(),
+        "/vpcs/0: 'size' is a required property",
+    ),
+    "a VPC with neither cidr nor pool": (
+        base().set(cidr=None, size=16).data(),
+        "/vpcs/0: 'pool' is a required property",
     ),
     "a name with capitals": (
         base().top(name="Bad").data(),

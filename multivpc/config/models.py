@@ -169,8 +169,9 @@ class LocalZone(Model):
 class SubnetGroup(Model):
     """Subnets of one tier and purpose, one per zone the group covers.
 
-    CIDRs come either from ``cidr`` + ``prefix_length`` (the group's range, carved into
-    one subnet per zone slot) or from ``cidrs`` (one explicit CIDR per zone).
+    CIDRs come from ``cidr`` + ``prefix_length`` (the group's range, carved into one
+    subnet per zone slot), from ``cidrs`` (one explicit CIDR per zone), or from ``size``
+    (one subnet of that prefix length per zone, allocated by ``multivpc.topology.pools``).
     """
 
     name: Name
@@ -182,6 +183,15 @@ class SubnetGroup(Model):
     prefix_length: int | None = Field(default=None, ge=16, le=28)
     cidrs: dict[ZoneName, Cidr] | None = Field(
         default=None, description="Explicit CIDR per zone; its keys are the zones the group covers."
+    )
+    size: int | None = Field(
+        default=None,
+        ge=16,
+        le=28,
+        description=(
+            "Instead of cidr + prefix_length or cidrs: the prefix length of each zone's subnet "
+            "(such as 24), allocated from the VPC's free space and kept in the lock file."
+        ),
     )
     zones: list[ZoneName] | None = Field(
         default=None,
@@ -204,6 +214,11 @@ class SubnetGroup(Model):
     @model_validator(mode="after")
     def _one_way_to_size(self) -> SubnetGroup:
         ranged = self.cidr is not None or self.prefix_length is not None
+        if self.size is not None and (ranged or self.cidrs is not None):
+            raise ValueError(
+                "size: the group also gives its addresses (cidr/prefix_length or cidrs); keep "
+                "size (allocated and locked) or the explicit addresses, not both"
+            )
         if self.cidrs is not None and ranged:
             raise ValueError(
                 "the group has both a range (cidr/prefix_length) and cidrs; keep one of them"
@@ -219,10 +234,14 @@ class SubnetGroup(Model):
                 "prefix_length: there is no cidr (the group's range) to cut into subnets; "
                 "add cidr, or give cidrs (one CIDR per zone) instead of prefix_length"
             )
-        if self.cidrs is None and (self.cidr is None or self.prefix_length is None):
+        if (
+            self.size is None
+            and self.cidrs is None
+            and (self.cidr is None or self.prefix_length is None)
+        ):
             raise ValueError(
-                "the group has no addresses; give cidr + prefix_length (a range carved per zone) "
-                "or cidrs (one CIDR per zone)"
+                "the group has no addresses; give cidr + prefix_length (a range carved per zone), "
+                "cidrs (one CIDR per zone) or size (allocated per zone and locked)"
             )
         if self.map_public_ip_on_launch and self.tier != "public":
             raise ValueError(
@@ -418,13 +437,31 @@ class Endpoints(Model):
         return value
 
 
+def _vpc_schema(schema: dict[str, Any]) -> None:
+    _defaults_may_fill(schema)
+    # What _one_way_to_address checks: cidr, or else pool and size.
+    schema["if"] = {"required": ["cidr"]}
+    schema["then"] = {"not": {"anyOf": [{"required": ["pool"]}, {"required": ["size"]}]}}
+    schema["else"] = {"required": ["pool", "size"]}
+
+
 class Vpc(Model):
-    model_config = ConfigDict(json_schema_extra=_defaults_may_fill)
+    model_config = ConfigDict(json_schema_extra=_vpc_schema)
 
     name: Name
     account: Name = Field(description="A key of accounts. Default: defaults.account.")
     region: Region = Field(description="Default: defaults.region.")
-    cidr: Cidr
+    cidr: Cidr | None = Field(
+        default=None, description="The VPC's range; or give pool + size to have one allocated."
+    )
+    pool: Name | None = Field(
+        default=None,
+        description="Instead of cidr: the address pool (under address_pools) to "
+        "allocate the VPC's range from; kept in the lock file.",
+    )
+    size: int | None = Field(
+        default=None, ge=16, le=28, description="With pool: the prefix length of the VPC's range."
+    )
     availability_zones: list[ZoneName] = Field(min_length=1)
     local_zones: list[LocalZone] = Field(default_factory=list)
     subnets: list[SubnetGroup] = Field(min_length=1)
@@ -452,6 +489,38 @@ class Vpc(Model):
         default=None, description="VPC endpoints to AWS services in this VPC."
     )
 
+    @model_validator(mode="after")
+    def _one_way_to_address(self) -> Vpc:
+        if self.cidr is not None and (self.pool is not None or self.size is not None):
+            key = "pool" if self.pool is not None else "size"
+            raise ValueError(
+                f"{key}: the VPC also gives its cidr; keep cidr (explicit) or pool + size "
+                "(allocated and locked), not both"
+            )
+        if self.cidr is None and self.pool is None and self.size is None:
+            raise ValueError(
+                "the VPC has no address range; give cidr, or pool + size (a range allocated "
+                "from an address pool)"
+            )
+        if self.cidr is None and self.size is None:
+            raise ValueError(
+                "pool: there is no size to allocate; add size, the prefix length of the "
+                "VPC's range (such as 16)"
+            )
+        if self.cidr is None and self.pool is None:
+            raise ValueError(
+                "size: there is no pool to allocate it from; add pool (a name under "
+                "address_pools), or give cidr instead"
+            )
+        return self
+
+
+class AddressPool(Model):
+    """A range that VPCs with ``pool`` + ``size`` get theirs from."""
+
+    name: Name
+    cidr: Cidr
+
 
 class Defaults(Model):
     account: Name | None = None
@@ -470,6 +539,11 @@ class NetworkConfig(Model):
         pattern=r"^o-[a-z0-9]{10,32}$",
         description="The AWS Organizations id (o-...): restricted endpoint policies then admit "
         "principals of the organization (aws:PrincipalOrgID) instead of the config's accounts.",
+    )
+    address_pools: list[AddressPool] = Field(
+        default_factory=list,
+        description="Ranges that VPCs with pool + size are allocated from (recorded in the "
+        "lock file beside the config, <config>.lock.yaml).",
     )
     transit_gateways: list[TransitGateway] = Field(default_factory=list)
     transit_gateway_peerings: list[TransitGatewayPeering] = Field(

@@ -174,7 +174,7 @@ def _plan_vpc(
         stack_name=vpc_stack_name(network, vpc.name),
         account_id=facts.account_id,
         region=vpc.region,
-        cidr=vpc.cidr,
+        cidr=facts.cidr,
         zones=tuple(zones),
         subnets=subnets,
         nat_gateways=nat_gateways(facts),

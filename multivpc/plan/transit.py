@@ -269,7 +269,9 @@ def transit_routes(
             destinations = [(f"Tgw-{cidr_id(c)}", c) for c in spec.destinations]
         else:
             destinations = [
-                (f"Tgw-{other.vpc.name}", other.vpc.cidr) for other in tgw.reachable(vpc)
+                (f"Tgw-{other.vpc.name}", other.vpc.cidr)
+                for other in tgw.reachable(vpc)
+                if other.vpc.cidr is not None  # always, in a checked topology
             ]
             segment = tgw.segment(attachment.segment)
             if segment is not None:

@@ -1,4 +1,10 @@
-"""Rules about addresses: VPC and subnet CIDRs, their sizes and overlaps."""
+"""Rules about addresses: VPC and subnet CIDRs, their sizes and overlaps, and the ranges
+allocated from address pools and sizes (``multivpc.topology.pools`` decides them; the rule
+address-allocation reports what it could not keep or allocate).
+
+Ranges that were allocated are disjoint by construction; an explicit range over an
+allocated one is reported by address-allocation, naming the lock entry, so the overlap
+rules here look at explicit ranges only."""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from multivpc.topology import Placement, Topology, overlapping
 )
 def vpc_cidr_size(topology: Topology) -> Iterator[Finding]:
     for vpc in topology.config.vpcs:
-        if not 16 <= vpc.cidr.prefixlen <= 28:
+        if vpc.cidr is not None and not 16 <= vpc.cidr.prefixlen <= 28:
             yield Finding(
                 (*vpc_path(vpc), "cidr"),
                 f"{vpc.cidr} is a /{vpc.cidr.prefixlen}; a VPC needs /16 to /28",
@@ -31,8 +37,13 @@ def vpc_cidr_size(topology: Topology) -> Iterator[Finding]:
     why="overlapping VPCs cannot be peered or routed through a Transit Gateway to each other",
 )
 def vpc_cidrs_disjoint(topology: Topology) -> Iterator[Finding]:
-    vpcs = topology.config.vpcs
-    for i, j in overlapping([vpc.cidr for vpc in vpcs]):
+    addresses = topology.addresses
+    vpcs = [
+        vpc
+        for vpc in topology.config.vpcs
+        if vpc.cidr is not None and not (addresses and addresses.is_allocated_vpc(vpc.name))
+    ]
+    for i, j in overlapping([vpc.cidr for vpc in vpcs if vpc.cidr is not None]):
         first, second = (vpcs[i], vpcs[j]) if i < j else (vpcs[j], vpcs[i])
         if first.name != second.name:
             yield Finding(
@@ -50,6 +61,8 @@ def vpc_cidrs_disjoint(topology: Topology) -> Iterator[Finding]:
 def subnets_fit_vpc(topology: Topology) -> Iterator[Finding]:
     for facts in topology:
         vpc = facts.vpc
+        if vpc.cidr is None:
+            continue  # its allocation failed: address-allocation says why
         too_wide: set[str] = set()  # groups whose prefix_length is reported once, not once per zone
         for group in vpc.subnets:
             if group.cidr is not None and not group.cidr.subnet_of(vpc.cidr):
@@ -97,8 +110,14 @@ def subnets_fit_vpc(topology: Topology) -> Iterator[Finding]:
 def subnets_disjoint(topology: Topology) -> Iterator[Finding]:
     """One finding per key that causes an overlap (a group's ``cidr``, or one entry of its
     ``cidrs``) and per group it overlaps, not one per pair of colliding subnets."""
+    addresses = topology.addresses
     for facts in topology:
-        placed = [p for p in facts.placements if p.subnet is not None]
+        placed = [
+            p
+            for p in facts.placements
+            if p.subnet is not None
+            and not (addresses and addresses.is_allocated_subnet(facts.name, p.group.name, p.zone))
+        ]
         # (the later group, its key, the earlier group) -> [(earlier, later)] placements
         clashes: dict[tuple[int, tuple[str, ...], int], list[tuple[Placement, Placement]]] = {}
         for i, j in overlapping([p.subnet.cidr for p in placed if p.subnet is not None]):
@@ -124,4 +143,18 @@ def subnets_disjoint(topology: Topology) -> Iterator[Finding]:
             )
 
 
-RULES = (vpc_cidr_size, vpc_cidrs_disjoint, subnets_fit_vpc, subnets_disjoint)
+@rule(
+    "address-allocation",
+    finding="a range from a pool or a size cannot be allocated, a locked range no longer fits "
+    "the config, or an explicit range overlaps a locked one",
+    why="a locked range may already be deployed: moving it would replace the VPC or subnet, "
+    "so multivpc stops and says what to change instead",
+)
+def address_allocation(topology: Topology) -> Iterator[Finding]:
+    if topology.addresses is None:
+        return
+    for problem in topology.addresses.problems:
+        yield Finding(problem.path, problem.problem, problem.fix)
+
+
+RULES = (vpc_cidr_size, vpc_cidrs_disjoint, subnets_fit_vpc, subnets_disjoint, address_allocation)

@@ -159,7 +159,7 @@ def _end_findings(
             if vpc_name is not None:
                 continue  # peer VPCs overlapping local ones: rule vpc-cidrs-disjoint
             for vpc in local:
-                if cidr.subnet_of(vpc.cidr):
+                if vpc.cidr is not None and cidr.subnet_of(vpc.cidr):
                     yield Finding(
                         _path(peering.name, role, "destinations"),
                         f"{what} lies inside {vpc.cidr} of VPC {vpc.name}, which segment "

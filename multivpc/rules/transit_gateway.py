@@ -196,9 +196,12 @@ def segment_routes(topology: Topology) -> Iterator[Finding]:
             reached = [
                 (a.vpc, "member" if a.segment == segment.name else "reached")
                 for a in tgw.attachments
-                if a.segment == segment.name or segment.name in tgw.propagates_into(a.segment)
+                if (a.segment == segment.name or segment.name in tgw.propagates_into(a.segment))
+                and a.vpc.cidr is not None  # else its allocation failed: address-allocation
             ]
-            networks = [r.cidr for r in segment.routes] + [vpc.cidr for vpc, _ in reached]
+            networks = [r.cidr for r in segment.routes] + [
+                vpc.cidr for vpc, _ in reached if vpc.cidr is not None
+            ]
             routes = len(segment.routes)
             for i, j in overlapping(networks):
                 route_index, vpc_index = sorted((i, j))

@@ -3,6 +3,7 @@ public and NAT zones. Rules and the plan both receive a ``Topology``."""
 
 from multivpc.topology.allocation import AllocationError, PlacedSubnet, Placement, overlapping
 from multivpc.topology.network import GroupTopology, Topology, VpcTopology, topology
+from multivpc.topology.pools import AddressPlan, AddressProblem, Origin, free_blocks, lowest_free
 from multivpc.topology.transit import (
     AttachmentTopology,
     PeeringEnd,
@@ -11,9 +12,12 @@ from multivpc.topology.transit import (
 )
 
 __all__ = [
+    "AddressPlan",
+    "AddressProblem",
     "AllocationError",
     "AttachmentTopology",
     "GroupTopology",
+    "Origin",
     "PeeringEnd",
     "PeeringTopology",
     "PlacedSubnet",
@@ -21,6 +25,8 @@ __all__ = [
     "Topology",
     "TransitTopology",
     "VpcTopology",
+    "free_blocks",
+    "lowest_free",
     "overlapping",
     "topology",
 ]

@@ -7,13 +7,16 @@ computed here, once per VPC, instead of by whichever rule happens to ask first.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from multivpc.config.lockfile import AddressLock
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
 from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, place
 from multivpc.topology.endpoints import EndpointTopology, endpoint_topology
+from multivpc.topology.pools import AddressPlan, allocate
 from multivpc.topology.transit import (
     PeeringTopology,
     TransitTopology,
@@ -60,6 +63,13 @@ class VpcTopology:
         return self.vpc.name
 
     @property
+    def cidr(self) -> ipaddress.IPv4Network:
+        """The VPC's range (given or allocated); only for a checked topology."""
+        if self.vpc.cidr is None:
+            raise ValueError(f"VPC {self.name} has no range; check rules first")
+        return self.vpc.cidr
+
+    @property
     def declared_zones(self) -> frozenset[str]:
         return frozenset((*self.vpc.availability_zones, *self.local_zones))
 
@@ -76,12 +86,16 @@ class VpcTopology:
 @dataclass(frozen=True)
 class Topology:
     """The config and, for each of its VPCs (in config order), its ``VpcTopology``; for
-    each Transit Gateway, its ``TransitTopology``."""
+    each Transit Gateway, its ``TransitTopology``.
+
+    ``config`` has every allocated range written in (see ``multivpc.topology.pools``);
+    ``addresses`` says where each range came from and what the lock file must hold."""
 
     config: NetworkConfig
     vpcs: tuple[VpcTopology, ...]
     transit_gateways: tuple[TransitTopology, ...] = ()
     transit_gateway_peerings: tuple[PeeringTopology, ...] = ()
+    addresses: AddressPlan | None = field(default=None, compare=False)
 
     def peerings_of(self, tgw: str) -> tuple[tuple[PeeringTopology, str], ...]:
         """The peerings ``tgw`` takes part in, each with its role there (requester or
@@ -100,14 +114,18 @@ class Topology:
         return iter(self.vpcs)
 
 
-def topology(config: NetworkConfig) -> Topology:
-    """Derive every fact rules and plan need, once."""
+def topology(config: NetworkConfig, lock: AddressLock | None = None) -> Topology:
+    """Derive every fact rules and plan need, once: first the address plan (ranges kept
+    from ``lock`` or allocated), then everything else from the config it resolves."""
+    addresses = allocate(config, lock or AddressLock())
+    config = addresses.config
     transits = transit_topology(config)
     return Topology(
         config,
         tuple(_vpc_topology(config, vpc) for vpc in config.vpcs),
         transits,
         peering_topology(config, transits),
+        addresses,
     )
 
 

@@ -119,7 +119,8 @@ class PeeringEnd:
         or the summary ``destinations`` (VPC None) instead."""
         if self.side.destinations is not None:
             return tuple((None, c) for c in self.side.destinations)
-        return tuple((a.vpc.name, a.vpc.cidr) for a in self.peer_vpcs)
+        # A VPC without a range (its allocation failed) is reported by address-allocation.
+        return tuple((a.vpc.name, a.vpc.cidr) for a in self.peer_vpcs if a.vpc.cidr is not None)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,32 @@ from typing import Any
 Shape = dict[str, Any]
 
 
+def with_lock(data: dict[str, Any], lock: dict[str, Any] | None) -> dict[str, Any]:
+    """The config data with the ranges of its address lock file (its YAML, loaded) written
+    in: a VPC with ``pool`` + ``size`` gets the locked ``cidr``, a group with only a
+    ``size`` gets ``cidrs``, the locked CIDR of each zone it covers (every AZ by default).
+    A range missing from the lock is a KeyError: a deployed example's lock is complete."""
+    if lock is None:
+        return data
+    locked = lock["vpcs"]
+    vpcs = []
+    for vpc in data["vpcs"]:
+        vpc = dict(vpc)
+        if "cidr" not in vpc:
+            vpc["cidr"] = locked[vpc["name"]]["cidr"]
+        groups = []
+        for group in vpc["subnets"]:
+            if "size" in group:
+                zones = group.get("zones") or vpc["availability_zones"]
+                subnets = locked[vpc["name"]]["subnets"][group["name"]]
+                group = {k: v for k, v in group.items() if k not in ("size", "zones")}
+                group["cidrs"] = {zone: subnets[zone] for zone in zones}
+            groups.append(group)
+        vpc["subnets"] = groups
+        vpcs.append(vpc)
+    return {**data, "vpcs": vpcs}
+
+
 def expected_vpcs(data: dict[str, Any]) -> dict[str, Shape]:
     """{VPC name: expected shape} for a config given as plain data (YAML loaded)."""
     return {vpc["name"]: _vpc(vpc, _tgw_routes(data, vpc)) for vpc in data["vpcs"]}

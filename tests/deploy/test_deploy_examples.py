@@ -17,7 +17,12 @@ from tests.conftest import EXAMPLES
 from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator, add_local_zones
-from tests.deploy.oracle import expected_transit_gateways, expected_vpcs, route_tables
+from tests.deploy.oracle import (
+    expected_transit_gateways,
+    expected_vpcs,
+    route_tables,
+    with_lock,
+)
 from tests.deploy.verify import (
     observed_transit_gateway,
     observed_vpc,
@@ -52,9 +57,11 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
     """The config with one more subnet group in its first VPC and one more VPC, attached
     to the first VPC's Transit Gateway segment when that one is attached."""
     first = config.vpcs[0]
-    taken = [s.cidr for s in plan(config).vpcs[0].subnets]
-    group_prefix = first.cidr.prefixlen + 4
-    all_vpcs = [vpc.cidr for vpc in config.vpcs]
+    network = plan(config)
+    first_cidr = network.vpcs[0].cidr
+    taken = [s.cidr for s in network.vpcs[0].subnets]
+    group_prefix = first_cidr.prefixlen + 4
+    all_vpcs = [vpc.cidr for vpc in network.vpcs]
     new_cidr = _free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16)
     groups = [{"name": "app", "tier": "isolated", "cidr": new_cidr, "prefix_length": 24}]
     attached = {}
@@ -75,7 +82,7 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
         .group(
             "added",
             tier="isolated",
-            cidr=_free_range(taken, first.cidr, group_prefix),
+            cidr=_free_range(taken, first_cidr, group_prefix),
             prefix_length=group_prefix + 3,
         )
         .vpc(
@@ -96,7 +103,11 @@ def _check_matches(
 ) -> dict[str, dict[str, str]]:
     """Deployed state against the oracle, which reads the config file itself. Returns the
     physical ids per VPC, and per Transit Gateway those of its hub and routing stacks."""
-    data = yaml.safe_load(config_path.read_text())
+    lock = config_path.with_name(f"{config_path.stem}.lock.yaml")
+    data = with_lock(
+        yaml.safe_load(config_path.read_text()),
+        yaml.safe_load(lock.read_text()) if lock.is_file() else None,
+    )
     expected = expected_vpcs(data)
     expected_tgws = expected_transit_gateways(data)
     assert set(expected) == {vpc.name for vpc in network.vpcs}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.rules.cases import Case, case_tests
-from tests.support.builder import base
+from tests.support.builder import base, network
 
 CASES = {
     "vpc-cidr-size": Case(
@@ -28,6 +28,19 @@ CASES = {
         base().group("private", cidr="10.0.0.0/20"),
         "vpcs[app].subnets[private].cidr: 10.0.0.0/20 overlaps subnets[public] 10.0.0.0/20 "
         "(subnets collide in us-east-1a, us-east-1b); give the groups ranges that do not overlap",
+    ),
+    "address-allocation": Case(
+        network()
+        .top(address_pools=[{"name": "corp", "cidr": "10.0.0.0/15"}])
+        .vpc("a", cidr=None, pool="corp", size=16)
+        .vpc("b", cidr=None, pool="corp", size=16),
+        network()
+        .top(address_pools=[{"name": "corp", "cidr": "10.0.0.0/15"}])
+        .vpc("a", cidr=None, pool="corp", size=16)
+        .vpc("b", cidr=None, pool="corp", size=16)
+        .vpc("c", cidr=None, pool="corp", size=16),
+        "vpcs[c].size: pool corp (10.0.0.0/15) has no free /16 left for this VPC; use a "
+        "smaller size, another pool, or widen the pool",
     ),
 }
 

@@ -36,6 +36,14 @@ def standard_groups(cidr: str) -> list[Data]:
     ]
 
 
+def sized_groups(size: int) -> list[Data]:
+    """public and private groups that give only a size (allocated per zone and locked)."""
+    return [
+        {"name": "public", "tier": "public", "size": size},
+        {"name": "private", "tier": "private", "size": size},
+    ]
+
+
 class NetworkBuilder:
     def __init__(self, name: str) -> None:
         self._data: Data = {
@@ -51,18 +59,21 @@ class NetworkBuilder:
         self,
         name: str,
         *,
-        cidr: str = "10.0.0.0/16",
+        cidr: str | None = "10.0.0.0/16",
         groups: list[Data] | None = None,
         **keys: Any,
     ) -> NetworkBuilder:
-        """Add a VPC; ``groups`` default to ``standard_groups(cidr)``; ``keys`` add or
-        override any VPC key (``nat``, ``availability_zones``, ``local_zones``, ...)."""
+        """Add a VPC; ``groups`` default to ``standard_groups(cidr)`` (with ``cidr=None``,
+        for ``pool`` + ``size`` in ``keys``: public and private groups of ``size: 24``);
+        ``keys`` add or override any VPC key (``nat``, ``availability_zones``, ...)."""
+        if groups is None:
+            groups = standard_groups(cidr) if cidr is not None else sized_groups(24)
         vpc: Data = {
             "name": name,
-            "cidr": cidr,
+            **({"cidr": cidr} if cidr is not None else {}),
             "availability_zones": ["us-east-1a", "us-east-1b"],
             "nat": "per-az",
-            "subnets": standard_groups(cidr) if groups is None else groups,
+            "subnets": groups,
         }
         vpc.update(keys)
         self._data["vpcs"].append(vpc)
@@ -107,9 +118,10 @@ class NetworkBuilder:
     def yaml(self) -> str:
         return yaml.safe_dump(self._data, sort_keys=False)
 
-    def load(self, *, strict: bool = False) -> LoadedNetwork:
-        """Through the whole loading pipeline; raises ``ConfigError`` as users see it."""
-        return parse_network(self.yaml(), SOURCE, strict=strict)
+    def load(self, *, strict: bool = False, lock: str | None = None) -> LoadedNetwork:
+        """Through the whole loading pipeline; raises ``ConfigError`` as users see it.
+        ``lock``: the text of the address lock file (``test.lock.yaml``), if any."""
+        return parse_network(self.yaml(), SOURCE, strict=strict, lock_text=lock)
 
     def build(self) -> NetworkConfig:
         return self.load().config

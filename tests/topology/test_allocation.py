@@ -63,8 +63,8 @@ def test_explicit_cidrs_win() -> None:
 
 def test_all_planned_subnets_are_disjoint_and_inside() -> None:
     loaded = base().load()
-    vpc = loaded.config.vpcs[0]
-    nets = [s.cidr for s in loaded.topology.vpcs[0].subnets()]
+    vpc = loaded.topology.vpcs[0]
+    nets = [s.cidr for s in vpc.subnets()]
     assert all(n.subnet_of(vpc.cidr) for n in nets)
     assert all(not a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1 :])
     assert all(isinstance(n, ipaddress.IPv4Network) for n in nets)
