@@ -1,0 +1,315 @@
+"""Local VPC endpoints from the YAML to the template: endpoint types, subnets, route tables,
+security group rules and policies, each checked against values written down here; and
+identity: adding or reordering services changes no existing resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import synthesize
+from tests.support.builder import NetworkBuilder, base
+
+Template = dict[str, Any]
+ACCOUNTS = ["111111111111", "222222222222"]  # the builder's network and apps accounts
+
+
+def with_endpoints(**endpoints: Any) -> NetworkBuilder:
+    """The builder's VPC ``app`` (public, private; 2 AZs) plus an isolated group ``data``."""
+    return (
+        base()
+        .group("data", tier="isolated", cidr="10.0.32.0/20", prefix_length=24)
+        .set(endpoints=endpoints)
+    )
+
+
+def _template(builder: NetworkBuilder) -> Template:
+    [template] = synthesize(builder.build(), checks=False).values()
+    return template
+
+
+def _labels(template: Template) -> dict[str, str]:
+    """{logical id: a readable label} of the resources these tests point at, read from
+    their properties (never hashed ids): ``private-us-east-1a Subnet`` / ``RouteTable``,
+    ``SecurityGroup``, ``SessionManagerRole``, ``InstanceProfile``, ``Gateway-s3``,
+    ``Interface-ssm``."""
+    resources = template["Resources"]
+    labels = {}
+    for logical, resource in resources.items():
+        kind, properties = resource["Type"], resource.get("Properties", {})
+        if kind == "AWS::EC2::Subnet":
+            tags = {t["Key"]: t["Value"] for t in properties["Tags"]}
+            labels[logical] = (
+                f"{tags['aws-cdk:subnet-name']}-{properties['AvailabilityZone']} Subnet"
+            )
+        elif kind == "AWS::EC2::SecurityGroup":
+            labels[logical] = "SecurityGroup"
+        elif kind == "AWS::IAM::InstanceProfile":
+            labels[logical] = "InstanceProfile"
+        elif kind == "AWS::IAM::Role" and "ec2.amazonaws.com" in str(properties):
+            labels[logical] = "SessionManagerRole"
+        elif kind == "AWS::EC2::VPCEndpoint":
+            service = properties["ServiceName"].removeprefix("com.amazonaws.us-east-1.")
+            labels[logical] = f"{properties['VpcEndpointType']}-{service}"
+    for resource in resources.values():
+        if resource["Type"] == "AWS::EC2::SubnetRouteTableAssociation":
+            properties = resource["Properties"]
+            subnet = labels[properties["SubnetId"]["Ref"]].removesuffix(" Subnet")
+            labels[properties["RouteTableId"]["Ref"]] = f"{subnet} RouteTable"
+    return labels
+
+
+def _by_label(template: Template, label: str) -> dict[str, Any]:
+    [logical] = [k for k, v in _labels(template).items() if v == label]
+    resource: dict[str, Any] = template["Resources"][logical]
+    return resource
+
+
+def _refs(template: Template, values: list[Any]) -> list[str]:
+    """Labels of the resources ``values`` (Ref / GetAtt) point at."""
+    labels = _labels(template)
+    return [labels[value["Ref"] if "Ref" in value else value["Fn::GetAtt"][0]] for value in values]
+
+
+def _endpoints(template: Template) -> dict[str, dict[str, Any]]:
+    """{``Gateway-s3`` / ``Interface-ssm``: properties} of every VPC endpoint."""
+    labels = _labels(template)
+    return {
+        labels[k]: v["Properties"]
+        for k, v in template["Resources"].items()
+        if v["Type"] == "AWS::EC2::VPCEndpoint"
+    }
+
+
+def restricted(condition: dict[str, Any], *extra: dict[str, Any]) -> dict[str, Any]:
+    """The restricted policy as the README states it."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PrincipalsOfThisNetwork",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": condition},
+            },
+            *extra,
+        ],
+    }
+
+
+ECR_LAYERS = {
+    "Sid": "EcrImageLayers",
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*",
+}
+
+
+@pytest.fixture(scope="module")
+def default() -> Template:
+    return _template(with_endpoints(gateway=["s3", "dynamodb"], interface=["session-manager"]))
+
+
+def test_gateway_endpoints_on_every_non_public_route_table(default: Template) -> None:
+    endpoints = _endpoints(default)
+    for service in ("s3", "dynamodb"):
+        gateway = endpoints[f"Gateway-{service}"]
+        assert gateway["VpcEndpointType"] == "Gateway"
+        assert gateway["ServiceName"] == f"com.amazonaws.us-east-1.{service}"
+        assert sorted(_refs(default, gateway["RouteTableIds"])) == [
+            "data-us-east-1a RouteTable",
+            "data-us-east-1b RouteTable",
+            "private-us-east-1a RouteTable",
+            "private-us-east-1b RouteTable",
+        ]
+        assert gateway["PolicyDocument"] == restricted({"aws:PrincipalAccount": ACCOUNTS})
+        assert "SubnetIds" not in gateway and "SecurityGroupIds" not in gateway
+
+
+def test_interface_endpoints_of_a_set(default: Template) -> None:
+    interfaces = {k: v for k, v in _endpoints(default).items() if k.startswith("Interface-")}
+    assert sorted(interfaces) == [
+        "Interface-ec2messages",
+        "Interface-ssm",
+        "Interface-ssmmessages",
+    ]
+    for construct_id, endpoint in interfaces.items():
+        service = construct_id.removeprefix("Interface-")
+        assert endpoint["ServiceName"] == f"com.amazonaws.us-east-1.{service}"
+        assert endpoint["VpcEndpointType"] == "Interface"
+        assert endpoint["PrivateDnsEnabled"] is True
+        # The first non-public group, one subnet per AZ.
+        assert _refs(default, endpoint["SubnetIds"]) == [
+            "private-us-east-1a Subnet",
+            "private-us-east-1b Subnet",
+        ]
+        assert _refs(default, endpoint["SecurityGroupIds"]) == ["SecurityGroup"]
+        assert "PolicyDocument" not in endpoint  # default interface_policy: open
+        assert {"Key": "Name", "Value": f"test-app-{service}"} in endpoint["Tags"]
+
+
+def test_security_group_admits_https_from_the_vpc_only(default: Template) -> None:
+    group = _by_label(default, "SecurityGroup")["Properties"]
+    assert group["GroupDescription"] == "test-app: interface endpoints, HTTPS from named sources"
+    assert group["SecurityGroupIngress"] == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "CidrIp": "10.0.0.0/16",
+            "Description": "HTTPS to the interface endpoints from 10.0.0.0/16",
+        }
+    ]
+    assert group["SecurityGroupEgress"] == [
+        {
+            "IpProtocol": "icmp",
+            "FromPort": 252,
+            "ToPort": 86,
+            "CidrIp": "255.255.255.255/32",
+            "Description": "No outbound traffic: endpoint interfaces only answer",
+        }
+    ]
+    kinds = [r["Type"] for r in default["Resources"].values()]
+    assert "AWS::EC2::SecurityGroupIngress" not in kinds
+    assert "AWS::IAM::InstanceProfile" not in kinds
+
+
+def test_chosen_subnets_zones_route_tables_and_sources() -> None:
+    template = _template(
+        with_endpoints(
+            gateway=["s3"],
+            interface=["sts"],
+            subnets="data",
+            zones=["us-east-1b"],
+            route_from=["data"],
+            sources=["10.0.16.0/20", "192.168.0.0/16"],
+        )
+    )
+    endpoints = _endpoints(template)
+    assert _refs(template, endpoints["Gateway-s3"]["RouteTableIds"]) == [
+        "data-us-east-1a RouteTable",
+        "data-us-east-1b RouteTable",
+    ]
+    assert _refs(template, endpoints["Interface-sts"]["SubnetIds"]) == ["data-us-east-1b Subnet"]
+    ingress = _by_label(template, "SecurityGroup")["Properties"]["SecurityGroupIngress"]
+    assert [(r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIp"]) for r in ingress] == [
+        ("tcp", 443, 443, "10.0.16.0/20"),
+        ("tcp", 443, 443, "192.168.0.0/16"),
+    ]
+    assert all(r["Description"] for r in ingress)
+
+
+def test_no_security_group_without_interface_endpoints() -> None:
+    template = _template(with_endpoints(gateway=["s3"]))
+    kinds = [r["Type"] for r in template["Resources"].values()]
+    assert kinds.count("AWS::EC2::VPCEndpoint") == 1
+    assert "AWS::EC2::SecurityGroup" not in kinds
+
+
+DOCUMENT = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("top", "endpoints", "gateway", "interface"),
+    [
+        (
+            {"organization_id": "o-abcdef1234"},
+            {},
+            restricted({"aws:PrincipalOrgID": "o-abcdef1234"}),
+            None,
+        ),
+        ({}, {"gateway_policy": "open"}, None, None),
+        ({}, {"gateway_policy": DOCUMENT, "interface_policy": DOCUMENT}, DOCUMENT, DOCUMENT),
+        (
+            {},
+            {"interface_policy": "restricted"},
+            restricted({"aws:PrincipalAccount": ACCOUNTS}),
+            restricted({"aws:PrincipalAccount": ACCOUNTS}),
+        ),
+    ],
+    ids=["organization", "open", "document", "restricted-interface"],
+)
+def test_policies(
+    top: dict[str, Any],
+    endpoints: dict[str, Any],
+    gateway: dict[str, Any] | None,
+    interface: dict[str, Any] | None,
+) -> None:
+    builder = with_endpoints(gateway=["s3"], interface=["sts"], **endpoints).top(**top)
+    found = _endpoints(_template(builder))
+    assert found["Gateway-s3"].get("PolicyDocument") == gateway
+    assert found["Interface-sts"].get("PolicyDocument") == interface
+
+
+def test_the_ecr_set_brings_s3_with_image_layers_allowed() -> None:
+    found = _endpoints(_template(with_endpoints(interface=["ecr"])))
+    assert sorted(found) == ["Gateway-s3", "Interface-ecr.api", "Interface-ecr.dkr"]
+    assert found["Gateway-s3"]["PolicyDocument"] == restricted(
+        {"aws:PrincipalAccount": ACCOUNTS}, ECR_LAYERS
+    )
+    assert found["Interface-ecr.dkr"]["ServiceName"] == "com.amazonaws.us-east-1.ecr.dkr"
+
+
+def test_session_manager_role_and_instance_profile() -> None:
+    template = _template(with_endpoints(interface=["session-manager"], session_manager_role=True))
+    role = _by_label(template, "SessionManagerRole")["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+        }
+    ]
+    [managed] = role["ManagedPolicyArns"]
+    assert managed["Fn::Join"][1][-1] == ":iam::aws:policy/AmazonSSMManagedInstanceCore"
+    assert "Policies" not in role
+    profile = _by_label(template, "InstanceProfile")["Properties"]
+    assert _refs(template, profile["Roles"]) == ["SessionManagerRole"]
+    [parameter] = [
+        r for r in template["Resources"].values() if "session-manager" in str(r.get("Properties"))
+    ]
+    assert (
+        parameter["Properties"]["Name"]
+        == "/multivpc/test/app/session-manager/instance-profile-name"
+    )
+    assert _refs(template, [parameter["Properties"]["Value"]]) == ["InstanceProfile"]
+
+
+def _resources(template: Template) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if k != "CDKMetadata"}
+
+
+def test_adding_a_service_or_set_changes_no_existing_resource() -> None:
+    before = _resources(_template(with_endpoints(gateway=["s3"], interface=["sts"])))
+    after = _resources(
+        _template(
+            with_endpoints(gateway=["s3", "dynamodb"], interface=["session-manager", "sts", "kms"])
+        )
+    )
+    assert {k: after.get(k) for k in before} == before
+    added = {after[k]["Properties"]["ServiceName"] for k in set(after) - set(before)}
+    assert added == {
+        f"com.amazonaws.us-east-1.{s}"
+        for s in ("dynamodb", "ec2messages", "ssm", "ssmmessages", "kms")
+    }
+
+
+def test_reordering_services_changes_nothing() -> None:
+    one = _template(with_endpoints(gateway=["s3", "dynamodb"], interface=["sts", "secrets"]))
+    other = _template(with_endpoints(gateway=["dynamodb", "s3"], interface=["secrets", "sts"]))
+    assert one == other
+
+
+def test_endpoints_change_nothing_else() -> None:
+    without = _resources(_template(with_endpoints().set(endpoints=None)))
+    with_all = _resources(
+        _template(with_endpoints(gateway=["s3"], interface=["sts"], session_manager_role=True))
+    )
+    assert {k: with_all.get(k) for k in without} == without
