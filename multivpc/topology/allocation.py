@@ -100,6 +100,9 @@ def group_zones(vpc: Vpc, group: SubnetGroup) -> tuple[str, ...]:
 
 
 def place(group: SubnetGroup, zone: str, local_zones: Sequence[str]) -> Placement:
+    if group.cidrs is None and group.cidr is None:
+        # A size the address plan could not allocate: rule address-allocation says why.
+        return Placement(group, zone, None, None)
     try:
         cidr = subnet_cidr(group, zone, local_zones)
     except AllocationError as error:

@@ -381,6 +381,7 @@ def _resolved(
                 }
             )
             if group.size is not None
+            and all((vpc.name, group.name, zone) in subnets for zone in group_zones(vpc, group))
             else group
             for group in vpc.subnets
         ]
