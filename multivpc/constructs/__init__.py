@@ -17,6 +17,7 @@ from multivpc.constructs.routing import (
 from multivpc.constructs.shared_ids import PublishedId, RemoteId
 from multivpc.constructs.transit_gateway import (
     SegmentRouting,
+    TransitGatewayAssociation,
     TransitGatewayHub,
     TransitGatewayVpcAttachment,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "SegmentRouting",
     "SubnetRecord",
     "SubnetSpec",
+    "TransitGatewayAssociation",
     "TransitGatewayHub",
     "TransitGatewayPeeringAcceptance",
     "TransitGatewayPeeringAttachment",

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ram as ram
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.constructs.inline_function import inline_function
+
+ASSOCIATION_HANDLER = Path(__file__).with_name("association_handler.py")
+"""The association function's code, inlined into the template."""
+ASSOCIATION_TYPE = "Custom::TransitGatewayAssociation"
 
 
 class TransitGatewayHub(Construct):
@@ -147,9 +155,71 @@ class TransitGatewayVpcAttachment(Construct):
         return self.attachment.ref
 
 
+class TransitGatewayAssociation(Construct):
+    """An attachment's association with a Transit Gateway route table, that moves in place.
+
+    ``AWS::EC2::TransitGatewayRouteTableAssociation`` replaces itself when its route table
+    changes, creating the new association first, which fails: an attachment holds one at a
+    time. This custom resource instead disassociates from the old table and associates
+    with the new one in one update (traffic of the attachment pauses in between), so a
+    spoke moves to another segment in one deploy. A function per stack (code inlined,
+    on the stack's SDK-call role) makes the calls and waits for each state.
+
+    Args:
+        attachment_id: the attachment.
+        route_table_id: the route table.
+    """
+
+    resource: cdk.CustomResource
+    """The association."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, attachment_id: str, route_table_id: str
+    ) -> None:
+        super().__init__(scope, id)
+        stack = cdk.Stack.of(self)
+        function = inline_function(
+            stack,
+            "AssociationFunction",
+            source=ASSOCIATION_HANDLER,
+            description="associates Transit Gateway attachments with route tables, moving "
+            "an association in place",
+            statements=[
+                iam.PolicyStatement(
+                    actions=[
+                        "ec2:AssociateTransitGatewayRouteTable",
+                        "ec2:DisassociateTransitGatewayRouteTable",
+                    ],
+                    resources=[
+                        stack.format_arn(
+                            service="ec2", resource="transit-gateway-route-table", resource_name="*"
+                        ),
+                        stack.format_arn(
+                            service="ec2", resource="transit-gateway-attachment", resource_name="*"
+                        ),
+                    ],
+                ),
+                iam.PolicyStatement(
+                    actions=["ec2:DescribeTransitGatewayAttachments"], resources=["*"]
+                ),
+            ],
+            wildcard_reason="ec2:DescribeTransitGatewayAttachments supports no resource-level "
+            "permission; (dis)association is limited to this account's Transit Gateway route "
+            "tables and attachments in this region, and the stack's attachments are not known "
+            "by id when the policy is written.",
+        )
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=function.function_arn,
+            resource_type=ASSOCIATION_TYPE,
+            properties={"AttachmentId": attachment_id, "RouteTableId": route_table_id},
+        )
+
+
 class SegmentRouting(Construct):
-    """What segment intent means in a Transit Gateway's route tables: associations,
-    propagations and static routes.
+    """What segment intent means in a Transit Gateway's route tables: associations (that
+    move in place, see ``TransitGatewayAssociation``), propagations and static routes.
 
     Args:
         route_tables: the route table id of each segment.
@@ -161,7 +231,7 @@ class SegmentRouting(Construct):
         ConstructArgumentError: a segment or attachment that is not given.
     """
 
-    associations: dict[str, ec2.CfnTransitGatewayRouteTableAssociation]
+    associations: dict[str, TransitGatewayAssociation]
     propagations: dict[tuple[str, str], ec2.CfnTransitGatewayRouteTablePropagation]
     routes: dict[str, ec2.CfnTransitGatewayRoute]
 
@@ -188,11 +258,11 @@ class SegmentRouting(Construct):
         self.associations = {}
         self.propagations = {}
         for name, attachment_id, segment, into in attachments:
-            self.associations[name] = ec2.CfnTransitGatewayRouteTableAssociation(
+            self.associations[name] = TransitGatewayAssociation(
                 self,
                 f"{name}-Association",
-                transit_gateway_attachment_id=attachment_id,
-                transit_gateway_route_table_id=route_tables[segment],
+                attachment_id=attachment_id,
+                route_table_id=route_tables[segment],
             )
             for table in into:
                 self.propagations[(name, table)] = ec2.CfnTransitGatewayRouteTablePropagation(

@@ -9,12 +9,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from multivpc.constructs.acknowledgements import acknowledge
 from multivpc.constructs.errors import ConstructArgumentError
-from multivpc.constructs.sdk_call_provider import provider_setup
+from multivpc.constructs.inline_function import inline_function
 
 HANDLER_SOURCE = Path(__file__).with_name("peering_acceptance_handler.py")
 """The acceptance function's code, inlined into the template (no asset to upload)."""
@@ -71,13 +69,13 @@ class TransitGatewayPeeringAcceptance(Construct):
     and completes only once the attachment is available, so that associations and routes
     that depend on this construct can be created.
 
-    A small function (its code inlined in the template) runs on the stack's SDK-call
-    provider role and log group; it may accept and describe peering attachments only.
+    A small function (its code inlined in the template, one per stack) runs on the stack's
+    SDK-call role and log group; it may accept this attachment and describe attachments.
+
+    The function waits up to 14 minutes (Lambda's limit is 15).
 
     Args:
         attachment_id: the peering attachment (from the requester's stack).
-        timeout: how long the function waits for the attachment. Default 14 minutes
-            (Lambda's limit is 15).
     """
 
     resource: cdk.CustomResource
@@ -85,25 +83,18 @@ class TransitGatewayPeeringAcceptance(Construct):
     function: lambda_.Function
     """The function that accepts."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        attachment_id: str,
-        timeout: cdk.Duration | None = None,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, attachment_id: str) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
-        log_group, role = provider_setup(stack)
         attachment_arn = stack.format_arn(
             service="ec2", resource="transit-gateway-attachment", resource_name=attachment_id
         )
-        policy = iam.ManagedPolicy(
-            self,
-            "Policy",
-            description="Accept one Transit Gateway peering attachment and watch its state",
-            roles=[role],
+        self.function = inline_function(
+            stack,
+            "PeeringAcceptanceFunction",
+            source=HANDLER_SOURCE,
+            description="accepts a Transit Gateway peering attachment and waits until it is "
+            "available",
             statements=[
                 iam.PolicyStatement(
                     actions=["ec2:AcceptTransitGatewayPeeringAttachment"],
@@ -113,29 +104,9 @@ class TransitGatewayPeeringAcceptance(Construct):
                     actions=["ec2:DescribeTransitGatewayPeeringAttachments"], resources=["*"]
                 ),
             ],
+            wildcard_reason="ec2:DescribeTransitGatewayPeeringAttachments supports no "
+            "resource-level permission; the only write action is scoped to the one attachment.",
         )
-        cdk.Validations.of(policy).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-                reason="ec2:DescribeTransitGatewayPeeringAttachments supports no resource-level "
-                "permission; the only write action is scoped to the one attachment.",
-            )
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(HANDLER_SOURCE.read_text(encoding="utf-8")),
-            role=role,
-            log_group=log_group if isinstance(log_group, logs.LogGroup) else None,
-            timeout=timeout or cdk.Duration.minutes(14),
-            description="multivpc: accepts a Transit Gateway peering attachment and waits "
-            "until it is available",
-        )
-        self.function.node.add_dependency(policy)
-        for rule, reason in _REASONS.items():
-            acknowledge(self.function, rule, reason)
         self.resource = cdk.CustomResource(
             self,
             "Resource",
@@ -143,13 +114,3 @@ class TransitGatewayPeeringAcceptance(Construct):
             resource_type=ACCEPTANCE_TYPE,
             properties={"AttachmentId": attachment_id},
         )
-
-
-_REASONS: dict[str, str] = {
-    "LambdaConcurrency": "CloudFormation invokes this function once per change of the "
-    "acceptance; reserving concurrency would take capacity from the account for nothing.",
-    "LambdaDLQ": "CloudFormation invokes the function for a custom resource and reports a "
-    "failure as a failed deployment; there is no asynchronous event to lose.",
-    "LambdaInsideVPC": "The function only calls the EC2 API; placing it in a VPC would need "
-    "NAT or endpoints there for no gain.",
-}

@@ -338,10 +338,10 @@ def test_a_changed_vpc_cidr_names_the_vpc_and_everything_it_replaces(baseline) -
     [the_vpc] = [c for c in report.changes if c.resource_type == "AWS::EC2::VPC"]
     assert the_vpc.reasons == ("CidrBlock: 10.1.0.0/16 -> 10.9.0.0/16",)
     assert next(c for c in report.blocking if c.stack == stack) == the_vpc  # the cause first
-    # Across stacks: routes towards prod-app, and its association and propagations.
+    # Across stacks: routes towards prod-app, and its propagations. Its association (a
+    # custom resource that moves in place) follows the new attachment id by an update.
     assert set(replaced(report, "hub-and-spoke-shared-services").values()) == {"AWS::EC2::Route"}
     assert set(replaced(report, "hub-and-spoke-tgw-hub-routing").values()) == {
-        "AWS::EC2::TransitGatewayRouteTableAssociation",
         "AWS::EC2::TransitGatewayRouteTablePropagation",
     }
     assert removed(report) == {}
@@ -376,18 +376,22 @@ def test_renaming_a_subnet_group_removes_its_subnets(baseline) -> None:
     assert all("data" in logical_id for logical_id in gone)
 
 
-def test_moving_a_spoke_to_another_segment_replaces_its_association(baseline) -> None:
-    from multivpc.analysis import ASSOCIATION_NOTE
+def test_moving_a_spoke_to_another_segment_moves_its_association_in_place(baseline) -> None:
+    """The association is a Custom::TransitGatewayAssociation that disassociates and
+    associates in one update (an AWS::EC2::TransitGatewayRouteTableAssociation would be
+    replaced, and that deploy would fail): the move replaces and removes nothing."""
 
     def move(data: Data) -> None:
         vpc(data, "dev-tools")["transit_gateway"]["segment"] = "prod"
 
-    report = flagged(baseline, "hub-and-spoke", move)
-    [association] = report.blocking
-    assert association.resource_type == "AWS::EC2::TransitGatewayRouteTableAssociation"
-    assert association.action == "replace"
-    assert association.reasons[0].startswith("TransitGatewayRouteTableId: Ref hubSegmentdev")
-    assert association.notes == (ASSOCIATION_NOTE,)
+    report = edited_report(baseline, Edit("move", "hub-and-spoke", move))
+    assert report.blocking == []
+    assert report.exit_code == 0
+    [association] = [
+        c for c in report.changes if c.resource_type == "Custom::TransitGatewayAssociation"
+    ]
+    assert association.action == "update"
+    assert association.logical_id.startswith("Routingdevtools")
 
 
 def test_changing_the_attachment_subnet_group_updates_the_attachment_in_place(baseline) -> None:

@@ -5,7 +5,6 @@ silent hang. The template inlines exactly this file (tests/stacks/test_peering.p
 
 from __future__ import annotations
 
-import sys
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -15,44 +14,15 @@ import pytest
 from moto import mock_aws
 
 from multivpc.constructs.transit_gateway_peering import HANDLER_SOURCE
+from tests.support.inline_handler import Answers, Context, load_handler
 
 ACCOUNT = "123456789012"
 
 
-class Answers:
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []
-
-    def send(
-        self, event: Any, context: Any, status: str, data: Any, physical: str, reason: str = ""
-    ) -> None:
-        self.sent.append((status, physical, reason))
-
-
-class Context:
-    def __init__(self, remaining_ms: int = 600_000) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 @pytest.fixture
-def handler() -> Iterator[tuple[dict[str, Any], Answers]]:
+def handler() -> tuple[dict[str, Any], Answers]:
     answers = Answers()
-    module = types.ModuleType("cfnresponse")
-    module.__dict__.update(SUCCESS=answers.SUCCESS, FAILED=answers.FAILED, send=answers.send)
-    sys.modules["cfnresponse"] = module
-    try:
-        namespace: dict[str, Any] = {"__name__": "index"}
-        exec(compile(HANDLER_SOURCE.read_text(), str(HANDLER_SOURCE), "exec"), namespace)
-        namespace["time"] = types.SimpleNamespace(sleep=lambda _: None)
-        yield namespace, answers
-    finally:
-        sys.modules.pop("cfnresponse", None)
+    return load_handler(HANDLER_SOURCE, answers), answers
 
 
 @pytest.fixture

@@ -58,13 +58,19 @@ emulator would otherwise prove nothing about that part of the network:
    create it with moto's EC2 backend in the requester's account and region (moto records
    it in the peer's backend too, as AWS shows it to both), after checking that the peer
    gateway exists in the named account and region. It stays ``pendingAcceptance``.
-9. ``Custom::TransitGatewayPeeringAcceptance`` (multivpc's acceptance function): moto
-   would run it in Docker. We run the function's own code
-   (multivpc/constructs/peering_acceptance_handler.py, the text the template inlines)
-   in-process, in the stack's account and region, with boto3 clients of the emulator
-   and a ``cfnresponse`` that records the answer; a FAILED answer fails the deploy.
+9. ``Custom::TransitGatewayPeeringAcceptance`` and ``Custom::TransitGatewayAssociation``
+   (multivpc's functions whose code the template inlines): moto would run them in
+   Docker. We run the function's own source file
+   (multivpc/constructs/peering_acceptance_handler.py, association_handler.py) in-process,
+   in the stack's account and region, with boto3 clients of the emulator and a
+   ``cfnresponse`` that records the answer, on Create and on Update (with the old
+   properties); a FAILED answer fails the deploy. So the association handler's calls
+   meet moto's EC2 API, which we make report an attachment's association as its
+   (dis)associate calls leave it, and refuse a second association of an attachment, as
+   AWS does.
    Associations and routes of the peering attachment then check, as AWS does, that it is
    available and that it belongs to their route table's gateway (either side).
+
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -81,12 +87,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sys
 import threading
-import types
 import urllib.request
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import boto3
 from botocore.exceptions import ClientError
@@ -98,7 +103,10 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.models.subnets import Subnet
 from moto.ec2.models.transit_gateway import TransitGateway
-from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
+from moto.ec2.models.transit_gateway_attachments import (
+    TransitGatewayAttachment,
+    TransitGatewayVpcAttachment,
+)
 from moto.kms.models import Key, kms_backends
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -108,7 +116,9 @@ from moto.moto_server.werkzeug_app import (
 from moto.ram.models import ram_backends
 from werkzeug.serving import make_server
 
+from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
+from tests.support.inline_handler import Answers, Context, load_handler
 
 HOST = "127.0.0.1"
 
@@ -615,37 +625,37 @@ class TransitGatewayPeeringAttachmentModel(_Record, CloudFormationModel):
         return cls(attachment.id)
 
 
-class _Answer:
-    """What the acceptance function sent back (the ``cfnresponse`` module of gap 9)."""
-
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-
-    def __init__(self) -> None:
-        self.answers: list[tuple[str, str, str]] = []
-
-    def send(
-        self,
-        event: Any,
-        context: Any,
-        status: str,
-        data: Any,
-        physical_id: str,
-        reason: str = "",
-        **_: Any,
-    ) -> None:
-        self.answers.append((status, physical_id, reason))
-
-
-class _Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 120_000
-
-
-class PeeringAcceptance(CustomModel):
-    """Custom::TransitGatewayPeeringAcceptance, its function's code run in-process (gap 9)."""
+class InlineFunctionResource(CustomModel):
+    """multivpc's custom resources whose function code the template inlines (gap 9): the
+    function's own source file run in-process, in the stack's account and region."""
 
     endpoint = ""
+    sources: ClassVar[dict[str, Path]] = {}
+    """{custom resource type: its handler's source}."""
+
+    @classmethod
+    def _invoke(
+        cls,
+        resource_type: str,
+        event: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> str:
+        answers = Answers()
+        namespace = load_handler(cls.sources[resource_type], answers)
+        endpoint = cls.endpoint
+
+        class Boto3:
+            @staticmethod
+            def client(service: str, **_: Any) -> Any:
+                return client_for(endpoint, service, region_name, account_id)
+
+        namespace["boto3"] = Boto3
+        namespace["handler"](event, Context(remaining_ms=120_000))
+        [(status, physical, reason)] = answers.sent
+        if status != "SUCCESS":
+            raise EmulatorRefuses(f"{resource_type} {event['RequestType']} failed: {reason}")
+        return physical
 
     @classmethod
     def create_from_cloudformation_json(
@@ -657,45 +667,70 @@ class PeeringAcceptance(CustomModel):
         **kwargs: Any,
     ) -> CustomModel:
         properties = cloudformation_json["Properties"]
-        answer = _Answer()
-        namespace = _acceptance_handler(answer)
-        endpoint = cls.endpoint
-
-        class Boto3:
-            @staticmethod
-            def client(service: str, **_: Any) -> Any:
-                return client_for(endpoint, service, region_name, account_id)
-
-        namespace["boto3"] = Boto3
-        namespace["time"] = type("Time", (), {"sleep": staticmethod(lambda _: None)})
+        kind = cloudformation_json["Type"]
         event = {"RequestType": "Create", "ResourceProperties": properties}
-        namespace["handler"](event, _Context())
-        [(status, physical, reason)] = answer.answers
-        if status != "SUCCESS":
-            raise EmulatorRefuses(f"the peering acceptance failed: {reason}")
+        physical = cls._invoke(kind, event, account_id, region_name)
         resource = CustomModel(  # type: ignore[abstract]  # moto instantiates it the same way
             region_name, "in-process", kwargs["LogicalId"], physical
         )
         resource.set_data({})
+        resource.multivpc_properties = properties  # type: ignore[attr-defined]
+        resource.multivpc_type = kind  # type: ignore[attr-defined]
         return resource
 
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: CustomModel,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> CustomModel:
+        properties = cloudformation_json["Properties"]
+        old = original_resource.multivpc_properties  # type: ignore[attr-defined]
+        if properties != old:
+            event = {
+                "RequestType": "Update",
+                "PhysicalResourceId": original_resource.physical_resource_id,
+                "ResourceProperties": properties,
+                "OldResourceProperties": old,
+            }
+            cls._invoke(cloudformation_json["Type"], event, account_id, region_name)
+            original_resource.multivpc_properties = properties  # type: ignore[attr-defined]
+        return original_resource
 
-def _acceptance_handler(answer: _Answer) -> dict[str, Any]:
-    """The acceptance function's module, its ``cfnresponse`` answering into ``answer``."""
-    source = HANDLER_SOURCE.read_text(encoding="utf-8")
-    module = types.ModuleType("cfnresponse")
-    module.__dict__.update(SUCCESS=answer.SUCCESS, FAILED=answer.FAILED, send=answer.send)
-    saved = sys.modules.get("cfnresponse")
-    sys.modules["cfnresponse"] = module
-    try:
-        namespace: dict[str, Any] = {"__name__": "index"}
-        exec(compile(source, str(HANDLER_SOURCE), "exec"), namespace)
-    finally:
-        if saved is None:
-            sys.modules.pop("cfnresponse", None)
-        else:
-            sys.modules["cfnresponse"] = saved
-    return namespace
+
+InlineFunctionResource.sources = {
+    ACCEPTANCE_TYPE: HANDLER_SOURCE,
+    ASSOCIATION_TYPE: ASSOCIATION_HANDLER,
+}
+
+
+def _association(self: Any) -> dict[str, str] | None:
+    """What DescribeTransitGatewayAttachments reports as an attachment's association: the
+    one moto's (dis)associate calls record (its own property reads a field they leave
+    stale)."""
+    data = getattr(self, "_association_data", None) or {}
+    if self.state != "available" or "transitGatewayRouteTableId" not in data:
+        return None
+    return {
+        "State": data["state"],
+        "TransitGatewayRouteTableId": data["transitGatewayRouteTableId"],
+    }
+
+
+def _associate_once(original: Any) -> Any:
+    def associate(
+        self: Any, transit_gateway_attachment_id: str, transit_gateway_route_table_id: str
+    ) -> Any:
+        if transit_gateway_attachment_id in self.transit_gateway_associations:
+            raise EmulatorRefuses(
+                f"{transit_gateway_attachment_id} is already associated (one at a time)"
+            )
+        return original(self, transit_gateway_attachment_id, transit_gateway_route_table_id)
+
+    return associate
 
 
 # moto finds models through CloudFormationModel.__subclasses__() (direct subclasses only,
@@ -879,18 +914,32 @@ def add_local_zones(zones: Iterable[tuple[str, str]]) -> None:
             )
 
 
+def install_moto_fixes() -> None:
+    """moto's EC2 API as gap 9 needs it: associations reported as (dis)associate calls
+    leave them, and a second association of an attachment refused. Idempotent."""
+    if getattr(TransitGatewayAttachment, "multivpc", False):
+        return
+    TransitGatewayAttachment.multivpc = True  # type: ignore[attr-defined]
+    TransitGatewayAttachment.association = property(_association)  # type: ignore[assignment]
+    backend_class = type(ec2_backends["123456789012"]["us-east-1"])
+    backend_class.associate_transit_gateway_route_table = _associate_once(  # type: ignore[method-assign]
+        backend_class.associate_transit_gateway_route_table
+    )
+
+
 def _install_models() -> None:
     original = parsing.resource_class_from_type
 
     def resource_class_from_type(resource_type: str) -> type[CloudFormationModel]:
         if resource_type == "Custom::AWS":
             return AwsCustomResource
-        if resource_type == ACCEPTANCE_TYPE:
-            return PeeringAcceptance
+        if resource_type in InlineFunctionResource.sources:
+            return InlineFunctionResource
         return original(resource_type)
 
     if getattr(parsing.resource_class_from_type, "multivpc", False):
         return
+    install_moto_fixes()
     resource_class_from_type.multivpc = True  # type: ignore[attr-defined]
     parsing.resource_class_from_type = resource_class_from_type
     parsing.get_model_list.cache_clear()
@@ -923,7 +972,7 @@ class Emulator:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         _install_models()
         AwsCustomResource.endpoint = self.endpoint
-        PeeringAcceptance.endpoint = self.endpoint
+        InlineFunctionResource.endpoint = self.endpoint
         self._thread.start()
 
     def stop(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 from tests.conftest import Templates, plan_of, synthesize
 from tests.rules.test_peering import EU, US, _peering, peered
@@ -109,8 +110,8 @@ def test_the_accepter_accepts_then_associates_and_routes(example: Templates) -> 
     assert call["assumedRoleArn"].endswith(
         f":iam::{NETWORK}:role/mvpc-tgw-peering-peering-us-eu-ids"
     )
-    [association] = _resources(template, "AWS::EC2::TransitGatewayRouteTableAssociation").values()
-    assert _segment_of(association["Properties"]["TransitGatewayRouteTableId"]) == "apps"
+    [association] = _resources(template, "Custom::TransitGatewayAssociation").values()
+    assert _segment_of(association["Properties"]["RouteTableId"]) == "apps"
     assert _routes(template) == {("apps", "10.0.0.0/16"), ("apps", "10.1.0.0/16")}
     # Nothing is routed before the attachment is available.
     for resource in [
@@ -125,14 +126,23 @@ def test_the_acceptance_function_runs_the_handler_with_least_privilege(
 ) -> None:
     template = example[ACCEPT_STACK]
     functions = _resources(template, "AWS::Lambda::Function")
-    [accepting] = [f for f in functions.values() if "ZipFile" in f["Properties"]["Code"]]
-    assert accepting["Properties"]["Code"]["ZipFile"] == HANDLER_SOURCE.read_text()
+    inlined = {
+        f["Properties"]["Code"]["ZipFile"]
+        for f in functions.values()
+        if "ZipFile" in f["Properties"]["Code"]
+    }
+    assert inlined == {HANDLER_SOURCE.read_text(), ASSOCIATION_HANDLER.read_text()}
+    [accepting] = [
+        f
+        for f in functions.values()
+        if f["Properties"]["Code"].get("ZipFile") == HANDLER_SOURCE.read_text()
+    ]
     assert accepting["Properties"]["Timeout"] == 14 * 60
     policies = [
         statement
         for policy in _resources(template, "AWS::IAM::ManagedPolicy").values()
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-        if "ec2:" in json.dumps(statement["Action"])
+        if "PeeringAttachment" in json.dumps(statement["Action"])
     ]
     actions = {json.dumps(s["Action"]): s["Resource"] for s in policies}
     assert actions.keys() == {
@@ -145,8 +155,8 @@ def test_the_acceptance_function_runs_the_handler_with_least_privilege(
 
 def test_the_requester_routes_after_acceptance(example: Templates) -> None:
     template = example[ROUTING_STACK]
-    [association] = _resources(template, "AWS::EC2::TransitGatewayRouteTableAssociation").values()
-    assert _segment_of(association["Properties"]["TransitGatewayRouteTableId"]) == "shared"
+    [association] = _resources(template, "Custom::TransitGatewayAssociation").values()
+    assert _segment_of(association["Properties"]["RouteTableId"]) == "shared"
     assert _routes(template) == {("shared", "10.64.0.0/16"), ("prod", "10.64.0.0/16")}
     network = plan_of(peered().build())
     stacks = {s.name: s for s in network.stacks}

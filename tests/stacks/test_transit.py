@@ -114,7 +114,9 @@ def test_spoke_routes_follow_segment_intent(
 
 def test_routing_stack_associates_propagates_and_blackholes(example: Templates) -> None:
     routing = example["hub-and-spoke-tgw-hub-routing"]
-    assert len(_resources(routing, "AWS::EC2::TransitGatewayRouteTableAssociation")) == 4
+    associations = _resources(routing, "Custom::TransitGatewayAssociation")
+    assert len(associations) == 4
+    assert not _resources(routing, "AWS::EC2::TransitGatewayRouteTableAssociation")
     # shared-services into 3 tables, prod-app into 2, dev-app and dev-tools into 1 each
     assert len(_resources(routing, "AWS::EC2::TransitGatewayRouteTablePropagation")) == 7
     [blackhole] = _resources(routing, "AWS::EC2::TransitGatewayRoute")
@@ -247,7 +249,7 @@ def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
     )
     # 75 spokes per segment; seg0 is reached by the three others (written out by hand):
     # a seg0 spoke propagates into seg0..seg3 (4), any other spoke into its own and seg0 (2).
-    assert kinds["AWS::EC2::TransitGatewayRouteTableAssociation"] == 300
+    assert kinds["Custom::TransitGatewayAssociation"] == 300
     assert kinds["AWS::EC2::TransitGatewayRouteTablePropagation"] == 75 * 4 + 225 * 2
     assert kinds["Custom::AWS"] == 300  # each cross-account attachment id, read once
     # Deterministic: the same estate plans the same shards.

@@ -1,0 +1,92 @@
+"""Custom-resource functions whose code is inlined into the template (no asset to upload),
+one per stack and purpose, on the stack's SDK-call role and log group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+from multivpc.constructs.acknowledgements import acknowledge
+from multivpc.constructs.sdk_call_provider import provider_setup
+
+_REASONS: dict[str, str] = {
+    "LambdaConcurrency": "CloudFormation invokes this function once per change of its custom "
+    "resources; reserving concurrency would take capacity from the account for nothing.",
+    "LambdaDLQ": "CloudFormation invokes the function for a custom resource and reports a "
+    "failure as a failed deployment; there is no asynchronous event to lose.",
+    "LambdaInsideVPC": "The function only calls the EC2 API; placing it in a VPC would need "
+    "NAT or endpoints there for no gain.",
+}
+
+
+def inline_function(
+    stack: cdk.Stack,
+    id: str,
+    *,
+    source: Path,
+    description: str,
+    statements: Sequence[iam.PolicyStatement],
+    wildcard_reason: str,
+) -> lambda_.Function:
+    """The stack's function ``id`` running ``source`` (made on first use; later calls
+    return it). ``statements`` go into a managed policy of its own on the stack's
+    SDK-call role; ``wildcard_reason`` says why their wildcard resources are needed (it
+    acknowledges cdk-nag's IAM5 for each)."""
+    existing: dict[str, lambda_.Function] = stack.__dict__.setdefault("_multivpc_functions", {})
+    if id in existing:
+        return existing[id]
+    log_group, role = provider_setup(stack)
+    policy = iam.ManagedPolicy(
+        stack, f"{id}Policy", description=description, roles=[role], statements=list(statements)
+    )
+    # cdk-nag names the partition "aws" where the region fixes it (recommended feature
+    # flags) and "<AWS::Partition>" otherwise; acknowledge both spellings.
+    wildcards = {
+        text
+        for statement in statements
+        for resource in statement.resources
+        for partition in ("aws", "<AWS::Partition>")
+        if "*" in (text := _as_nag_reads(stack.resolve(resource), partition))
+    }
+    for wildcard in sorted(wildcards):
+        cdk.Validations.of(policy).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{wildcard}]",
+                reason=wildcard_reason,
+            )
+        )
+    function = lambda_.Function(
+        stack,
+        id,
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="index.handler",
+        code=lambda_.Code.from_inline(source.read_text(encoding="utf-8")),
+        role=role,
+        log_group=log_group if isinstance(log_group, logs.LogGroup) else None,
+        timeout=cdk.Duration.minutes(14),
+        description=f"multivpc: {description}",
+    )
+    function.node.add_dependency(policy)
+    for rule, reason in _REASONS.items():
+        acknowledge(function, rule, reason)
+    existing[id] = function
+    return function
+
+
+def _as_nag_reads(value: object, partition: str) -> str:
+    """A resource as cdk-nag names it in a finding: a ``Fn::Join`` joined, the partition
+    written as ``partition``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(
+            partition if part == {"Ref": "AWS::Partition"} else _as_nag_reads(part, partition)
+            for part in parts
+        )
+    return ""
