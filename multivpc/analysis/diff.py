@@ -46,8 +46,9 @@ ASSOCIATION_TYPE = "AWS::EC2::TransitGatewayRouteTableAssociation"
 ASSOCIATION_NOTE = (
     "a Transit Gateway attachment holds one route-table association at a time and "
     "CloudFormation creates the new association before deleting the old one, so this "
-    "deploy fails; deploy with the attachment removed from its old segment first, then "
-    "add it to the new one (README: Transit Gateway, moving a spoke in two deploys)"
+    "deploy fails; remove the attachment from its old table in one deploy and associate "
+    "it in the next, or use multivpc's TransitGatewayAssociation, which moves in place "
+    "(README: moving a spoke to another segment)"
 )
 
 ResourceKey = tuple[str, str]  # (stack name, logical id)

@@ -32,8 +32,15 @@ def example_data(name: str) -> Data:
     return data
 
 
-def synthesize(data: Data, label: str) -> Assembly:
-    return synthesize_side(network_from(data).load(), label, CDK_CONTEXT).assembly
+def example_lock(name: str) -> str | None:
+    """The example's address lock file (``NAME.lock.yaml``), when it has one."""
+    path = EXAMPLES / f"{name}.lock.yaml"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def synthesize(data: Data, label: str, lock: str | None = None) -> Assembly:
+    loaded = network_from(data).load(lock=lock)
+    return synthesize_side(loaded, label, CDK_CONTEXT).assembly
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +49,9 @@ def baseline() -> Callable[[str], Assembly]:
 
     def synthesized(name: str) -> Assembly:
         if name not in cache:
-            cache[name] = synthesize(example_data(name), f"examples/{name}.yaml")
+            cache[name] = synthesize(
+                example_data(name), f"examples/{name}.yaml", example_lock(name)
+            )
         return cache[name]
 
     return synthesized
@@ -58,7 +67,7 @@ class Edit:
 def edited_report(baseline: Callable[[str], Assembly], edit: Edit) -> Report:
     data = example_data(edit.example)
     edit.apply(data)
-    return diff(baseline(edit.example), synthesize(data, edit.id))
+    return diff(baseline(edit.example), synthesize(data, edit.id, example_lock(edit.example)))
 
 
 # -- small helpers over config data -----------------------------------------------------------
@@ -255,6 +264,31 @@ SAFE_EDITS = [
         ("let dev reach prod too", lambda d: segment(d, "dev")["reaches"].append("prod")),
         ("add VPC tags", _set(lambda d: vpc(d, "dev-app"), tags={"team": "dev"})),
         example="hub-and-spoke",
+    ),
+    # With the committed lock: what is new is allocated around every locked range.
+    *edits(
+        (
+            "add a size-only group first",
+            _insert(
+                lambda d: vpc(d, "apps")["subnets"],
+                {"name": "cache", "tier": "isolated", "size": 22},
+            ),
+        ),
+        ("add an AZ to a pooled VPC", add_zone("us-east-1d", "apps")),
+        (
+            "add a pooled VPC at the front",
+            _insert(
+                lambda d: d["vpcs"],
+                {
+                    "name": "aaa",
+                    "pool": "corp",
+                    "size": 16,
+                    "availability_zones": ["us-east-1a"],
+                    "subnets": [{"name": "app", "tier": "isolated", "size": 24}],
+                },
+            ),
+        ),
+        example="address-pools",
     ),
 ]
 
@@ -454,7 +488,9 @@ def test_a_transit_gateway_asn_replaces_it_and_every_attachment_in_every_account
     assert "through export" in reasons
 
 
-EVERY_EXAMPLE = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
+EVERY_EXAMPLE = sorted(
+    path.stem for path in EXAMPLES.glob("*.yaml") if not path.name.endswith(".lock.yaml")
+)
 """Examples present when the tests are collected, new ones (peering, ...) included."""
 
 
