@@ -15,6 +15,7 @@ from pathlib import Path
 
 from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
+from multivpc.config.lockfile import is_lock_file
 from multivpc.load import LoadedNetwork, load_network, write_lock
 from multivpc.plan import plan
 
@@ -67,6 +68,11 @@ def _lock_note(loaded: LoadedNetwork) -> str | None:
 def _validate(files: Sequence[str], strict: bool, locked: bool) -> int:
     status = 0
     for file in files:
+        if is_lock_file(file):  # as `examples/*.yaml` picks them up
+            print(
+                f"{display_path(Path(file))}: skipped: an address lock file, read with its config"
+            )
+            continue
         loaded = _load(file, strict=strict, locked=locked)
         if loaded is None:
             status = EXIT_INVALID
