@@ -374,6 +374,47 @@ class TransitGatewayPeering(Model):
     accepter: PeeringSide = Field(description="The side that accepts it.")
 
 
+class VpcPeeringSide(Model):
+    """One end of a VPC peering: the VPC, and which of its groups route to the peer."""
+
+    vpc: Name = Field(description="A name under vpcs.")
+    route_from: list[Name] | None = Field(
+        default=None,
+        description="Groups whose route tables send traffic to the peer. Default: every "
+        "group except public ones.",
+    )
+    destinations: list[Cidr] | None = Field(
+        default=None,
+        description="Ranges routed through the peering. Default: the peer VPC's CIDR. Each "
+        "lies inside the peer's CIDR: a peering is not transitive.",
+    )
+
+
+class VpcPeering(Model):
+    """Two VPCs (same account or not, same region or not) joined by a VPC peering
+    connection, with routes on both sides."""
+
+    name: Name
+    requester: VpcPeeringSide = Field(description="The side that requests the connection.")
+    accepter: VpcPeeringSide = Field(description="The side that accepts it.")
+    dns_resolution: bool = Field(
+        default=False,
+        description="Resolve the peer's private DNS host names to private IPs. Not "
+        "supported yet (CloudFormation has no such option); true is an error.",
+    )
+
+    @field_validator("dns_resolution")
+    @classmethod
+    def _no_dns_yet(cls, value: bool) -> bool:
+        if value:
+            raise ValueError(
+                "DNS resolution across a peering is not supported yet (CloudFormation's "
+                "AWS::EC2::VPCPeeringConnection has no DNS option); remove dns_resolution or "
+                "set it false, and set it with ModifyVpcPeeringConnectionOptions after deploy"
+            )
+        return value
+
+
 EndpointPolicy = Literal["restricted", "open"] | dict[str, Any]
 
 
@@ -550,6 +591,18 @@ class NetworkConfig(Model):
         default_factory=list,
         description="Peerings between Transit Gateways of transit_gateways (across regions or "
         "accounts), with static routes between the segments they join.",
+    )
+    peerings: list[VpcPeering] = Field(
+        default_factory=list,
+        description="VPC peering connections between VPCs of vpcs (any account or region), "
+        "with routes on both sides.",
+    )
+    peering_quota: int = Field(
+        default=50,
+        ge=1,
+        le=125,
+        description="Active VPC peerings one VPC may have: AWS's default quota is 50, and it "
+        "can be raised to 125 at most.",
     )
     tags: Tags = Field(
         default_factory=dict,

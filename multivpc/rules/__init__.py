@@ -15,6 +15,7 @@ from multivpc.rules import (
     names,
     peering,
     transit_gateway,
+    vpc_peering,
     zones,
 )
 from multivpc.rules.registry import Rule, rule, run_rules
@@ -27,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     *gateways.RULES,
     *transit_gateway.RULES,
     *peering.RULES,
+    *vpc_peering.RULES,
     *endpoints.RULES,
 )
 """Every rule, in the order its findings are reported (before sorting by line)."""

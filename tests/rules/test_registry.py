@@ -12,6 +12,7 @@ from multivpc.rules import (
     names,
     peering,
     transit_gateway,
+    vpc_peering,
     zones,
 )
 from tests.rules import (
@@ -21,6 +22,7 @@ from tests.rules import (
     test_names,
     test_peering,
     test_transit_gateway,
+    test_vpc_peering,
     test_zones,
 )
 
@@ -31,6 +33,7 @@ TOPICS = {
     gateways: test_gateways,
     transit_gateway: test_transit_gateway,
     peering: test_peering,
+    vpc_peering: test_vpc_peering,
     endpoints: test_endpoints,
 }
 
