@@ -151,17 +151,6 @@ class VpcEndpoints(Construct):
                 vpc_id=vpc_id,
                 # Create-only: derived from the name, never from the rules.
                 group_description=f"{name}: interface endpoints, HTTPS from named sources",
-                security_group_ingress=[
-                    ec2.CfnSecurityGroup.IngressProperty(
-                        ip_protocol="tcp",
-                        from_port=HTTPS,
-                        to_port=HTTPS,
-                        cidr_ip=source.cidr,
-                        description=source.description
-                        or f"HTTPS to the interface endpoints from {source.cidr}",
-                    )
-                    for source in admitted
-                ],
                 # What aws-cdk-lib writes for allow_all_outbound=False: a rule matching no
                 # traffic, since a group without egress rules would allow all.
                 security_group_egress=[
@@ -175,6 +164,19 @@ class VpcEndpoints(Construct):
                 ],
             )
             self.security_group.tags.set_tag("Name", f"{name}-endpoints")
+            for source in admitted:
+                # One resource per source, named after it: adding a source adds a rule.
+                ec2.CfnSecurityGroupIngress(
+                    self,
+                    f"HttpsFrom-{source.cidr.replace('.', '-').replace('/', '-')}",
+                    group_id=self.security_group.attr_group_id,
+                    ip_protocol="tcp",
+                    from_port=HTTPS,
+                    to_port=HTTPS,
+                    cidr_ip=source.cidr,
+                    description=source.description
+                    or f"HTTPS to the interface endpoints from {source.cidr}",
+                )
         for interface in interface_endpoints:
             assert self.security_group is not None
             endpoint = ec2.CfnVPCEndpoint(

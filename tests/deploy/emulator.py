@@ -71,6 +71,15 @@ emulator would otherwise prove nothing about that part of the network:
    Associations and routes of the peering attachment then check, as AWS does, that it is
    available and that it belongs to their route table's gateway (either side).
 
+10. ``AWS::EC2::VPCEndpoint``: moto keeps the policy document as an object where its API
+   answers JSON, drops tags and ignores updates. ``tests/deploy/endpoint_models.py``
+   creates endpoints through moto's EC2 backend (prefix-list routes of gateway endpoints,
+   a network interface per subnet of an interface endpoint) and applies in-place updates
+   of route tables, subnets, security groups, policy and private DNS; a create-only change
+   fails loudly.
+11. ``AWS::IAM::Role``: moto ignores ``ManagedPolicyArns`` and loads no AWS managed
+   policies. The same module attaches each one, taking an AWS managed policy from moto's
+   copy of AWS's list (an unknown name fails the deploy).
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -118,6 +127,7 @@ from werkzeug.serving import make_server
 
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
+from tests.deploy import endpoint_models  # noqa: F401  (registers gaps 10 and 11 with moto)
 from tests.support.inline_handler import Answers, Context, load_handler
 
 HOST = "127.0.0.1"

@@ -52,7 +52,124 @@ def with_lock(data: dict[str, Any], lock: dict[str, Any] | None) -> dict[str, An
 
 def expected_vpcs(data: dict[str, Any]) -> dict[str, Shape]:
     """{VPC name: expected shape} for a config given as plain data (YAML loaded)."""
-    return {vpc["name"]: _vpc(vpc, _tgw_routes(data, vpc)) for vpc in data["vpcs"]}
+    return {
+        vpc["name"]: {
+            **_vpc(vpc, _tgw_routes(data, vpc), _gateway_routes(data, vpc)),
+            "endpoints": _endpoints(data, vpc),
+        }
+        for vpc in data["vpcs"]
+    }
+
+
+# Local endpoints, restated from the README: a named set stands for its interface services
+# and gateway services; gateway endpoints go on the route tables of route_from (default:
+# every non-public group), as a route to the service's prefix list; interface endpoints
+# have a network interface in the subnets group (default: the first non-public group) in
+# each of zones (default: that group's Availability Zones), private DNS, one security
+# group admitting TCP 443 from sources (default: the VPC CIDR). A restricted policy allows
+# everything to principals of the config's accounts (or of organization_id); the ecr set
+# adds s3:GetObject on ECR's layer bucket to the S3 policy; open is AWS's full access.
+ENDPOINT_SETS = {
+    "session-manager": (["ssm", "ssmmessages", "ec2messages"], []),
+    "secrets": (["secretsmanager", "kms"], []),
+    "ecr": (["ecr.api", "ecr.dkr"], ["s3"]),
+    "logging": (["logs", "monitoring"], []),
+    "sts": (["sts"], []),
+}
+FULL_ACCESS = [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
+
+
+def _endpoint_services(endpoints: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(gateway services, interface services) of a VPC's endpoints, sets expanded."""
+    gateway, interface = set(endpoints.get("gateway", [])), set()
+    for entry in endpoints.get("interface", []):
+        members, gateways = ENDPOINT_SETS.get(entry, ([entry], []))
+        interface.update(members)
+        gateway.update(gateways)
+    return gateway, interface
+
+
+def _gateway_groups(vpc: dict[str, Any]) -> list[str]:
+    endpoints = vpc.get("endpoints") or {}
+    if "route_from" in endpoints:
+        return list(endpoints["route_from"])
+    return [g["name"] for g in vpc["subnets"] if g["tier"] != "public"]
+
+
+def _endpoint_policy(
+    data: dict[str, Any], vpc: dict[str, Any], chosen: Any, extra: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The statements of a policy: restricted, open or a document."""
+    if chosen == "open":
+        return FULL_ACCESS
+    if isinstance(chosen, dict):
+        return list(chosen["Statement"])
+    if "organization_id" in data:
+        condition = {"aws:PrincipalOrgID": data["organization_id"]}
+    else:
+        condition = {"aws:PrincipalAccount": sorted(set(data["accounts"].values()))}
+    everything = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    return [
+        {"Sid": "PrincipalsOfThisNetwork", **everything, "Condition": {"StringEquals": condition}},
+        *extra,
+    ]
+
+
+def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
+    endpoints = vpc.get("endpoints")
+    if endpoints is None:
+        return None
+    gateway, interface = _endpoint_services(endpoints)
+    azs, local = list(vpc["availability_zones"]), [z["name"] for z in vpc.get("local_zones", [])]
+    groups = {g["name"]: g for g in vpc["subnets"]}
+    zones_of = {n: list(g.get("cidrs") or g.get("zones") or azs) for n, g in groups.items()}
+    region = vpc.get("region", data.get("defaults", {}).get("region"))
+    ecr_layers = {
+        "Sid": "EcrImageLayers",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*",
+    }
+    shape: Shape = {"gateway": {}, "interface": {}, "https_from": [], "session_manager": None}
+    for service in sorted(gateway):
+        extra = [ecr_layers] if service == "s3" and "ecr.dkr" in interface else []
+        shape["gateway"][service] = {
+            "route_tables": sorted(
+                f"{zone} {_cidr(groups[g], zone, local)}"
+                for g in _gateway_groups(vpc)
+                for zone in zones_of[g]
+            ),
+            "policy": _endpoint_policy(
+                data, vpc, endpoints.get("gateway_policy", "restricted"), extra
+            ),
+        }
+    if interface:
+        holder = endpoints.get("subnets") or next(
+            g["name"] for g in vpc["subnets"] if g["tier"] != "public"
+        )
+        zones = endpoints.get("zones") or [z for z in zones_of[holder] if z in azs]
+        subnets = sorted(f"{zone} {_cidr(groups[holder], zone, local)}" for zone in zones)
+        for service in sorted(interface):
+            shape["interface"][service] = {
+                "subnets": subnets,
+                "private_dns": True,
+                "policy": _endpoint_policy(
+                    data, vpc, endpoints.get("interface_policy", "open"), []
+                ),
+            }
+        sources = endpoints.get("sources") or [vpc["cidr"]]
+        shape["https_from"] = sorted(f"tcp 443-443 from {cidr}, described" for cidr in sources)
+    if endpoints.get("session_manager_role"):
+        shape["session_manager"] = ["AmazonSSMManagedInstanceCore"]
+    return shape
+
+
+def _gateway_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
+    """{prefix list name: target} of the gateway endpoints in route_from route tables."""
+    gateway, _ = _endpoint_services(vpc.get("endpoints") or {})
+    region = vpc.get("region", data.get("defaults", {}).get("region"))
+    return {f"com.amazonaws.{region}.{s}": f"gateway-endpoint {s}" for s in sorted(gateway)}
 
 
 def expected_transit_gateways(data: dict[str, Any]) -> dict[str, Shape]:
@@ -176,7 +293,9 @@ def _tgw_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
     return dict.fromkeys(sorted(reached), target)
 
 
-def _vpc(vpc: dict[str, Any], tgw_routes: dict[str, str]) -> Shape:
+def _vpc(
+    vpc: dict[str, Any], tgw_routes: dict[str, str], gateway_routes: dict[str, str] | None = None
+) -> Shape:
     azs = list(vpc["availability_zones"])
     local = [zone["name"] for zone in vpc.get("local_zones", [])]
     groups = vpc["subnets"]
@@ -206,6 +325,8 @@ def _vpc(vpc: dict[str, Any], tgw_routes: dict[str, str]) -> Shape:
                 routes["0.0.0.0/0"] = f"nat-gateway in {zone if zone in nat_zones else primary}"
             if group["name"] in route_from:
                 routes.update(tgw_routes)
+            if gateway_routes and group["name"] in _gateway_groups(vpc):
+                routes.update(gateway_routes)
             subnets[f"{zone} {_cidr(group, zone, local)}"] = {
                 "routes": routes,
                 "public_ip_on_launch": bool(group.get("map_public_ip_on_launch", False)),

@@ -9,6 +9,7 @@ says where to look (stack names, accounts, regions).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from multivpc.plan import StackPlan, VpcPlan
@@ -57,6 +58,12 @@ def observed_vpc(
         Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
     )["InternetGateways"]
     tables = ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
+    endpoints = ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"]
+    endpoint_services = {e["VpcEndpointId"]: _short(e["ServiceName"]) for e in endpoints}
+    prefix_lists = {
+        p["PrefixListId"]: p["PrefixListName"]
+        for p in ec2.describe_managed_prefix_lists()["PrefixLists"]
+    }
     table_of = {
         a["SubnetId"]: table for table in tables for a in table["Associations"] if a.get("SubnetId")
     }
@@ -68,6 +75,10 @@ def observed_vpc(
         routes = {}
         for route in table["Routes"] if table else []:
             target = route.get("GatewayId") or route.get("NatGatewayId") or "?"
+            if "DestinationPrefixListId" in route:
+                name = prefix_lists[route["DestinationPrefixListId"]]
+                routes[name] = f"gateway-endpoint {endpoint_services.get(target, target)}"
+                continue
             if target.startswith("igw-"):
                 target = "internet-gateway"
             elif target in nat_zone:
@@ -116,8 +127,77 @@ def observed_vpc(
         + len(default_group["IpPermissionsEgress"]),
         "subnets": shaped_subnets,
         "transit_gateway_attachment": attachment,
+        "endpoints": _observed_endpoints(emulator, vpc, endpoints, key_of, table_of, ids),
     }
     return shape, ids
+
+
+def _short(service_name: str) -> str:
+    """``com.amazonaws.us-east-1.ecr.dkr`` -> ``ecr.dkr``."""
+    return service_name.split(".", 3)[3]
+
+
+def _observed_endpoints(
+    emulator: Emulator,
+    vpc: VpcPlan,
+    endpoints: list[dict[str, Any]],
+    key_of: dict[str, str],
+    table_of: dict[str, dict[str, Any]],
+    ids: dict[str, str],
+) -> Shape | None:
+    """The VPC's endpoints in the oracle's shape: per gateway endpoint the subnets whose
+    route tables it is on and its policy's statements; per interface endpoint its subnets,
+    private DNS and policy; the HTTPS rules of their security groups; the managed policies
+    of the role in the published Session Manager instance profile."""
+    if not endpoints:
+        return None
+    ec2 = emulator.client("ec2", vpc.region, vpc.account_id)
+    subnet_of_table = {table["RouteTableId"]: subnet for subnet, table in table_of.items()}
+    shape: Shape = {"gateway": {}, "interface": {}, "https_from": [], "session_manager": None}
+    groups: set[str] = set()
+    for endpoint in endpoints:
+        service = _short(endpoint["ServiceName"])
+        statements = json.loads(endpoint["PolicyDocument"])["Statement"]
+        ids[f"endpoint {service}"] = endpoint["VpcEndpointId"]
+        if endpoint["VpcEndpointType"] == "Gateway":
+            shape["gateway"][service] = {
+                "route_tables": sorted(
+                    key_of[subnet_of_table[t]] for t in endpoint.get("RouteTableIds", [])
+                ),
+                "policy": statements,
+            }
+            continue
+        shape["interface"][service] = {
+            "subnets": sorted(key_of[s] for s in endpoint.get("SubnetIds", [])),
+            "private_dns": endpoint.get("PrivateDnsEnabled"),
+            "policy": statements,
+        }
+        groups.update(g["GroupId"] for g in endpoint.get("Groups", []))
+    for group in (
+        ec2.describe_security_groups(GroupIds=sorted(groups))["SecurityGroups"] if groups else []
+    ):
+        for permission in group["IpPermissions"]:
+            for cidr in permission.get("IpRanges", []):
+                described = ", described" if cidr.get("Description") else ""
+                shape["https_from"].append(
+                    f"{permission['IpProtocol']} {permission.get('FromPort')}-"
+                    f"{permission.get('ToPort')} from {cidr['CidrIp']}{described}"
+                )
+    shape["https_from"].sort()
+    ssm = emulator.client("ssm", vpc.region, vpc.account_id)
+    name = f"{vpc.parameter_prefix}/session-manager/instance-profile-name"
+    try:
+        profile_name = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return shape
+    iam = emulator.client("iam", vpc.region, vpc.account_id)
+    profile = iam.get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]
+    shape["session_manager"] = sorted(
+        policy["PolicyName"]
+        for role in profile["Roles"]
+        for policy in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    )
+    return shape
 
 
 def observed_transit_gateway(

@@ -72,6 +72,19 @@ def _refs(template: Template, values: list[Any]) -> list[str]:
     return [labels[value["Ref"] if "Ref" in value else value["Fn::GetAtt"][0]] for value in values]
 
 
+def _ingress(template: Template) -> list[dict[str, Any]]:
+    """Every ingress rule's properties, with its group as a label."""
+    labels = _labels(template)
+    rules = []
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::EC2::SecurityGroupIngress":
+            properties = dict(resource["Properties"])
+            group = properties["GroupId"]["Fn::GetAtt"]
+            properties["GroupId"] = {"Fn::GetAtt": [labels[group[0]], group[1]]}
+            rules.append(properties)
+    return sorted(rules, key=lambda r: str(r["CidrIp"]))
+
+
 def _endpoints(template: Template) -> dict[str, dict[str, Any]]:
     """{``Gateway-s3`` / ``Interface-ssm``: properties} of every VPC endpoint."""
     labels = _labels(template)
@@ -155,8 +168,10 @@ def test_interface_endpoints_of_a_set(default: Template) -> None:
 def test_security_group_admits_https_from_the_vpc_only(default: Template) -> None:
     group = _by_label(default, "SecurityGroup")["Properties"]
     assert group["GroupDescription"] == "test-app: interface endpoints, HTTPS from named sources"
-    assert group["SecurityGroupIngress"] == [
+    assert "SecurityGroupIngress" not in group
+    assert _ingress(default) == [
         {
+            "GroupId": {"Fn::GetAtt": ["SecurityGroup", "GroupId"]},
             "IpProtocol": "tcp",
             "FromPort": 443,
             "ToPort": 443,
@@ -174,7 +189,6 @@ def test_security_group_admits_https_from_the_vpc_only(default: Template) -> Non
         }
     ]
     kinds = [r["Type"] for r in default["Resources"].values()]
-    assert "AWS::EC2::SecurityGroupIngress" not in kinds
     assert "AWS::IAM::InstanceProfile" not in kinds
 
 
@@ -195,7 +209,7 @@ def test_chosen_subnets_zones_route_tables_and_sources() -> None:
         "data-us-east-1b RouteTable",
     ]
     assert _refs(template, endpoints["Interface-sts"]["SubnetIds"]) == ["data-us-east-1b Subnet"]
-    ingress = _by_label(template, "SecurityGroup")["Properties"]["SecurityGroupIngress"]
+    ingress = _ingress(template)
     assert [(r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIp"]) for r in ingress] == [
         ("tcp", 443, 443, "10.0.16.0/20"),
         ("tcp", 443, 443, "192.168.0.0/16"),
