@@ -27,6 +27,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPCEndPoint
+from moto.ec2.utils import random_private_ip
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, Role, iam_backends
 
@@ -108,7 +109,7 @@ class VpcEndpointModel(CloudFormationModel):
         prefix_list = endpoint.destination_prefix_list_id
         for table in [t for t in endpoint.route_table_ids if t not in tables]:
             if prefix_list:
-                backend.delete_route(table, None, destination_prefix_list_id=prefix_list)
+                backend.delete_route(table, "", destination_prefix_list_id=prefix_list)
         for table in [t for t in tables if t not in endpoint.route_table_ids]:
             if prefix_list:
                 backend.create_route(
@@ -116,11 +117,14 @@ class VpcEndpointModel(CloudFormationModel):
                 )
         endpoint.route_table_ids = tables
         subnets = list(properties.get("SubnetIds", []))
-        if endpoint.vpc_endpoint_type.lower() == "interface" and subnets != endpoint.subnet_ids:
+        if (
+            endpoint.vpc_endpoint_type or ""
+        ).lower() == "interface" and subnets != endpoint.subnet_ids:
             for eni_id in endpoint.network_interface_ids:
                 backend.enis.pop(eni_id, None)
             endpoint.network_interface_ids = [
-                backend.create_network_interface(subnet_id, None).id for subnet_id in subnets
+                backend.create_network_interface(subnet_id, random_private_ip()).id
+                for subnet_id in subnets
             ]
         endpoint.subnet_ids = subnets
         endpoint.security_group_ids = list(properties.get("SecurityGroupIds", []))
