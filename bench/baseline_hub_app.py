@@ -43,6 +43,7 @@ import aws_cdk as cdk
 import yaml
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ram as ram
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
@@ -50,6 +51,7 @@ from baseline_app import (
     _AWS,
     BaselineVpcStack,
     SdkProvider,
+    acknowledge_packs,
     acknowledge_provider,
     sdk_call,
     sdk_provider,
@@ -59,6 +61,14 @@ from constructs import Construct
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ROUTING_BUDGET = 400  # resources per routing stack (CloudFormation's limit is 500)
+# The association handler's code, inlined into the template as multivpc inlines it: read
+# as text (the same bytes give the same template), never imported.
+ASSOCIATION_HANDLER = (
+    Path(__file__).resolve().parents[1] / "multivpc/constructs/association_handler.py"
+)
+ASSOCIATION_DESCRIPTION = (
+    "associates Transit Gateway attachments with route tables, moving an association in place"
+)
 _CHECKOV_SKIP = {
     "skip": [
         {
@@ -385,13 +395,20 @@ class BaselineRoutingStack(cdk.Stack):
                 acknowledge_provider(self)
         routing = Construct(self, "Routing")
         tables = hub.route_tables
+        service_token = ""
+        if attachments:
+            if provider is None:
+                provider = sdk_provider(self, None, id, region)
+            service_token = self._association_function(provider, account, region)
         for vpc, _, _ in attachments:
             name, segment = vpc["name"], vpc["transit_gateway"]["segment"]
-            ec2.CfnTransitGatewayRouteTableAssociation(
-                routing,
-                f"{name}-Association",
-                transit_gateway_attachment_id=ids[name],
-                transit_gateway_route_table_id=tables[segment],
+            # Associations that move in place (multivpc's Custom::TransitGatewayAssociation).
+            cdk.CustomResource(
+                Construct(routing, f"{name}-Association"),
+                "Resource",
+                service_token=service_token,
+                resource_type="Custom::TransitGatewayAssociation",
+                properties={"AttachmentId": ids[name], "RouteTableId": tables[segment]},
             )
             for table in into[segment]:
                 ec2.CfnTransitGatewayRouteTablePropagation(
@@ -409,6 +426,64 @@ class BaselineRoutingStack(cdk.Stack):
                 blackhole=True if target is None else None,
                 transit_gateway_attachment_id=None if target is None else ids[target],
             )
+
+    def _association_function(self, provider: SdkProvider, account: str, region: str) -> str:
+        """The stack's association function (inline code, on the SDK-call role and log
+        group) with its managed policy; returns its ARN."""
+        log_group, role = provider
+        arns = [
+            f"arn:aws:ec2:{region}:{account}:{kind}/*"
+            for kind in ("transit-gateway-route-table", "transit-gateway-attachment")
+        ]
+        policy = iam.ManagedPolicy(
+            self,
+            "AssociationFunctionPolicy",
+            description=ASSOCIATION_DESCRIPTION,
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=[
+                        "ec2:AssociateTransitGatewayRouteTable",
+                        "ec2:DisassociateTransitGatewayRouteTable",
+                    ],
+                    resources=arns,
+                ),
+                iam.PolicyStatement(
+                    actions=["ec2:DescribeTransitGatewayAttachments"], resources=["*"]
+                ),
+            ],
+        )
+        validations = cdk.Validations.of(policy)
+        for wildcard in sorted(["*", *arns]):
+            validations.acknowledge(
+                cdk.Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{wildcard}]",
+                    reason="Describe has no resource-level permission; (dis)association is "
+                    "limited to this account's route tables and attachments in this region.",
+                )
+            )
+        function = lambda_.Function(
+            self,
+            "AssociationFunction",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(_HANDLER_CODE),
+            role=role,
+            log_group=log_group,
+            timeout=cdk.Duration.minutes(14),
+            description=f"multivpc: {ASSOCIATION_DESCRIPTION}",
+        )
+        function.node.add_dependency(policy)
+        for rule, reason in (
+            ("LambdaConcurrency", "CloudFormation invokes the function once per change."),
+            ("LambdaDLQ", "CloudFormation invokes the function for a custom resource."),
+            ("LambdaInsideVPC", "The function only calls the EC2 API."),
+        ):
+            acknowledge_packs(function, rule, reason)
+        return function.function_arn
+
+
+_HANDLER_CODE = ASSOCIATION_HANDLER.read_text(encoding="utf-8")
 
 
 def vpc_destinations(
