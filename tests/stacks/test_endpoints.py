@@ -327,3 +327,14 @@ def test_endpoints_change_nothing_else() -> None:
         _template(with_endpoints(gateway=["s3"], interface=["sts"], session_manager_role=True))
     )
     assert {k: with_all.get(k) for k in without} == without
+
+
+def test_adding_a_source_adds_one_rule_and_changes_nothing_else() -> None:
+    before = _resources(_template(with_endpoints(interface=["sts"], sources=["10.0.0.0/16"])))
+    after = _resources(
+        _template(with_endpoints(interface=["sts"], sources=["10.0.0.0/16", "172.16.0.0/12"]))
+    )
+    assert {k: after.get(k) for k in before} == before
+    [added] = [after[k] for k in set(after) - set(before)]
+    assert added["Type"] == "AWS::EC2::SecurityGroupIngress"
+    assert added["Properties"]["CidrIp"] == "172.16.0.0/12"
