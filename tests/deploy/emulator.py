@@ -68,6 +68,8 @@ emulator would otherwise prove nothing about that part of the network:
    meet moto's EC2 API, which we make report an attachment's association as its
    (dis)associate calls leave it, and refuse a second association of an attachment, as
    AWS does.
+   Each side keeps its own record of a peering attachment (moto shares one, so the
+   second side's association would find the first's); acceptance makes both available.
    Associations and routes of the peering attachment then check, as AWS does, that it is
    available and that it belongs to their route table's gateway (either side).
 
@@ -93,6 +95,7 @@ replacement behaviour. Those stay with snapshot review, cfn-lint and cdk-nag.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -632,6 +635,11 @@ class TransitGatewayPeeringAttachmentModel(_Record, CloudFormationModel):
         attachment = backend.create_transit_gateway_peering_attachment(
             gateway.id, peer.id, peer_region, peer_account, tags=_tags(properties)
         )
+        # Each side associates the attachment with its own gateway's table (moto keeps one
+        # record for both, so the second side's association would find the first's).
+        peer_backend = ec2_backends[peer_account][peer_region]
+        if peer_backend is not backend:
+            peer_backend.transit_gateway_attachments[attachment.id] = copy.copy(attachment)
         return cls(attachment.id)
 
 
@@ -728,6 +736,23 @@ def _association(self: Any) -> dict[str, str] | None:
         "State": data["state"],
         "TransitGatewayRouteTableId": data["transitGatewayRouteTableId"],
     }
+
+
+def _accept_on_both_sides(original: Any) -> Any:
+    """Acceptance makes the attachment available on the requester's side too (the two
+    sides hold their own records, see TransitGatewayPeeringAttachmentModel)."""
+
+    def accept(self: Any, transit_gateway_attachment_id: str) -> Any:
+        accepted = original(self, transit_gateway_attachment_id)
+        info = accepted.requester_tgw_info
+        requester = ec2_backends[info["OwnerId"]][info["Region"]]
+        mine = requester.transit_gateway_attachments.get(transit_gateway_attachment_id)
+        if mine is not None and mine is not accepted:
+            mine.state = accepted.state
+            mine._peering_status = accepted._peering_status  # type: ignore[attr-defined]
+        return accepted
+
+    return accept
 
 
 def _associate_once(original: Any) -> Any:
@@ -934,6 +959,9 @@ def install_moto_fixes() -> None:
     backend_class = type(ec2_backends["123456789012"]["us-east-1"])
     backend_class.associate_transit_gateway_route_table = _associate_once(  # type: ignore[method-assign]
         backend_class.associate_transit_gateway_route_table
+    )
+    backend_class.accept_transit_gateway_peering_attachment = _accept_on_both_sides(  # type: ignore[method-assign]
+        backend_class.accept_transit_gateway_peering_attachment
     )
 
 
