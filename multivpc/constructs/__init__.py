@@ -13,6 +13,7 @@ from multivpc.constructs.routing import (
     RouteTarget,
     VpcGateway,
     add_route,
+    add_table_route,
 )
 from multivpc.constructs.shared_ids import PublishedId, RemoteId
 from multivpc.constructs.transit_gateway import (
@@ -31,6 +32,7 @@ from multivpc.constructs.vpc_endpoints import (
     InterfaceEndpointSpec,
     VpcEndpoints,
 )
+from multivpc.constructs.vpc_peering import PeeringAcceptRole, VpcPeeringConnection
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "InterfaceEndpointSpec",
     "NatGatewaySpec",
     "NetworkVpc",
+    "PeeringAcceptRole",
     "PublishedId",
     "PublishedIds",
     "RemoteId",
@@ -59,6 +62,8 @@ __all__ = [
     "VpcEndpoints",
     "VpcFlowLogs",
     "VpcGateway",
+    "VpcPeeringConnection",
     "VpcView",
     "add_route",
+    "add_table_route",
 ]

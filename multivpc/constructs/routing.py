@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
 
 
 class RouteTarget(Protocol):
@@ -102,3 +103,30 @@ def add_route(
     route = subnet.node.find_child(route_id)
     assert isinstance(route, ec2.CfnRoute)
     return route
+
+
+_ROUTER_PROPERTIES: dict[ec2.RouterType, str] = {
+    ec2.RouterType.EGRESS_ONLY_INTERNET_GATEWAY: "egress_only_internet_gateway_id",
+    ec2.RouterType.GATEWAY: "gateway_id",
+    ec2.RouterType.INSTANCE: "instance_id",
+    ec2.RouterType.NAT_GATEWAY: "nat_gateway_id",
+    ec2.RouterType.NETWORK_INTERFACE: "network_interface_id",
+    ec2.RouterType.TRANSIT_GATEWAY: "transit_gateway_id",
+    ec2.RouterType.VPC_PEERING_CONNECTION: "vpc_peering_connection_id",
+    ec2.RouterType.VPC_ENDPOINT: "vpc_endpoint_id",
+}
+"""The ``AWS::EC2::Route`` property each router type fills (data, not a branch)."""
+
+
+def add_table_route(
+    scope: Construct, id: str, *, route_table_id: str, destination: str, target: RouteTarget
+) -> ec2.CfnRoute:
+    """``destination -> target`` in any route table, such as one of another stack of the
+    same account and region (a subnet's ``route_table.route_table_id``)."""
+    return ec2.CfnRoute(
+        scope,
+        id,
+        route_table_id=route_table_id,
+        destination_cidr_block=destination,
+        **{_ROUTER_PROPERTIES[target.router_type]: target.router_id},
+    )

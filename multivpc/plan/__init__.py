@@ -17,6 +17,8 @@ from multivpc.plan.network import (
     TargetKind,
     TransitGatewayPeeringPlan,
     TransitGatewayPlan,
+    VpcPeeringPlan,
+    VpcPeeringSidePlan,
     VpcPlan,
 )
 
@@ -35,6 +37,8 @@ __all__ = [
     "TargetKind",
     "TransitGatewayPeeringPlan",
     "TransitGatewayPlan",
+    "VpcPeeringPlan",
+    "VpcPeeringSidePlan",
     "VpcPlan",
     "plan",
 ]

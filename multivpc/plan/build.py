@@ -18,6 +18,7 @@ from multivpc.plan.network import (
     ZonePlan,
 )
 from multivpc.plan.transit import plan_transit, transit_routes, vpc_stack_name
+from multivpc.plan.vpc_peering import plan_vpc_peerings, vpc_peering_stacks
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
@@ -30,7 +31,8 @@ def plan(topology: Topology) -> NetworkPlan:
     Stacks in deploy order: each Transit Gateway's hub stack, then the VPC stacks (a spoke
     depends on its hub), then each Transit Gateway's routing stacks (which depend on the
     spokes whose attachments they route), then each Transit Gateway peering's attachment,
-    acceptance and requester-side routing stacks.
+    acceptance and requester-side routing stacks, then each VPC peering's stacks (see
+    ``multivpc.plan.vpc_peering``).
     """
     name = topology.config.name
     transit = plan_transit(topology)
@@ -104,6 +106,8 @@ def plan(topology: Topology) -> NetworkPlan:
                 peering=peering.name,
             ),
         ]
+    vpc_peerings = plan_vpc_peerings(topology)
+    stacks += vpc_peering_stacks(vpc_peerings)
     packs = tuple(dict.fromkeys(topology.config.nag_packs))
     return NetworkPlan(
         name=name,
@@ -113,6 +117,7 @@ def plan(topology: Topology) -> NetworkPlan:
         transit_gateways=transit.transit_gateways,
         tags=dict(topology.config.tags),
         transit_gateway_peerings=transit.peerings,
+        vpc_peerings=vpc_peerings,
     )
 
 

@@ -19,16 +19,30 @@ from multivpc.plan.endpoints import EndpointsPlan
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import NagPack
 
-StackRole = Literal["vpc", "hub", "routing", "peering", "peering-accepter", "peering-routing"]
+StackRole = Literal[
+    "vpc",
+    "hub",
+    "routing",
+    "peering",
+    "peering-accepter",
+    "peering-routing",
+    "vpc-peering-accepter",
+    "vpc-peering",
+    "vpc-peering-routes",
+]
 """vpc: one VPC and what belongs to it, its Transit Gateway attachment included. hub: a
 Transit Gateway, its segment route tables and its RAM share, in the owner's account.
 routing: the segment intent of a Transit Gateway (associations, propagations, static
 routes), deployed after the spokes whose attachments it routes. peering: a Transit Gateway
 peering attachment, in the requester's account and region. peering-accepter: its
 acceptance, association and static routes on the accepter's side. peering-routing: its
-association and static routes on the requester's side, once accepted."""
+association and static routes on the requester's side, once accepted. vpc-peering-accepter:
+what the requester of a VPC peering needs from the accepter's account and region before it
+asks (the accepter VPC's id and, across accounts, the role that accepts). vpc-peering: the
+VPC peering connection and the requester's routes (and, in one account and region, the
+accepter's). vpc-peering-routes: the accepter's routes once the connection exists."""
 
-TargetKind = Literal["internet-gateway", "nat-gateway", "transit-gateway"]
+TargetKind = Literal["internet-gateway", "nat-gateway", "transit-gateway", "vpc-peering"]
 """What a route points at. Transit Gateway, peering and endpoint targets come with their
 features; each is a kind here, never a branch in a construct."""
 
@@ -194,6 +208,43 @@ class TransitGatewayPeeringPlan:
 
 
 @dataclass(frozen=True)
+class VpcPeeringSidePlan:
+    """One VPC of a VPC peering, with the routes its route tables send to the peer
+    (``RoutePlan``s of target kind ``vpc-peering``, ``target_name`` the peering)."""
+
+    vpc: str
+    vpc_stack: str
+    account_id: str
+    region: str
+    routes: tuple[RoutePlan, ...]
+
+
+@dataclass(frozen=True)
+class VpcPeeringPlan:
+    """A VPC peering connection. In one account and region: one stack (``connection_stack``)
+    with the connection and both sides' routes, plain references. Otherwise three, in
+    deploy order: ``accepter_stack`` (accepter's account and region: the accepter VPC's id
+    published for the requester, and across accounts ``peer_role``), ``connection_stack``
+    (requester's: the connection with PeerOwnerId/PeerRegion/PeerRoleArn, the requester's
+    routes, the connection id published for the accepter), ``accepter_routes_stack``."""
+
+    name: str
+    requester: VpcPeeringSidePlan
+    accepter: VpcPeeringSidePlan
+    connection_stack: str
+    accepter_stack: str
+    accepter_routes_stack: str
+    same_place: bool
+    cross_account: bool
+    peer_role: str | None
+    """The accepter account's role the requester assumes to accept (cross-account only)."""
+    accepter_vpc_id: SharedId
+    """The accepter VPC's id, read by the connection stack when not ``same_place``."""
+    connection_id: SharedId
+    """The connection's id, read by the accepter's routes stack when not ``same_place``."""
+
+
+@dataclass(frozen=True)
 class VpcPlan:
     name: str
     stack_name: str
@@ -253,6 +304,13 @@ class NetworkPlan:
     tags: dict[str, str] = field(default_factory=dict)
     """Tags on every resource of every stack."""
     transit_gateway_peerings: tuple[TransitGatewayPeeringPlan, ...] = ()
+    vpc_peerings: tuple[VpcPeeringPlan, ...] = ()
+
+    def vpc_peering(self, name: str) -> VpcPeeringPlan:
+        for peering in self.vpc_peerings:
+            if peering.name == name:
+                return peering
+        raise KeyError(f"no VPC peering named {name} in the plan")
 
     def transit_gateway_peering(self, name: str) -> TransitGatewayPeeringPlan:
         for peering in self.transit_gateway_peerings:

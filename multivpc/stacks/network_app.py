@@ -21,6 +21,11 @@ from multivpc.stacks.transit_stacks import (
     PeeringStack,
     RoutingStack,
 )
+from multivpc.stacks.vpc_peering_stacks import (
+    VpcPeeringAccepterStack,
+    VpcPeeringRoutesStack,
+    VpcPeeringStack,
+)
 from multivpc.stacks.vpc_stack import VpcStack
 from multivpc.vocabulary import NagPack
 
@@ -75,6 +80,8 @@ def add_network(
             )
         elif planned.role in ("peering", "peering-accepter", "peering-routing"):
             stack = _peering_stack(app, planned, network, hubs, peerings)
+        elif planned.role in ("vpc-peering-accepter", "vpc-peering", "vpc-peering-routes"):
+            stack = _vpc_peering_stack(app, planned, network, spokes)
         else:
             assert planned.transit_gateway is not None
             tgw = network.transit_gateway(planned.transit_gateway)
@@ -137,3 +144,18 @@ def _peering_stack(
         attachment=peerings[peering.name],
         requester_hub=requester_hub,
     )
+
+
+def _vpc_peering_stack(
+    app: cdk.App, planned: StackPlan, network: NetworkPlan, spokes: dict[str, VpcStack]
+) -> cdk.Stack:
+    assert planned.peering is not None
+    peering = network.vpc_peering(planned.peering)
+    requester, accepter = spokes[peering.requester.vpc], spokes[peering.accepter.vpc]
+    if planned.role == "vpc-peering-accepter":
+        return VpcPeeringAccepterStack(app, stack=planned, peering=peering, accepter_vpc=accepter)
+    if planned.role == "vpc-peering":
+        return VpcPeeringStack(
+            app, stack=planned, peering=peering, requester_vpc=requester, accepter_vpc=accepter
+        )
+    return VpcPeeringRoutesStack(app, stack=planned, peering=peering, accepter_vpc=accepter)

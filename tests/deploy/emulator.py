@@ -83,6 +83,18 @@ emulator would otherwise prove nothing about that part of the network:
    policies. The same module attaches each one, taking an AWS managed policy from moto's
    copy of AWS's list (an unknown name fails the deploy).
 
+12. ``AWS::EC2::VPCPeeringConnection``: moto's CloudFormation looks the peer VPC up in the
+   requester's own account and region (so a peer elsewhere fails) and leaves every
+   connection pending-acceptance. We look the peer VPC up in ``PeerOwnerId`` and
+   ``PeerRegion``, create the connection with moto's EC2 backend (which records it on
+   both sides), and accept it in the accepter's account and region as CloudFormation
+   does: with ``PeerRoleArn`` after checking that the role exists there and trusts the
+   requester account (across accounts without it, the deploy fails); in one account
+   without a role.
+13. Stack updates: moto registers a stack's exports when it creates the stack, not when
+   an update adds one, so a stack importing a new export (a VPC's new group's route table,
+   routed by a peering stack) fails. We register the exports after each update.
+
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
 
@@ -109,6 +121,7 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.cloudformation import parsing
 from moto.cloudformation.custom_model import CustomModel
+from moto.cloudformation.models import CloudFormationBackend
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from moto.ec2.models import ec2_backends
@@ -643,6 +656,56 @@ class TransitGatewayPeeringAttachmentModel(_Record, CloudFormationModel):
         return cls(attachment.id)
 
 
+class VpcPeeringConnectionModel(_Record, CloudFormationModel):
+    """AWS::EC2::VPCPeeringConnection to a VPC of any account and region, accepted as
+    CloudFormation accepts it (gap 12)."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::VPCPeeringConnection"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.physical_id
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> VpcPeeringConnectionModel:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        peer_account = properties.get("PeerOwnerId", account_id)
+        peer_region = properties.get("PeerRegion", region_name)
+        peer_backend = ec2_backends[peer_account][peer_region]
+        vpc = backend.vpcs.get(properties["VpcId"])
+        peer = peer_backend.vpcs.get(properties["PeerVpcId"])
+        if vpc is None or peer is None:
+            raise EmulatorRefuses(
+                f"no VPC {properties['VpcId']} in {account_id} {region_name} or no VPC "
+                f"{properties['PeerVpcId']} in {peer_account} {peer_region}"
+            )
+        role_arn = properties.get("PeerRoleArn")
+        if peer_account != account_id:
+            if role_arn is None:
+                raise EmulatorRefuses(
+                    "a peering with another account's VPC needs PeerRoleArn to be accepted"
+                )
+            if role_arn.split(":")[4] != peer_account:
+                raise EmulatorRefuses(f"{role_arn} is not a role of {peer_account}")
+            _check_trust(AwsCustomResource.endpoint, role_arn, account_id, peer_region)
+        connection = backend.create_vpc_peering_connection(vpc, peer, tags=_tags(properties))
+        peer_backend.accept_vpc_peering_connection(connection.id)
+        return cls(connection.id)
+
+
 class InlineFunctionResource(CustomModel):
     """multivpc's custom resources whose function code the template inlines (gap 9): the
     function's own source file run in-process, in the stack's account and region."""
@@ -782,6 +845,7 @@ for _model in (
     ResourceShareModel,
     KmsKeyWithTags,
     TransitGatewayPeeringAttachmentModel,
+    VpcPeeringConnectionModel,
 ):
     _model.__module__ = "moto.ec2.models.subnets"
 
@@ -949,6 +1013,18 @@ def add_local_zones(zones: Iterable[tuple[str, str]]) -> None:
             )
 
 
+def _register_exports(original: Any) -> Any:
+    """An update's new exports become importable, as a created stack's do (gap 13)."""
+
+    def update_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        stack = original(self, name, *args, **kwargs)
+        for export in stack.exports:
+            self.exports[export.name] = export
+        return stack
+
+    return update_stack
+
+
 def install_moto_fixes() -> None:
     """moto's EC2 API as gap 9 needs it: associations reported as (dis)associate calls
     leave them, and a second association of an attachment refused. Idempotent."""
@@ -962,6 +1038,9 @@ def install_moto_fixes() -> None:
     )
     backend_class.accept_transit_gateway_peering_attachment = _accept_on_both_sides(  # type: ignore[method-assign]
         backend_class.accept_transit_gateway_peering_attachment
+    )
+    CloudFormationBackend.update_stack = _register_exports(  # type: ignore[method-assign]
+        CloudFormationBackend.update_stack
     )
 
 

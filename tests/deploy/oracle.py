@@ -54,7 +54,12 @@ def expected_vpcs(data: dict[str, Any]) -> dict[str, Shape]:
     """{VPC name: expected shape} for a config given as plain data (YAML loaded)."""
     return {
         vpc["name"]: {
-            **_vpc(vpc, _tgw_routes(data, vpc), _gateway_routes(data, vpc)),
+            **_vpc(
+                vpc,
+                _tgw_routes(data, vpc),
+                _gateway_routes(data, vpc),
+                _vpc_peering_routes(data, vpc),
+            ),
             "endpoints": _endpoints(data, vpc),
         }
         for vpc in data["vpcs"]
@@ -293,8 +298,33 @@ def _tgw_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
     return dict.fromkeys(sorted(reached), target)
 
 
+def _vpc_peering_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """{group: {destination: target}} of the VPC's peerings, restated from the README: each
+    side's route_from groups (default: every group but public ones) send its destinations
+    (default: the peer VPC's CIDR) to the connection, which CloudFormation has accepted
+    (target ``vpc-peering <network>-peering-<name> active``)."""
+    cidr_of = {v["name"]: v["cidr"] for v in data["vpcs"]}
+    routes: dict[str, dict[str, str]] = {}
+    for peering in data.get("peerings", []):
+        for mine, other in (("requester", "accepter"), ("accepter", "requester")):
+            side, peer = peering[mine], peering[other]
+            if side["vpc"] != vpc["name"]:
+                continue
+            target = f"vpc-peering {data['name']}-peering-{peering['name']} active"
+            groups = side.get("route_from") or [
+                g["name"] for g in vpc["subnets"] if g["tier"] != "public"
+            ]
+            for group in groups:
+                for cidr in side.get("destinations") or [cidr_of[peer["vpc"]]]:
+                    routes.setdefault(group, {})[cidr] = target
+    return routes
+
+
 def _vpc(
-    vpc: dict[str, Any], tgw_routes: dict[str, str], gateway_routes: dict[str, str] | None = None
+    vpc: dict[str, Any],
+    tgw_routes: dict[str, str],
+    gateway_routes: dict[str, str] | None = None,
+    peering_routes: dict[str, dict[str, str]] | None = None,
 ) -> Shape:
     azs = list(vpc["availability_zones"])
     local = [zone["name"] for zone in vpc.get("local_zones", [])]
@@ -327,6 +357,7 @@ def _vpc(
                 routes.update(tgw_routes)
             if gateway_routes and group["name"] in _gateway_groups(vpc):
                 routes.update(gateway_routes)
+            routes.update((peering_routes or {}).get(group["name"], {}))
             subnets[f"{zone} {_cidr(group, zone, local)}"] = {
                 "routes": routes,
                 "public_ip_on_launch": bool(group.get("map_public_ip_on_launch", False)),

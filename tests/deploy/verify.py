@@ -58,6 +58,15 @@ def observed_vpc(
         Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
     )["InternetGateways"]
     tables = ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
+    connections = {
+        c["VpcPeeringConnectionId"]: " ".join(
+            (
+                *(t["Value"] for t in c.get("Tags", []) if t["Key"] == "Name"),
+                c["Status"]["Code"],
+            )
+        )
+        for c in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+    }
     endpoints = ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"]
     endpoint_services = {e["VpcEndpointId"]: _short(e["ServiceName"]) for e in endpoints}
     prefix_lists = {
@@ -83,6 +92,9 @@ def observed_vpc(
                 target = "internet-gateway"
             elif target in nat_zone:
                 target = f"nat-gateway in {nat_zone[target]}"
+            elif "VpcPeeringConnectionId" in route:
+                pcx = route["VpcPeeringConnectionId"]
+                target = f"vpc-peering {connections.get(pcx, pcx)}"
             elif "TransitGatewayId" in route:
                 tgw = route["TransitGatewayId"]
                 target = f"transit-gateway {gateway_names.get(tgw, tgw)}"

@@ -1,0 +1,136 @@
+"""Planning VPC peerings: their stacks, the ids that cross accounts or regions, and the
+routes on both sides."""
+
+from __future__ import annotations
+
+from multivpc.plan.network import (
+    RoutePlan,
+    SharedId,
+    StackPlan,
+    VpcPeeringPlan,
+    VpcPeeringSidePlan,
+)
+from multivpc.plan.transit import role_name, vpc_stack_name
+from multivpc.topology import Topology
+from multivpc.topology.vpc_peering import VpcPeeringEnd, VpcPeeringTopology, vpc_peering_topology
+
+
+def vpc_peering_stack_names(network: str, peering: str) -> tuple[str, str, str]:
+    """The accepter, connection and accepter-routes stacks of a VPC peering."""
+    base = f"{network}-peering-{peering}"
+    return f"{base}-accepter", base, f"{base}-accepter-routes"
+
+
+def accept_role_name(network: str, peering: str) -> str:
+    """The accepter account's role that accepts the connection (PeerRoleArn)."""
+    return role_name(network, "peering", peering, "accept").removesuffix("-ids")
+
+
+def plan_vpc_peerings(topology: Topology) -> tuple[VpcPeeringPlan, ...]:
+    return tuple(_plan(topology, p) for p in vpc_peering_topology(topology.config))
+
+
+def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
+    network = topology.config.name
+    requester, accepter = (_side(topology, peering.name, end) for end in peering.ends)
+    accepter_stack, connection_stack, routes_stack = vpc_peering_stack_names(network, peering.name)
+    cross_account = requester.account_id != accepter.account_id
+    parameters = f"/multivpc/{network}/peerings/{peering.name}"
+    return VpcPeeringPlan(
+        name=peering.name,
+        requester=requester,
+        accepter=accepter,
+        connection_stack=connection_stack,
+        accepter_stack=accepter_stack,
+        accepter_routes_stack=routes_stack,
+        same_place=not cross_account and requester.region == accepter.region,
+        cross_account=cross_account,
+        peer_role=accept_role_name(network, peering.name) if cross_account else None,
+        accepter_vpc_id=SharedId(
+            parameter=f"{parameters}/accepter-vpc-id",
+            account_id=accepter.account_id,
+            region=accepter.region,
+            reader_role=role_name(network, "peering", peering.name, "vpc"),
+        ),
+        connection_id=SharedId(
+            parameter=f"{parameters}/connection-id",
+            account_id=requester.account_id,
+            region=requester.region,
+            reader_role=role_name(network, "peering", peering.name),
+        ),
+    )
+
+
+def _side(topology: Topology, peering: str, end: VpcPeeringEnd) -> VpcPeeringSidePlan:
+    assert end.vpc is not None and end.account_id is not None, "plan needs a checked topology"
+    facts = next(v for v in topology if v.name == end.vpc.name)
+    route_from = end.route_from
+    return VpcPeeringSidePlan(
+        vpc=end.vpc.name,
+        vpc_stack=vpc_stack_name(topology.config.name, end.vpc.name),
+        account_id=end.account_id,
+        region=end.vpc.region,
+        routes=tuple(
+            RoutePlan(
+                group=subnet.group,
+                zone=subnet.zone,
+                id=route_id,
+                destination=cidr,
+                target_kind="vpc-peering",
+                target_name=peering,
+            )
+            for subnet in facts.subnets()
+            if subnet.group in route_from
+            for route_id, cidr in end.destinations()
+        ),
+    )
+
+
+def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
+    """Each peering's stacks in deploy order, after both VPCs' stacks."""
+    stacks: list[StackPlan] = []
+    for peering in peerings:
+        requester, accepter = peering.requester, peering.accepter
+        if peering.same_place:
+            stacks.append(
+                StackPlan(
+                    name=peering.connection_stack,
+                    role="vpc-peering",
+                    account_id=requester.account_id,
+                    region=requester.region,
+                    vpcs=(requester.vpc, accepter.vpc),
+                    depends_on=(requester.vpc_stack, accepter.vpc_stack),
+                    peering=peering.name,
+                )
+            )
+            continue
+        stacks += [
+            StackPlan(
+                name=peering.accepter_stack,
+                role="vpc-peering-accepter",
+                account_id=accepter.account_id,
+                region=accepter.region,
+                vpcs=(accepter.vpc,),
+                depends_on=(accepter.vpc_stack,),
+                peering=peering.name,
+            ),
+            StackPlan(
+                name=peering.connection_stack,
+                role="vpc-peering",
+                account_id=requester.account_id,
+                region=requester.region,
+                vpcs=(requester.vpc,),
+                depends_on=(requester.vpc_stack, peering.accepter_stack),
+                peering=peering.name,
+            ),
+            StackPlan(
+                name=peering.accepter_routes_stack,
+                role="vpc-peering-routes",
+                account_id=accepter.account_id,
+                region=accepter.region,
+                vpcs=(accepter.vpc,),
+                depends_on=(peering.connection_stack, accepter.vpc_stack),
+                peering=peering.name,
+            ),
+        ]
+    return stacks

@@ -1,0 +1,240 @@
+"""VPC peering from config to templates: the connection and its peer properties, the
+accepter's role, the ids that cross accounts and regions, routes on both sides in the
+right stacks, deploy order, and edits that must stay safe.
+
+Expected routes are written down from examples/peering.yaml, not read from the plan:
+- app-shared (one account and region, one stack): app-prod's app and data groups send
+  shared-services' 10.30.0.0/16, shared-services' services group sends 10.20.0.0/16;
+- app-partner (partner account): only app-prod's app group sends 10.40.0.0/16; partner-db's
+  db group sends its destinations, 10.20.0.0/20;
+- app-eu (eu-west-1): app-prod's app and data send 10.50.0.0/16; app-eu's app sends
+  10.20.0.0/16.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import Templates, plan_of, synthesize
+from tests.rules.test_vpc_peering import _peering, peered
+from tests.support.builder import NetworkBuilder
+
+NETWORK, PARTNER = "111111111111", "555555555555"
+ZONES = ("us-east-1a", "us-east-1b")
+EU = ("eu-west-1a", "eu-west-1b")
+TABLES = [
+    *(("app-prod", g, z) for g in ("app", "data") for z in ZONES),
+    *(("shared-services", "services", z) for z in ZONES),
+    *(("partner-db", "db", z) for z in ZONES),
+    *(("app-eu", "app", z) for z in EU),
+]
+"""Every (VPC, group, zone) route table of the example."""
+
+EXPECTED: dict[str, set[tuple[str, str, str, str]]] = {
+    "peering-peering-app-shared": {
+        *(("app-prod", g, z, "10.30.0.0/16") for g in ("app", "data") for z in ZONES),
+        *(("shared-services", "services", z, "10.20.0.0/16") for z in ZONES),
+    },
+    "peering-peering-app-partner": {("app-prod", "app", z, "10.40.0.0/16") for z in ZONES},
+    "peering-peering-app-partner-accepter-routes": {
+        ("partner-db", "db", z, "10.20.0.0/20") for z in ZONES
+    },
+    "peering-peering-app-eu": {
+        ("app-prod", g, z, "10.50.0.0/16") for g in ("app", "data") for z in ZONES
+    },
+    "peering-peering-app-eu-accepter-routes": {("app-eu", "app", z, "10.20.0.0/16") for z in EU},
+}
+
+
+def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def _table(reference: Any) -> tuple[str, str, str]:
+    text = json.dumps(reference)
+    [table] = [t for t in TABLES if "".join(t).replace("-", "") + "RouteTable" in text]
+    return table
+
+
+def _routes(template: dict[str, Any]) -> set[tuple[str, str, str, str]]:
+    return {
+        (*_table(r["Properties"]["RouteTableId"]), r["Properties"]["DestinationCidrBlock"])
+        for r in _resources(template, "AWS::EC2::Route").values()
+    }
+
+
+def _connection(template: dict[str, Any]) -> dict[str, Any]:
+    [connection] = _resources(template, "AWS::EC2::VPCPeeringConnection").values()
+    props: dict[str, Any] = connection["Properties"]
+    return props
+
+
+@pytest.fixture(scope="module")
+def example(example_templates: dict[str, Templates]) -> Templates:
+    return example_templates["peering"]
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED))
+def test_routes_on_both_sides_in_the_right_stacks(example: Templates, stack: str) -> None:
+    assert _routes(example[stack]) == EXPECTED[stack]
+    for route in _resources(example[stack], "AWS::EC2::Route").values():
+        assert set(route["Properties"]) == {
+            "RouteTableId",
+            "DestinationCidrBlock",
+            "VpcPeeringConnectionId",
+        }
+
+
+def test_no_other_stack_routes_to_a_peering(example: Templates) -> None:
+    for name, template in example.items():
+        if name not in EXPECTED:
+            peering_routes = [
+                r
+                for r in _resources(template, "AWS::EC2::Route").values()
+                if "VpcPeeringConnectionId" in r["Properties"]
+            ]
+            assert peering_routes == [], name
+
+
+def test_same_account_and_region_uses_plain_references(example: Templates) -> None:
+    template = example["peering-peering-app-shared"]
+    props = _connection(template)
+    assert set(props) == {"VpcId", "PeerVpcId", "Tags"}
+    assert "peering-shared-services:" in json.dumps(props["PeerVpcId"])
+    assert not _resources(template, "Custom::AWS")
+    assert not _resources(template, "AWS::SSM::Parameter")
+    assert "peering-peering-app-shared-accepter" not in example
+
+
+def test_cross_account_connection_names_owner_and_role(example: Templates) -> None:
+    template = example["peering-peering-app-partner"]
+    props = _connection(template)
+    assert props["PeerOwnerId"] == PARTNER
+    assert "PeerRegion" not in props
+    assert json.dumps(props["PeerRoleArn"]).endswith(
+        f':iam::{PARTNER}:role/mvpc-peering-peering-app-partner-accept"]]}}'
+    )
+    # The accepter VPC's id is read from the partner account's parameter through its role.
+    assert "Parameter.Value" in json.dumps(props["PeerVpcId"])
+    [read] = _resources(template, "Custom::AWS").values()
+    create = json.dumps(read["Properties"]["Create"])
+    assert "/multivpc/peering/peerings/app-partner/accepter-vpc-id" in create
+    assert f"{PARTNER}:role/mvpc-peering-peering-app-partner-vpc-ids" in create
+    # The connection id is published for the partner account.
+    [parameter] = _resources(template, "AWS::SSM::Parameter").values()
+    assert parameter["Properties"]["Name"] == "/multivpc/peering/peerings/app-partner/connection-id"
+
+
+def test_the_accept_role_trusts_the_requester_only_and_may_only_accept(
+    example: Templates,
+) -> None:
+    template = example["peering-peering-app-partner-accepter"]
+    [role] = [
+        r
+        for r in _resources(template, "AWS::IAM::Role").values()
+        if r["Properties"]["RoleName"] == "mvpc-peering-peering-app-partner-accept"
+    ]
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{NETWORK}:root"},
+        }
+    ]
+    assert "Policies" not in role["Properties"]
+    assert "ManagedPolicyArns" not in role["Properties"]
+    [role_id] = [k for k, r in template["Resources"].items() if r is role]
+    policies = [
+        p
+        for p in _resources(template, "AWS::IAM::ManagedPolicy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    [policy] = policies
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert {s["Action"] for s in statements} == {"ec2:AcceptVpcPeeringConnection"}
+    connections, vpc = statements
+    assert "vpc-peering-connection/*" in json.dumps(connections["Resource"])
+    assert "ec2:AccepterVpc" in connections["Condition"]["ArnEquals"]
+    assert "peering-partner-db:" in json.dumps(connections["Condition"])
+    assert ":vpc/" in json.dumps(vpc["Resource"])
+    # No inline policy attaches to the role anywhere in the stack.
+    assert not _resources(template, "AWS::IAM::Policy")
+
+
+def test_cross_region_connection_names_the_region_only(example: Templates) -> None:
+    props = _connection(example["peering-peering-app-eu"])
+    assert props["PeerRegion"] == "eu-west-1"
+    assert "PeerOwnerId" not in props and "PeerRoleArn" not in props
+    accepter = example["peering-peering-app-eu-accepter"]
+    # Same account: no accept role, only the VPC id published (for the own account).
+    roles = {r["Properties"]["RoleName"] for r in _resources(accepter, "AWS::IAM::Role").values()}
+    assert roles == {"mvpc-peering-peering-app-eu-vpc-ids"}
+    routes = example["peering-peering-app-eu-accepter-routes"]
+    [read] = _resources(routes, "Custom::AWS").values()
+    assert '"region":"us-east-1"' in "".join(
+        p for p in read["Properties"]["Create"]["Fn::Join"][1] if isinstance(p, str)
+    )
+
+
+def test_stacks_deploy_in_order_in_the_right_places() -> None:
+    from multivpc.load import load_config
+
+    planned = plan_of(load_config("examples/peering.yaml"))
+    stacks = {s.name: s for s in planned.stacks}
+    order = [s.name for s in planned.stacks]
+    base = "peering-peering-app-partner"
+    accepter, connection, routes = (
+        stacks[f"{base}-accepter"],
+        stacks[base],
+        stacks[f"{base}-accepter-routes"],
+    )
+    assert (accepter.account_id, accepter.region) == (PARTNER, "us-east-1")
+    assert (connection.account_id, connection.region) == (NETWORK, "us-east-1")
+    assert (routes.account_id, routes.region) == (PARTNER, "us-east-1")
+    assert accepter.depends_on == ("peering-partner-db",)
+    assert connection.depends_on == ("peering-app-prod", f"{base}-accepter")
+    assert routes.depends_on == (base, "peering-partner-db")
+    assert order.index(accepter.name) < order.index(base) < order.index(routes.name)
+    eu = stacks["peering-peering-app-eu-accepter-routes"]
+    assert (eu.account_id, eu.region) == (NETWORK, "eu-west-1")
+    assert stacks["peering-peering-app-shared"].depends_on == (
+        "peering-app-prod",
+        "peering-shared-services",
+    )
+
+
+def _synth(builder: NetworkBuilder) -> Templates:
+    return synthesize(builder.build(), checks=False)
+
+
+def _changed(before: Templates, after: Templates) -> list[str]:
+    return [
+        f"{stack}/{logical_id}"
+        for stack, template in before.items()
+        for logical_id, resource in template["Resources"].items()
+        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
+    ]
+
+
+def test_adding_a_peering_adds_stacks_and_changes_nothing() -> None:
+    before = _synth(peered())
+    after = _synth(peered(_peering(), _peering("other", "shared", name="other-shared")))
+    assert _changed(before, after) == []
+    assert set(after) - set(before) == {
+        "test-peering-other-shared-accepter",
+        "test-peering-other-shared",
+        "test-peering-other-shared-accepter-routes",
+    }
+
+
+def test_a_cross_account_peer_without_role_is_refused_by_the_construct() -> None:
+    import aws_cdk as cdk
+
+    from multivpc.constructs import VpcPeeringConnection
+
+    stack = cdk.Stack(cdk.App(), "s")
+    with pytest.raises(ValueError, match="needs peer_role_arn"):
+        VpcPeeringConnection(stack, "p", vpc_id="vpc-1", peer_vpc_id="vpc-2", peer_owner_id="1")
