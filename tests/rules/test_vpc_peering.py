@@ -140,9 +140,13 @@ def test_default_quota_is_50_boundary() -> None:
 
 
 def test_raised_quota_boundary_at_125() -> None:
-    assert _quota_findings(_star(51, quota=125)) == []
+    assert _quota_findings(_star(125, quota=125)) == []
+    [finding] = _quota_findings(_star(126, quota=125))
+    assert "VPC hub takes part in 126 peerings, more than the quota of 125; use a Transit " in (
+        finding
+    )
     [finding] = _quota_findings(_star(3, quota=2))
-    assert "more than the quota of 2" in finding
+    assert "more than the quota of 2; raise peering_quota" in finding
 
 
 @pytest.mark.parametrize(("quota", "valid"), [(0, False), (1, True), (125, True), (126, False)])
