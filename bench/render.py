@@ -8,6 +8,7 @@ Findings written by hand live in bench/FINDINGS.md, never in the rendered file.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ def table(header: list[str], rows: list[list[Any]], align: str = "") -> list[str
     ]
 
 
-def render(results: dict[str, Any]) -> str:
+def render(results: dict[str, Any], findings: str = "FINDINGS.md") -> str:
+    """``findings``: the link to FINDINGS.md from where the rendered file goes."""
     method = results["method"]
     code = results["code"]
     code_line = (
@@ -72,7 +74,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         "Rendered by `bench/render.py` from `results.json`, which `bench/synth_bench.py` "
         f"(`make bench`) wrote on {results['date']} after {results['total_s'] / 60:.1f} min. "
-        "Do not edit; findings written by hand are in [FINDINGS.md](FINDINGS.md).",
+        f"Do not edit; findings written by hand are in [FINDINGS.md]({findings}).",
         "",
         "## Machine",
         "",
@@ -260,7 +262,8 @@ def all_problems(results: dict[str, Any]) -> list[str]:
 
 def write(results_json: Path, results_md: Path) -> None:
     results = json.loads(results_json.read_text(encoding="utf-8"))
-    results_md.write_text(render(results), encoding="utf-8")
+    findings = os.path.relpath(BENCH / "FINDINGS.md", results_md.resolve().parent)
+    results_md.write_text(render(results, findings), encoding="utf-8")
 
 
 def main(argv: list[str]) -> None:

@@ -281,7 +281,7 @@ def code_state(scratch: Path) -> str:
         ["git", "status", "--porcelain", "--", "multivpc", "app.py", "cdk.json"], scratch
     )
     commit = output(["git", "rev-parse", "--short", "HEAD"], scratch)
-    files = [line[3:] for line in changed.splitlines()]
+    files = [line.split(maxsplit=1)[1] for line in changed.splitlines()]  # "XY path"
     return commit + (f" + uncommitted: {', '.join(files)}" if files else "")
 
 
