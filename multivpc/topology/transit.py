@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import cached_property
 
 from multivpc.config.models import (
     NetworkConfig,
@@ -54,8 +55,22 @@ class TransitTopology:
     def name(self) -> str:
         return self.transit_gateway.name
 
+    @cached_property
+    def _segments(self) -> dict[str, Segment]:
+        """Segments by name (the first of a name declared twice, which a rule reports)."""
+        by_name: dict[str, Segment] = {}
+        for segment in self.transit_gateway.segments:
+            by_name.setdefault(segment.name, segment)
+        return by_name
+
+    @cached_property
+    def _propagation(self) -> dict[str, tuple[str, ...]]:
+        """``propagates_into`` of every declared segment, computed once: reach questions
+        come once per pair of attachments."""
+        return {name: self._propagates_into(name) for name in self._segments}
+
     def segment(self, name: str) -> Segment | None:
-        return next((s for s in self.transit_gateway.segments if s.name == name), None)
+        return self._segments.get(name)
 
     def linked(self, first: str, second: str) -> bool:
         """One of the two segments reaches the other (reach is both ways)."""
@@ -64,6 +79,10 @@ class TransitTopology:
 
     def propagates_into(self, segment: str) -> tuple[str, ...]:
         """The route tables (segment names) an attachment of ``segment`` propagates into."""
+        known = self._propagation.get(segment)
+        return known if known is not None else self._propagates_into(segment)
+
+    def _propagates_into(self, segment: str) -> tuple[str, ...]:
         own = self.segment(segment)
         names = [s.name for s in self.transit_gateway.segments]
         return tuple(
