@@ -113,7 +113,8 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
 
     from multivpc.stacks import add_network
 
-    app = cdk.App(outdir=outdir, context=cdk_json_context())
+    # Absolute: the jsii node process keeps the working directory it started in.
+    app = cdk.App(outdir=str(Path(outdir).resolve()), context=cdk_json_context())
     stacks = add_network(app, plan(loaded.topology), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
