@@ -11,7 +11,6 @@ from constructs import Construct
 
 from multivpc.constructs import (
     PublishedId,
-    RemoteId,
     SegmentRouting,
     TransitGatewayHub,
     TransitGatewayPeeringAcceptance,
@@ -19,11 +18,11 @@ from multivpc.constructs import (
 )
 from multivpc.plan import (
     PeeringSidePlan,
-    SharedId,
     StackPlan,
     TransitGatewayPeeringPlan,
     TransitGatewayPlan,
 )
+from multivpc.stacks.shared import planned_env, remote_id
 
 
 class HubStack(cdk.Stack):
@@ -39,7 +38,7 @@ class HubStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: Transit Gateway {tgw.name} in {tgw.region}",
             **kwargs,
         )
@@ -85,7 +84,7 @@ class RoutingStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: routing of Transit Gateway {tgw.name}",
             **kwargs,
         )
@@ -94,14 +93,7 @@ class RoutingStack(cdk.Stack):
         for attachment in routed:
             if attachment.cross_account:
                 shared = attachment.attachment_id
-                ids[attachment.vpc] = RemoteId(
-                    self,
-                    f"{attachment.vpc}-AttachmentId",
-                    parameter_name=shared.parameter,
-                    account_id=shared.account_id,
-                    region=shared.region,
-                    reader_role_name=shared.reader_role,
-                ).value
+                ids[attachment.vpc] = remote_id(self, f"{attachment.vpc}-AttachmentId", shared)
             else:
                 ids[attachment.vpc] = attachment_ids[attachment.vpc]
         routes = [
@@ -116,17 +108,6 @@ class RoutingStack(cdk.Stack):
             attachments=[(a.vpc, ids[a.vpc], a.segment, a.propagates_into) for a in routed],
             routes=routes,
         )
-
-
-def _remote(scope: Construct, id: str, shared: SharedId) -> str:
-    return RemoteId(
-        scope,
-        id,
-        parameter_name=shared.parameter,
-        account_id=shared.account_id,
-        region=shared.region,
-        reader_role_name=shared.reader_role,
-    ).value
 
 
 def _side_routing(
@@ -165,7 +146,7 @@ class PeeringStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: Transit Gateway peering {peering.name} "
             f"({peering.requester.transit_gateway} to {peering.accepter.transit_gateway})",
             **kwargs,
@@ -174,7 +155,7 @@ class PeeringStack(cdk.Stack):
         peer_id = (
             accepter_hub.hub.transit_gateway_id
             if peering.same_place
-            else _remote(self, "PeerTransitGatewayId", peering.peer_transit_gateway_id)
+            else remote_id(self, "PeerTransitGatewayId", peering.peer_transit_gateway_id)
         )
         self.attachment = TransitGatewayPeeringAttachment(
             self,
@@ -216,7 +197,7 @@ class PeeringAccepterStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: acceptance and routes of Transit Gateway peering "
             f"{peering.name} on {peering.accepter.transit_gateway}",
             **kwargs,
@@ -224,7 +205,7 @@ class PeeringAccepterStack(cdk.Stack):
         attachment_id = (
             attachment.attachment.attachment_id
             if peering.same_place
-            else _remote(self, "AttachmentId", peering.attachment_id)
+            else remote_id(self, "AttachmentId", peering.attachment_id)
         )
         self.acceptance = TransitGatewayPeeringAcceptance(
             self, "Acceptance", attachment_id=attachment_id
@@ -252,7 +233,7 @@ class PeeringRoutingStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: routes of Transit Gateway peering {peering.name} on "
             f"{peering.requester.transit_gateway}",
             **kwargs,

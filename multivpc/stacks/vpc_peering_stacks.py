@@ -13,29 +13,14 @@ from constructs import Construct
 from multivpc.constructs import (
     PeeringAcceptRole,
     PublishedId,
-    RemoteId,
     Router,
     RouteTarget,
     VpcPeeringConnection,
     add_table_route,
 )
-from multivpc.plan import SharedId, StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
+from multivpc.plan import StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
+from multivpc.stacks.shared import planned_env, remote_id
 from multivpc.stacks.vpc_stack import VpcStack
-
-
-def _env(stack: StackPlan) -> cdk.Environment:
-    return cdk.Environment(account=stack.account_id, region=stack.region)
-
-
-def _remote(scope: Construct, id: str, shared: SharedId) -> str:
-    return RemoteId(
-        scope,
-        id,
-        parameter_name=shared.parameter,
-        account_id=shared.account_id,
-        region=shared.region,
-        reader_role_name=shared.reader_role,
-    ).value
 
 
 def _routes(scope: Construct, side: VpcPeeringSidePlan, vpc: VpcStack, target: RouteTarget) -> None:
@@ -70,7 +55,7 @@ class VpcPeeringAccepterStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=_env(stack),
+            env=planned_env(stack),
             description=f"multivpc: accepter side of VPC peering {peering.name} "
             f"({peering.accepter.vpc})",
             **kwargs,
@@ -118,7 +103,7 @@ class VpcPeeringStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=_env(stack),
+            env=planned_env(stack),
             description=f"multivpc: VPC peering {peering.name} ({peering.requester.vpc} to "
             f"{peering.accepter.vpc})",
             **kwargs,
@@ -127,7 +112,7 @@ class VpcPeeringStack(cdk.Stack):
         if peering.same_place:
             peer_vpc_id = accepter_vpc.network_vpc.cfn_vpc.ref
         else:
-            peer_vpc_id = _remote(self, "AccepterVpcId", peering.accepter_vpc_id)
+            peer_vpc_id = remote_id(self, "AccepterVpcId", peering.accepter_vpc_id)
         role_arn = (
             f"arn:{cdk.Aws.PARTITION}:iam::{accepter.account_id}:role/{peering.peer_role}"
             if peering.peer_role is not None
@@ -174,10 +159,10 @@ class VpcPeeringRoutesStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=_env(stack),
+            env=planned_env(stack),
             description=f"multivpc: routes of VPC peering {peering.name} in {peering.accepter.vpc}",
             **kwargs,
         )
-        connection_id = _remote(self, "ConnectionId", peering.connection_id)
+        connection_id = remote_id(self, "ConnectionId", peering.connection_id)
         target = Router(ec2.RouterType.VPC_PEERING_CONNECTION, connection_id)
         _routes(self, peering.accepter, accepter_vpc, target)

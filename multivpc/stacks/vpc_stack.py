@@ -27,6 +27,7 @@ from multivpc.constructs import (
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 from multivpc.plan.endpoints import EndpointsPlan
+from multivpc.stacks.shared import planned_env
 
 
 class VpcStack(cdk.Stack):
@@ -49,7 +50,7 @@ class VpcStack(cdk.Stack):
         super().__init__(
             scope,
             stack.name,
-            env=cdk.Environment(account=stack.account_id, region=stack.region),
+            env=planned_env(stack),
             description=f"multivpc: VPC {vpc.name} ({vpc.cidr}) in {vpc.region}",
             **kwargs,
         )
