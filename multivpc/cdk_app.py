@@ -18,7 +18,6 @@ import aws_cdk as cdk
 
 from multivpc.config import ConfigError
 from multivpc.load import load_network, write_lock
-from multivpc.plan import plan
 from multivpc.stacks import add_network
 from multivpc.vocabulary import NagPack
 
@@ -55,7 +54,7 @@ def main() -> int:
         return 2
     for line in loaded.warning_lines():
         print(line, file=sys.stderr)
-    add_network(app, plan(loaded.topology), extra_nag_packs=packs)
+    add_network(app, loaded.network_plan(), extra_nag_packs=packs)
     app.synth()
     written = write_lock(loaded)
     if written is not None:

@@ -17,13 +17,12 @@ from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
 from multivpc.config.lockfile import is_lock_file
 from multivpc.load import LoadedNetwork, load_network, write_lock
-from multivpc.plan import plan
 
 EXIT_INVALID = 2
 
 
 def _summary(source: str, loaded: LoadedNetwork) -> str:
-    network = plan(loaded.topology)
+    network = loaded.network_plan()
     subnets = sum(len(vpc.subnets) for vpc in network.vpcs)
     nats = sum(len(vpc.nat_gateways) for vpc in network.vpcs)
     local = sum(1 for vpc in network.vpcs for s in vpc.subnets if s.is_local_zone)
@@ -115,7 +114,7 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
 
     # Absolute: the jsii node process keeps the working directory it started in.
     app = cdk.App(outdir=str(Path(outdir).resolve()), context=cdk_json_context())
-    stacks = add_network(app, plan(loaded.topology), checks=checks)
+    stacks = add_network(app, loaded.network_plan(), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
     note = _lock_note(loaded)

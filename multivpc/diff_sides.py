@@ -16,7 +16,6 @@ from pathlib import Path
 from multivpc.analysis import Assembly, AssemblyError, read_assembly
 from multivpc.config import ConfigError
 from multivpc.load import LoadedNetwork, load_network, parse_network
-from multivpc.plan import plan
 
 GIT_TIMEOUT_SECONDS = 60
 
@@ -91,7 +90,7 @@ def synthesize_side(loaded: LoadedNetwork, spec: str, context: Mapping[str, obje
 
     with tempfile.TemporaryDirectory(prefix="multivpc-diff-") as outdir:
         app = cdk.App(outdir=outdir, context=dict(context))
-        add_network(app, plan(loaded.topology), checks=False)
+        add_network(app, loaded.network_plan(), checks=False)
         app.synth()
         assembly = read_assembly(Path(outdir), source=spec)
     return Side(assembly, tuple(loaded.warning_lines()))

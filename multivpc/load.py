@@ -24,7 +24,8 @@ from multivpc.config.findings import ConfigError, Finding, display_path
 from multivpc.config.loader import cyclic_gc_paused, parse_document, read_text
 from multivpc.config.lockfile import AddressLock, lock_path, parse_lock, render_lock
 from multivpc.config.models import NetworkConfig
-from multivpc.rules import check_rules
+from multivpc.plan import NetworkPlan, plan
+from multivpc.rules import check_plan_rules, check_rules
 from multivpc.topology import AddressPlan, Topology, topology
 
 
@@ -82,6 +83,12 @@ class LoadedNetwork:
     topology: Topology
     warnings: tuple[Finding, ...]
     lock: LockState | None = None
+    planned: NetworkPlan | None = None
+    """The plan the plan rules checked (None only for a hand-made ``LoadedNetwork``)."""
+
+    def network_plan(self) -> NetworkPlan:
+        """The plan of this network: the one the rules checked, made once."""
+        return self.planned if self.planned is not None else plan(self.topology)
 
     def warning_lines(self) -> list[str]:
         return [warning.format(self.source) for warning in self.warnings]
@@ -138,14 +145,20 @@ def parse_network(
     with cyclic_gc_paused():
         document = parse_document(text, source)
         facts = topology(document.config, before or AddressLock(lock_source))
-        findings = document.locate(check_rules(facts))
+        found = check_rules(facts)
+        network = None
+        if not any(f.level == "error" for f in found):
+            # The plan is made from a topology without errors only; its rules come second.
+            network = plan(facts)
+            found += check_plan_rules(facts, network)
+        findings = document.locate(found)
     if (strict and findings) or any(f.level == "error" for f in findings):
         raise ConfigError(source, findings)
     assert facts.addresses is not None
     state = LockState(lock_file, lock_source, before, facts.addresses.lock, Path(source).name)
     if locked and state.changed:
         raise ConfigError(state.source, [state.out_of_date()])
-    return LoadedNetwork(source, facts.config, facts, tuple(findings), state)
+    return LoadedNetwork(source, facts.config, facts, tuple(findings), state, network)
 
 
 def write_lock(loaded: LoadedNetwork) -> Path | None:

@@ -24,9 +24,10 @@ def test_python_example_synthesizes(tmp_path: Path) -> None:
 
 
 def test_rules_table_lists_every_rule() -> None:
-    from multivpc.rules import RULES
+    from multivpc.rules import PLAN_RULES, RULES, PlanRule, Rule
 
-    for rule in RULES:
+    rules: list[Rule | PlanRule] = [*RULES, *PLAN_RULES]
+    for rule in rules:
         topic = rule.check.__module__.rsplit(".", 1)[-1]
         assert f"| {rule.id} | {rule.level} | {topic} |" in README, rule.id
 

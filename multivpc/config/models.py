@@ -568,6 +568,54 @@ class Defaults(Model):
     region: Region | None = None
 
 
+class Quotas(Model):
+    """AWS quotas that a deploy runs into, with AWS's default values. Declare a value only
+    after AWS raised it for your accounts (Service Quotas console): the rules then check
+    against it. Sources: https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html
+    (VPC) and https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html
+    (Transit Gateway)."""
+
+    routes_per_route_table: int = Field(
+        default=50,
+        ge=1,
+        le=1000,
+        description="Non-propagated routes per VPC route table (VPC quota 'Routes per route "
+        "table'): default 50, adjustable up to 1,000. A route to a prefix list counts as the "
+        "list's maximum entries (AWS's S3 and DynamoDB lists: 1).",
+    )
+    vpc_peerings_per_vpc: int = Field(
+        default=50,
+        ge=1,
+        le=125,
+        description="Active VPC peering connections per VPC: default 50, adjustable up to 125.",
+    )
+    interface_endpoints_per_vpc: int = Field(
+        default=50,
+        ge=1,
+        description="Interface and Gateway Load Balancer endpoints per VPC: default 50, "
+        "adjustable.",
+    )
+    inbound_rules_per_security_group: int = Field(
+        default=60,
+        ge=1,
+        le=1000,
+        description="Inbound rules per security group: default 60, adjustable (rules per group "
+        "times groups per network interface stays within 1,000).",
+    )
+    route_tables_per_transit_gateway: int = Field(
+        default=20,
+        ge=1,
+        description="Transit Gateway route tables (segments) per Transit Gateway: default 20, "
+        "adjustable.",
+    )
+    routes_per_transit_gateway: int = Field(
+        default=10000,
+        ge=1,
+        description="Routes (propagated and static) across all route tables of one Transit "
+        "Gateway: default 10,000, adjustable.",
+    )
+
+
 class NetworkConfig(Model):
     """The whole estate: what ``load_config`` returns once every rule holds."""
 
@@ -597,12 +645,10 @@ class NetworkConfig(Model):
         description="VPC peering connections between VPCs of vpcs (any account or region), "
         "with routes on both sides.",
     )
-    peering_quota: int = Field(
-        default=50,
-        ge=1,
-        le=125,
-        description="Active VPC peerings one VPC may have: AWS's default quota is 50, and it "
-        "can be raised to 125 at most.",
+    quotas: Quotas = Field(
+        default_factory=Quotas,
+        description="The AWS quotas of your accounts that the rules check before deploy: "
+        "AWS's defaults unless you declare what AWS raised for you.",
     )
     tags: Tags = Field(
         default_factory=dict,
@@ -615,6 +661,16 @@ class NetworkConfig(Model):
             "nist-800-53-r5, hipaa-security, pci-dss-3.2.1."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "peering_quota" in data:
+            raise ValueError(
+                "peering_quota: this key moved under quotas; write quotas: "
+                "{vpc_peerings_per_vpc: N} instead"
+            )
+        return data
 
     @model_validator(mode="before")
     @classmethod

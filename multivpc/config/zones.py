@@ -18,6 +18,16 @@ _LOCAL_ZONE = re.compile(
 _WAVELENGTH_ZONE = re.compile(rf"^{REGION_PATTERN}-wl\d-[a-z]+-wlz-\d+$")
 
 
+def partition_of(region: str) -> str:
+    """The AWS partition of a region: aws-cn for China, aws-us-gov for GovCloud, else aws
+    (ARNs name it, and nothing is shared across partitions)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
 def is_availability_zone(name: str) -> bool:
     return _AVAILABILITY_ZONE.match(name) is not None
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from multivpc.config.endpoint_services import service_name
 from multivpc.config.models import EndpointPolicy
+from multivpc.config.zones import partition_of
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
 
 PolicyDocument = Mapping[str, Any]
@@ -52,14 +53,6 @@ class EndpointsPlan:
     zones: tuple[str, ...]
     sources: tuple[ipaddress.IPv4Network, ...]
     session_manager_role: bool
-
-
-def partition_of(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def restricted_policy(

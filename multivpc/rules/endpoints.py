@@ -14,11 +14,6 @@ from multivpc.rules.paths import vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology
 
-INTERFACE_ENDPOINTS_PER_VPC = 50
-"""AWS's default quota "Interface and Gateway Load Balancer endpoints per VPC"."""
-INBOUND_RULES_PER_SECURITY_GROUP = 60
-"""AWS's default quota "Inbound rules per security group" (one rule per source)."""
-
 
 def _endpoints_path(vpc: str, *keys: str) -> tuple[str, ...]:
     return (*vpc_path(vpc), "endpoints", *keys)
@@ -150,6 +145,14 @@ def endpoint_subnets(topology: Topology) -> Iterator[Finding]:
                     "Availability Zones only",
                     f"drop {zone} from zones",
                 )
+            elif zone not in facts.vpc.availability_zones:
+                yield Finding(
+                    _endpoints_path(facts.name, "zones"),
+                    f"{zone} is not an Availability Zone of the VPC",
+                    f"add {zone} to the VPC's availability_zones first (then the group "
+                    f"covers it unless its zones say otherwise), or drop it from "
+                    "endpoints.zones",
+                )
             elif zone not in covered:
                 yield Finding(
                     _endpoints_path(facts.name, "zones"),
@@ -168,30 +171,32 @@ def endpoint_subnets(topology: Topology) -> Iterator[Finding]:
     "endpoint-quotas",
     finding="more interface endpoints, or more sources, than AWS's default per-VPC and "
     "per-security-group quotas",
-    why=f"AWS refuses the {INTERFACE_ENDPOINTS_PER_VPC + 1}st interface endpoint in a VPC and "
-    f"the {INBOUND_RULES_PER_SECURITY_GROUP + 1}st inbound rule of a security group unless the "
-    "quota was raised, and the deploy fails half-way",
+    why="AWS refuses the interface endpoint over quotas.interface_endpoints_per_vpc (default "
+    "50) and the inbound rule over quotas.inbound_rules_per_security_group (default 60), and "
+    "the deploy fails half-way",
 )
 def endpoint_quotas(topology: Topology) -> Iterator[Finding]:
+    quotas = topology.config.quotas
     for facts in topology:
         if facts.endpoints is None:
             continue
         count = len(facts.endpoints.services("interface"))
-        if count > INTERFACE_ENDPOINTS_PER_VPC:
+        if count > quotas.interface_endpoints_per_vpc:
             yield Finding(
                 _endpoints_path(facts.name, "interface"),
-                f"{count} interface endpoints exceed the default quota of "
-                f"{INTERFACE_ENDPOINTS_PER_VPC} per VPC",
-                "drop services, or centralize them in a shared-services VPC (or raise the "
-                "quota in Service Quotas first)",
+                f"{count} interface endpoints exceed the quota of "
+                f"{quotas.interface_endpoints_per_vpc} per VPC",
+                "drop services, or centralize them in a shared-services VPC (or have AWS "
+                "raise the quota, then declare it as quotas.interface_endpoints_per_vpc)",
             )
         sources = facts.endpoints.endpoints.sources or ()
-        if len(sources) > INBOUND_RULES_PER_SECURITY_GROUP:
+        if len(sources) > quotas.inbound_rules_per_security_group:
             yield Finding(
                 _endpoints_path(facts.name, "sources"),
-                f"{len(sources)} sources exceed the default quota of "
-                f"{INBOUND_RULES_PER_SECURITY_GROUP} inbound rules per security group",
-                "summarize the sources into fewer CIDRs",
+                f"{len(sources)} sources exceed the quota of "
+                f"{quotas.inbound_rules_per_security_group} inbound rules per security group",
+                "summarize the sources into fewer CIDRs (or declare a raised "
+                "quotas.inbound_rules_per_security_group)",
             )
 
 

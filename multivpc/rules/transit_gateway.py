@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from multivpc.config.findings import Finding
-from multivpc.config.zones import is_availability_zone
+from multivpc.config.models import SegmentRoute, Vpc
+from multivpc.config.zones import is_availability_zone, partition_of
 from multivpc.rules.paths import duplicates, vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import AttachmentTopology, Topology, TransitTopology, overlapping
 
 _ORGANIZATION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:organizations::\d{12}:(organization/o-[a-z0-9]{10,32}"
+    r"^arn:(?P<partition>aws[a-z-]*):organizations::\d{12}:(organization/o-[a-z0-9]{10,32}"
     r"|ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$"
 )
 
@@ -27,7 +28,8 @@ def _attachment_path(vpc: str, key: str) -> tuple[str, ...]:
 
 @rule(
     "transit-gateway-references",
-    finding="a Transit Gateway, segment, account or VPC named in transit settings does not exist",
+    finding="a Transit Gateway, segment, account or VPC named in transit settings does not "
+    "exist, or a segment names itself in reaches",
     why="an attachment or route to something that is not declared cannot be built, and a "
     "typo would otherwise silently leave a VPC unreachable",
 )
@@ -59,7 +61,19 @@ def transit_gateway_references(topology: Topology) -> Iterator[Finding]:
         for segment in tgw.transit_gateway.segments:
             spath = (*path, "segments", f"[{segment.name}]")
             for other in segment.reaches:
-                if other not in segments:
+                if other == segment.name:
+                    effect = (
+                        "and isolated: true keeps its members apart"
+                        if segment.isolated
+                        else "and its members reach each other already"
+                    )
+                    yield Finding(
+                        (*spath, "reaches"),
+                        f"segment {other} names itself in reaches, {effect}",
+                        f"remove {other} from reaches (members reach each other unless "
+                        "isolated: true)",
+                    )
+                elif other not in segments:
                     yield Finding(
                         (*spath, "reaches"),
                         f"segment {other} does not exist",
@@ -148,7 +162,7 @@ def transit_subnets(topology: Topology) -> Iterator[Finding]:
 @rule(
     "transit-gateway-sharing",
     finding="a spoke's account is not covered by share_with, or share_with names something "
-    "that is neither an account name nor an organization or OU ARN",
+    "that is neither an account name nor an organization or OU ARN of the gateway's partition",
     why="a VPC in another account can attach only to a Transit Gateway shared with it through RAM",
 )
 def transit_gateway_sharing(topology: Topology) -> Iterator[Finding]:
@@ -156,13 +170,23 @@ def transit_gateway_sharing(topology: Topology) -> Iterator[Finding]:
     for tgw in topology.transit_gateways:
         path = (*_tgw_path(tgw.name), "share_with")
         share = tgw.transit_gateway.share_with
+        partition = partition_of(tgw.transit_gateway.region)
         for principal in share:
-            if principal not in config.accounts and not _ORGANIZATION_ARN.match(principal):
+            arn = _ORGANIZATION_ARN.match(principal)
+            if principal not in config.accounts and not arn:
                 yield Finding(
                     path,
                     f"{principal[:60]} is neither an account name nor an organization or OU ARN",
                     f"use account names ({', '.join(sorted(config.accounts))}) or an ARN like "
-                    "arn:aws:organizations::111111111111:organization/o-abcdefghij",
+                    f"arn:{partition}:organizations::111111111111:organization/o-abcdefghij",
+                )
+            elif arn and arn["partition"] != partition:
+                yield Finding(
+                    path,
+                    f"{principal[:60]} is in partition {arn['partition']}, and {tgw.name} in "
+                    f"{tgw.transit_gateway.region} is in partition {partition}; RAM cannot share "
+                    "across partitions",
+                    f"name an organization or OU of partition {partition} (arn:{partition}:...)",
                 )
         organization = any(_ORGANIZATION_ARN.match(p) for p in share)
         for attachment in tgw.attachments:
@@ -192,27 +216,69 @@ def segment_routes(topology: Topology) -> Iterator[Finding]:
                     f"{cidr} has more than one route in segment {segment.name}",
                     "keep one route (static or blackhole) per CIDR",
                 )
-            # Members, and every VPC whose attachment propagates into this segment's table.
-            reached = [
-                (a.vpc, "member" if a.segment == segment.name else "reached")
-                for a in tgw.attachments
-                if (a.segment == segment.name or segment.name in tgw.propagates_into(a.segment))
-                and a.vpc.cidr is not None  # else its allocation failed: address-allocation
-            ]
-            networks = [r.cidr for r in segment.routes] + [
-                vpc.cidr for vpc, _ in reached if vpc.cidr is not None
-            ]
-            routes = len(segment.routes)
-            for i, j in overlapping(networks):
-                route_index, vpc_index = sorted((i, j))
-                if route_index < routes <= vpc_index:
-                    vpc, how = reached[vpc_index - routes]
-                    route = segment.routes[route_index]
+            for route, vpc, how in _over_reached(tgw, segment.name, segment.routes):
+                if not _shadows_part(route, vpc):
                     yield Finding(
                         path,
                         f"{route.cidr} overlaps the CIDR {vpc.cidr} of {how} VPC {vpc.name}",
-                        "route a range outside the VPCs the segment already reaches",
+                        "route a range outside the VPCs the segment already reaches (a "
+                        "blackhole may drop a smaller part of one)",
                     )
+
+
+@rule(
+    "blackhole-shadows-vpc",
+    level="warning",
+    finding="a blackhole route of a segment drops part of the range of a VPC the segment reaches",
+    why="the longest prefix wins, so the part is unreachable from the segment while the rest "
+    "of the VPC stays reachable: the way to keep part of a shared VPC out of reach, and a "
+    "surprise when it was not meant",
+)
+def blackhole_shadows_vpc(topology: Topology) -> Iterator[Finding]:
+    for tgw in topology.transit_gateways:
+        for segment in tgw.transit_gateway.segments:
+            path = (*_tgw_path(tgw.name), "segments", f"[{segment.name}]", "routes")
+            for route, vpc, how in _over_reached(tgw, segment.name, segment.routes):
+                if _shadows_part(route, vpc):
+                    yield Finding(
+                        path,
+                        f"blackhole {route.cidr} drops that part of {how} VPC {vpc.name} "
+                        f"({vpc.cidr}) for members of segment {segment.name}",
+                        "keep it if that part must stay out of reach; otherwise remove it",
+                    )
+
+
+def _shadows_part(route: SegmentRoute, vpc: Vpc) -> bool:
+    """A blackhole strictly inside the VPC's range: AWS allows it (longest prefix wins)."""
+    return (
+        route.blackhole
+        and vpc.cidr is not None
+        and route.cidr.subnet_of(vpc.cidr)
+        and route.cidr.prefixlen > vpc.cidr.prefixlen
+    )
+
+
+def _over_reached(
+    tgw: TransitTopology, segment: str, segment_routes: Sequence[SegmentRoute]
+) -> Iterator[tuple[SegmentRoute, Vpc, str]]:
+    """Each route of ``segment`` that overlaps the range of a VPC the segment's table holds
+    (a member's, or one whose attachment propagates into it), with that VPC and how."""
+    # Members, and every VPC whose attachment propagates into this segment's table.
+    reached = [
+        (a.vpc, "member" if a.segment == segment else "reached")
+        for a in tgw.attachments
+        if (a.segment == segment or segment in tgw.propagates_into(a.segment))
+        and a.vpc.cidr is not None  # else its allocation failed: address-allocation
+    ]
+    networks = [r.cidr for r in segment_routes] + [
+        vpc.cidr for vpc, _ in reached if vpc.cidr is not None
+    ]
+    routes = len(segment_routes)
+    for i, j in overlapping(networks):
+        route_index, vpc_index = sorted((i, j))
+        if route_index < routes <= vpc_index:
+            vpc, how = reached[vpc_index - routes]
+            yield segment_routes[route_index], vpc, how
 
 
 def _destination_findings(
@@ -243,4 +309,10 @@ def _destination_findings(
         )
 
 
-RULES = (transit_gateway_references, transit_subnets, transit_gateway_sharing, segment_routes)
+RULES = (
+    transit_gateway_references,
+    transit_subnets,
+    transit_gateway_sharing,
+    segment_routes,
+    blackhole_shadows_vpc,
+)

@@ -123,20 +123,22 @@ def vpc_peering_transitive(topology: Topology) -> Iterator[Finding]:
 
 @rule(
     "vpc-peering-quota",
-    finding="a VPC takes part in more peerings than peering_quota (default 50, at most 125)",
+    finding="a VPC takes part in more peerings than quotas.vpc_peerings_per_vpc (default 50, "
+    "at most 125)",
     why="AWS limits the active peering connections of one VPC (50 by default, raised on "
     "request to 125 at most); the connections over the quota fail to deploy",
 )
 def vpc_peering_quota(topology: Topology) -> Iterator[Finding]:
     config = topology.config
-    quota = config.peering_quota
+    quota = config.quotas.vpc_peerings_per_vpc
     counts = Counter(
         name for p in config.peerings for name in dict.fromkeys((p.requester.vpc, p.accepter.vpc))
     )
     for vpc in config.vpcs:
         if counts[vpc.name] > quota:
             fix = (
-                "raise peering_quota (after AWS raised the VPC peering quota, 125 at most)"
+                "raise quotas.vpc_peerings_per_vpc (after AWS raised the VPC peering quota, 125 "
+                "at most)"
                 if quota < 125
                 else "use a Transit Gateway for some of these VPCs"
             )

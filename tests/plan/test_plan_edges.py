@@ -476,6 +476,8 @@ def sharded(spokes: list[str], blackholes: int, *, name: str = "net") -> Network
     blocks = ipaddress.IPv4Network("172.16.0.0/12").subnets(new_prefix=24)
     routes = [{"cidr": str(next(blocks)), "blackhole": True} for _ in range(blackholes)]
     builder = network(name).top(
+        # Up to 120 spokes reach each other: 119 routes per table, declared as a raised quota.
+        quotas={"routes_per_route_table": 1000},
         transit_gateways=[
             {
                 "name": "hub",
@@ -489,7 +491,7 @@ def sharded(spokes: list[str], blackholes: int, *, name: str = "net") -> Network
                     },
                 ],
             }
-        ]
+        ],
     )
     for index, spoke in enumerate(spokes):
         builder.vpc(

@@ -46,7 +46,7 @@ CASES = {
     "endpoint-quotas": Case(
         with_endpoints(interface=sorted(INTERFACE_SERVICES)[:50]),
         with_endpoints(interface=sorted(INTERFACE_SERVICES)[:51]),
-        "51 interface endpoints exceed the default quota of 50 per VPC",
+        "51 interface endpoints exceed the quota of 50 per VPC",
     ),
     "endpoint-private-dns": Case(
         with_endpoints(gateway=["s3"]).set(dns={"hostnames": False}),
@@ -132,6 +132,12 @@ def test_a_set_and_its_members_differ_in_kind_only_when_listed_so() -> None:
             .drop_group("private"),
             "interface endpoints need a non-public subnet group, and the VPC has none",
         ),
+        (
+            with_endpoints(interface=["ssm"], subnets="data", zones=["us-east-1c"]),
+            "vpcs[app].endpoints.zones: us-east-1c is not an Availability Zone of the VPC; add "
+            "us-east-1c to the VPC's availability_zones first (then the group covers it unless "
+            "its zones say otherwise), or drop it from endpoints.zones",
+        ),
     ],
 )
 def test_placement_findings(builder: NetworkBuilder, expected: str) -> None:
@@ -154,9 +160,30 @@ def test_interface_endpoints_only_in_availability_zones_by_default() -> None:
 def test_too_many_sources() -> None:
     sources = [f"10.{i}.0.0/16" for i in range(61)]
     findings = _findings(with_endpoints(interface=["ssm"], sources=sources), "endpoint-quotas")
-    assert any("61 sources exceed the default quota of 60 inbound rules" in f for f in findings)
+    assert any("61 sources exceed the quota of 60 inbound rules" in f for f in findings)
     assert (
         _findings(with_endpoints(interface=["ssm"], sources=sources[:60]), "endpoint-quotas") == []
+    )
+
+
+def test_a_raised_inbound_rules_quota_is_the_boundary() -> None:
+    sources = [f"10.{i}.0.0/16" for i in range(81)]
+    raised = {"quotas": {"inbound_rules_per_security_group": 80}}
+    over = with_endpoints(interface=["ssm"], sources=sources).top(**raised)
+    assert any("81 sources exceed the quota of 80" in f for f in _findings(over, "endpoint-quotas"))
+    at = with_endpoints(interface=["ssm"], sources=sources[:80]).top(**raised)
+    assert _findings(at, "endpoint-quotas") == []
+
+
+def test_a_raised_interface_endpoints_quota_is_the_boundary() -> None:
+    services = sorted(INTERFACE_SERVICES)[:52]
+    raised = {"quotas": {"interface_endpoints_per_vpc": 51}}
+    at = with_endpoints(interface=services[:51]).top(**raised)
+    assert _findings(at, "endpoint-quotas") == []
+    over = with_endpoints(interface=services).top(**raised)
+    assert any(
+        "52 interface endpoints exceed the quota of 51" in f
+        for f in _findings(over, "endpoint-quotas")
     )
 
 

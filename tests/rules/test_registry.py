@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from multivpc.rules import (
+    PLAN_RULES,
     RULES,
     addressing,
     endpoints,
     gateways,
     names,
     peering,
+    quotas,
+    stacks,
     transit_gateway,
     vpc_peering,
     zones,
@@ -21,6 +24,8 @@ from tests.rules import (
     test_gateways,
     test_names,
     test_peering,
+    test_quotas,
+    test_stacks,
     test_transit_gateway,
     test_vpc_peering,
     test_zones,
@@ -38,22 +43,28 @@ TOPICS = {
 }
 
 
+PLAN_TOPICS = {stacks: test_stacks, quotas: test_quotas}
+
+
 def test_every_topic_is_registered_and_nothing_else() -> None:
     assert [r.id for r in RULES] == [r.id for topic in TOPICS for r in topic.RULES]
+    assert [r.id for r in PLAN_RULES] == [r.id for topic in PLAN_TOPICS for r in topic.RULES]
 
 
 def test_rule_ids_are_unique() -> None:
-    ids = [r.id for r in RULES]
+    ids = [r.id for r in RULES] + [r.id for r in PLAN_RULES]
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("topic", list(TOPICS), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize(
+    "topic", [*TOPICS, *PLAN_TOPICS], ids=lambda m: m.__name__.rsplit(".", 1)[-1]
+)
 def test_every_rule_has_its_cases_in_its_topic_tests(topic: object) -> None:
-    tests = TOPICS[topic]  # type: ignore[index]
+    tests = {**TOPICS, **PLAN_TOPICS}[topic]  # type: ignore[index]
     assert sorted(tests.CASES) == sorted(r.id for r in topic.RULES)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [*RULES, *PLAN_RULES], ids=lambda r: r.id)
 def test_every_rule_says_what_and_why(rule: object) -> None:
     assert rule.level in ("error", "warning")  # type: ignore[attr-defined]
     assert rule.finding and len(rule.why) > 20  # type: ignore[attr-defined]

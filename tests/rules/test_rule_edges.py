@@ -301,7 +301,8 @@ def test_segment_route_findings_word_for_word() -> None:
     where = "segment-routes error transit_gateways[hub].segments[shared].routes"
     assert findings(builder) == [
         f"{where}: 10.0.0.0/8 overlaps the CIDR 10.1.0.0/16 of member VPC one; route a range "
-        "outside the VPCs the segment already reaches",
+        "outside the VPCs the segment already reaches (a blackhole may drop a smaller part of "
+        "one)",
         f"{where}: 10.9.0.0/16 has more than one route in segment shared; keep one route "
         "(static or blackhole) per CIDR",
     ]

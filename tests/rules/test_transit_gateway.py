@@ -79,7 +79,117 @@ CASES = {
         ),
         "10.0.0.0/8 overlaps the CIDR 10.0.0.0/16 of member VPC shared",
     ),
+    "blackhole-shadows-vpc": Case(
+        hub(
+            segments=[
+                {"name": "shared", "routes": [{"cidr": "10.9.0.0/17", "blackhole": True}]},
+                {"name": "prod", "reaches": ["shared"]},
+            ]
+        ),
+        hub(
+            segments=[
+                {"name": "shared"},
+                {
+                    "name": "prod",
+                    "reaches": ["shared"],
+                    "routes": [{"cidr": "10.0.128.0/17", "blackhole": True}],
+                },
+            ]
+        ),
+        "warning: test.yaml:57: transit_gateways[hub].segments[prod].routes: blackhole "
+        "10.0.128.0/17 drops that part of reached VPC shared (10.0.0.0/16) for members of "
+        "segment prod",
+    ),
 }
+
+
+@pytest.mark.parametrize(
+    ("cidr", "outcome"),
+    [
+        ("10.0.0.0/17", "blackhole-shadows-vpc"),  # inside the reached /16: allowed, warned
+        ("10.0.255.240/28", "blackhole-shadows-vpc"),
+        ("10.0.0.0/16", "segment-routes"),  # equal: refused
+        ("10.0.0.0/15", "segment-routes"),  # broader: refused
+    ],
+)
+def test_a_blackhole_may_drop_part_of_a_reached_vpc_only(cidr: str, outcome: str) -> None:
+    builder = hub(
+        segments=[
+            {"name": "shared"},
+            {"name": "prod", "reaches": ["shared"], "routes": [{"cidr": cidr, "blackhole": True}]},
+        ]
+    )
+    findings = builder.findings()
+    assert {f.split()[0] for f in findings} == {outcome}, findings
+
+
+def test_a_static_route_inside_a_reached_vpc_is_still_refused() -> None:
+    builder = hub(
+        segments=[
+            {"name": "shared"},
+            {
+                "name": "prod",
+                "reaches": ["shared"],
+                "routes": [{"cidr": "10.0.0.0/17", "vpc": "prod"}],
+            },
+        ]
+    )
+    assert [f.split()[0] for f in builder.findings()] == ["segment-routes"]
+
+
+@pytest.mark.parametrize(
+    ("isolated", "effect"),
+    [
+        (False, "and its members reach each other already"),
+        (True, "and isolated: true keeps its members apart"),
+    ],
+)
+def test_a_segment_reaching_itself_is_an_error(isolated: bool, effect: str) -> None:
+    builder = hub(
+        segments=[
+            {"name": "shared"},
+            {"name": "prod", "reaches": ["shared", "prod"], "isolated": isolated},
+        ]
+    )
+    findings = builder.findings()
+    assert any(
+        f.startswith("transit-gateway-references ")
+        and "transit_gateways[hub].segments[prod].reaches: segment prod names itself in "
+        f"reaches, {effect}; remove prod from reaches"
+        in f
+        for f in findings
+    ), findings
+
+
+@pytest.mark.parametrize(
+    ("region", "arn", "reported"),
+    [
+        ("us-east-1", "arn:aws:organizations::111111111111:organization/o-abcdefghij", False),
+        ("us-east-1", "arn:aws-cn:organizations::111111111111:organization/o-abcdefghij", True),
+        ("cn-north-1", "arn:aws-cn:organizations::111111111111:organization/o-abcdefghij", False),
+        (
+            "us-gov-west-1",
+            "arn:aws:organizations::111111111111:ou/o-abcdefghij/ou-ab12-cdefgh34",
+            True,
+        ),
+    ],
+)
+def test_share_with_an_organization_of_the_gateways_partition_only(
+    region: str, arn: str, reported: bool
+) -> None:
+    builder = hub(share_with=["apps", arn])
+    data = builder.data()
+    data["transit_gateways"][0]["region"] = region
+    from tests.support.builder import network_from
+
+    findings = [
+        f for f in network_from(data).findings() if f.startswith("transit-gateway-sharing ")
+    ]
+    if reported:
+        [finding] = findings
+        assert "RAM cannot share across partitions" in finding
+    else:
+        assert findings == []
 
 
 test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)

@@ -27,7 +27,7 @@ def peered(*peerings: dict[str, Any], quota: int | None = None) -> NetworkBuilde
     app peered with shared unless ``peerings`` say otherwise."""
     top: dict[str, Any] = {"peerings": list(peerings) or [_peering()]}
     if quota is not None:
-        top["peering_quota"] = quota
+        top["quotas"] = {"vpc_peerings_per_vpc": quota}
     return (
         network()
         .top(**top)
@@ -66,7 +66,7 @@ CASES = {
         peered(_peering(), _peering("app", "other", name="app-other"), quota=2),
         peered(_peering(), _peering("app", "other", name="app-other"), quota=1),
         "vpcs[app]: VPC app takes part in 2 peerings, more than the quota of 1; raise "
-        "peering_quota",
+        "quotas.vpc_peerings_per_vpc",
     ),
 }
 
@@ -114,7 +114,8 @@ def _star(count: int, quota: int | None = None) -> NetworkBuilder:
     """hub (10.0.0.0/16) peered with ``count`` VPCs."""
     peerings = [_peering("hub", f"v{i}", name=f"p{i}") for i in range(count)]
     builder = network().top(
-        peerings=peerings, **({} if quota is None else {"peering_quota": quota})
+        peerings=peerings,
+        **({} if quota is None else {"quotas": {"vpc_peerings_per_vpc": quota}}),
     )
     builder = builder.vpc("hub", cidr="10.0.0.0/16", nat="none").group("private", tier="isolated")
     builder = builder.drop_group("public")
@@ -146,7 +147,7 @@ def test_raised_quota_boundary_at_125() -> None:
         finding
     )
     [finding] = _quota_findings(_star(3, quota=2))
-    assert "more than the quota of 2; raise peering_quota" in finding
+    assert "more than the quota of 2; raise quotas.vpc_peerings_per_vpc" in finding
 
 
 @pytest.mark.parametrize(("quota", "valid"), [(0, False), (1, True), (125, True), (126, False)])
@@ -155,8 +156,16 @@ def test_quota_is_at_most_125(quota: int, valid: bool) -> None:
     if valid:
         NetworkConfig.model_validate(data)
     else:
-        with pytest.raises(ValidationError, match="peering_quota"):
+        with pytest.raises(ValidationError, match="vpc_peerings_per_vpc"):
             NetworkConfig.model_validate(data)
+
+
+def test_the_old_peering_quota_key_says_where_it_moved() -> None:
+    findings = peered().top(peering_quota=60).findings()
+    assert any(
+        "peering_quota: this key moved under quotas; write quotas: {vpc_peerings_per_vpc: N}" in f
+        for f in findings
+    ), findings
 
 
 def test_dns_resolution_is_refused_with_the_reason() -> None:

@@ -207,6 +207,8 @@ def _estate(spokes: int, segments: int) -> NetworkPlan:
         "name": "big",
         "accounts": {"network": NETWORK, "apps": "222222222222"},
         "defaults": {"account": "network", "region": "us-east-1"},
+        # A seg0 spoke routes to all 299 others: a quota AWS must have raised.
+        "quotas": {"routes_per_route_table": 1000},
         "transit_gateways": [
             {
                 "name": "hub",

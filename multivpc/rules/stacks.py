@@ -1,0 +1,72 @@
+"""Rules about the planned stacks: names CloudFormation accepts, one object per name."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from multivpc.config.findings import Finding
+from multivpc.plan import NetworkPlan, StackPlan
+from multivpc.rules.registry import plan_rule
+from multivpc.topology import Topology
+
+STACK_NAME_LENGTH = 128
+"""CloudFormation's longest stack name."""
+STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+"""CloudFormation's stack name pattern: a letter, then letters, digits and dashes."""
+
+
+def origin(stack: StackPlan) -> tuple[str, ...]:
+    """The config object a stack is built for, as a finding's path."""
+    if stack.role == "vpc":
+        return ("vpcs", f"[{stack.vpcs[0]}]")
+    if stack.role in ("hub", "routing"):
+        return ("transit_gateways", f"[{stack.transit_gateway}]")
+    if stack.role.startswith("vpc-peering"):
+        return ("peerings", f"[{stack.peering}]")
+    return ("transit_gateway_peerings", f"[{stack.peering}]")
+
+
+def _shown(path: tuple[str, ...]) -> str:
+    return ".".join(path).replace(".[", "[")
+
+
+@plan_rule(
+    "stack-names",
+    finding="two config objects would build stacks of one name, or a stack name is not "
+    "valid for CloudFormation",
+    why="stack names are identity: two objects sharing one would merge into one stack (or "
+    "fail synth), and CloudFormation refuses a name over 128 characters or outside "
+    "[A-Za-z][A-Za-z0-9-]*",
+)
+def stack_names(topology: Topology, network: NetworkPlan) -> Iterator[Finding]:
+    del topology  # the plan holds every name
+    by_name: dict[str, list[StackPlan]] = defaultdict(list)
+    for stack in network.stacks:
+        by_name[stack.name].append(stack)
+    for name, stacks in by_name.items():
+        places = list(dict.fromkeys(origin(s) for s in stacks))
+        if len(places) > 1:
+            yield Finding(
+                places[1],
+                f"its stack {name} has the name of a stack of {_shown(places[0])}",
+                f"rename one of the two ({_shown(places[0])} or {_shown(places[1])})",
+            )
+        if len(name) > STACK_NAME_LENGTH:
+            yield Finding(
+                places[0],
+                f"stack name {name[:40]}... has {len(name)} characters, more than "
+                f"CloudFormation's {STACK_NAME_LENGTH}",
+                "shorten the network's or this object's name",
+            )
+        elif not STACK_NAME.match(name):
+            yield Finding(
+                places[0],
+                f"stack name {name} is not valid for CloudFormation (a letter, then letters, "
+                "digits and dashes)",
+                "rename the object with letters, digits and dashes",
+            )
+
+
+RULES = (stack_names,)
