@@ -24,7 +24,12 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export AWS_EC2_METADATA_DISABLED := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup synth test lint checkov format snapshot-update schema bench lock mutate clean
+.PHONY: setup synth check test lint checkov format snapshot-update schema bench lock mutate clean
+
+# pytest runs in this many worker processes (pytest-xdist), each with its own emulator on
+# its own loopback port; work-stealing keeps both busy when the long deploy tests remain.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal
 
 # uv itself comes from the lock (hash-checked by pip), then makes the venv exactly the lock
 # (hashes checked; what the lock no longer lists is removed) plus multivpc, editable and
@@ -69,8 +74,13 @@ lint: setup
 	$(BIN)/mypy multivpc app.py tests tools $(wildcard bench/*.py)
 	$(BIN)/lint-imports --no-cache
 
+# The inner loop: lint and every test that needs neither the emulator nor the CDK CLI.
+check: lint
+	$(BIN)/python -m pytest -m "not deploy and not e2e" $(PYTEST_PARALLEL)
+
+# Everything (CI runs this): lint, checkov, and every test, deploy and end-to-end included.
 test: lint checkov
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # checkov has its own virtualenv: its pins conflict with pytest 9 (see requirements/checkov.in).
 $(CHECKOV_VENV)/.installed: $(CHECKOV_LOCK) $(VENV)/.installed
@@ -100,6 +110,7 @@ snapshot-update: setup
 
 schema: setup
 	$(BIN)/multivpc schema --output schema/multivpc.schema.json
+	$(BIN)/multivpc schema --lock --output schema/multivpc-lock.schema.json
 
 # Writes bench/results.json and renders bench/RESULTS.md from it; BENCH_ARGS=--quick for a smoke run.
 bench: setup

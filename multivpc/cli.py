@@ -15,7 +15,7 @@ from pathlib import Path
 
 from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
-from multivpc.config.lockfile import is_lock_file
+from multivpc.config.lockfile import LockFile, is_lock_file
 from multivpc.load import LoadedNetwork, load_network, write_lock
 
 EXIT_INVALID = 2
@@ -164,8 +164,9 @@ def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: 
     return report.exit_code
 
 
-def _schema(output: str | None) -> int:
-    text = json.dumps(NetworkConfig.model_json_schema(), indent=2, sort_keys=True) + "\n"
+def _schema(output: str | None, lock: bool) -> int:
+    model = LockFile if lock else NetworkConfig
+    text = json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
@@ -223,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     formats.add_argument("--json", action="store_const", const="json", dest="format")
     schema = commands.add_parser("schema", help="print the JSON Schema of the config")
     schema.add_argument("--output", help="write to this file instead of stdout")
+    schema.add_argument(
+        "--lock", action="store_true", help="the JSON Schema of the lock file (<config>.lock.yaml)"
+    )
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.files, args.strict, args.locked)
@@ -232,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _synth(args.file, args.out, not args.no_checks, args.locked)
     if args.command == "diff":
         return _diff(args.before, args.after, args.allow_replace, args.format)
-    return _schema(args.output)
+    return _schema(args.output, args.lock)
 
 
 if __name__ == "__main__":

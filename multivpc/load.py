@@ -22,7 +22,13 @@ from pathlib import Path
 
 from multivpc.config.findings import ConfigError, Finding, display_path
 from multivpc.config.loader import cyclic_gc_paused, parse_document, read_text
-from multivpc.config.lockfile import AddressLock, lock_path, parse_lock, render_lock
+from multivpc.config.lockfile import (
+    AddressLock,
+    lock_path,
+    lock_schema_reference,
+    parse_lock,
+    render_lock,
+)
 from multivpc.config.models import NetworkConfig
 from multivpc.plan import NetworkPlan, plan
 from multivpc.rules import check_plan_rules, check_rules
@@ -45,6 +51,8 @@ class LockState:
     before: AddressLock | None
     after: AddressLock
     config_name: str
+    schema: str | None = None
+    """Where the lock's yaml-language-server line points (``lock_schema_reference``)."""
 
     @property
     def needed(self) -> bool:
@@ -59,7 +67,7 @@ class LockState:
         return self.before is None or not self.before.same_ranges(self.after)
 
     def text(self) -> str:
-        return render_lock(self.after, self.config_name)
+        return render_lock(self.after, self.config_name, self.schema)
 
     def out_of_date(self) -> Finding:
         action = "create it" if self.before is None else "update it"
@@ -155,7 +163,14 @@ def parse_network(
     if (strict and findings) or any(f.level == "error" for f in findings):
         raise ConfigError(source, findings)
     assert facts.addresses is not None
-    state = LockState(lock_file, lock_source, before, facts.addresses.lock, Path(source).name)
+    state = LockState(
+        lock_file,
+        lock_source,
+        before,
+        facts.addresses.lock,
+        Path(source).name,
+        lock_schema_reference(text, lock_file),
+    )
     if locked and state.changed:
         raise ConfigError(state.source, [state.out_of_date()])
     return LoadedNetwork(source, facts.config, facts, tuple(findings), state, network)

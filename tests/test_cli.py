@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, ROOT
 from tests.support.builder import base, network
 
@@ -76,11 +78,14 @@ def test_synth_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None
     assert not out.exists()
 
 
-def test_schema_file_is_in_sync() -> None:
-    result = _run("schema")
+@pytest.mark.parametrize(
+    ("flags", "file"), [((), "multivpc.schema.json"), (("--lock",), "multivpc-lock.schema.json")]
+)
+def test_schema_file_is_in_sync(flags: tuple[str, ...], file: str) -> None:
+    result = _run("schema", *flags)
     assert result.returncode == 0
-    committed = (ROOT / "schema" / "multivpc.schema.json").read_text()
-    assert result.stdout == committed, "run `make schema` and commit schema/multivpc.schema.json"
+    committed = (ROOT / "schema" / file).read_text()
+    assert result.stdout == committed, f"run `make schema` and commit schema/{file}"
 
 
 def test_cdk_app_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None:

@@ -127,3 +127,56 @@ INVALID: dict[str, tuple[Data, str]] = {
 def test_invalid_configs_are_rejected_by_the_schema(case: str) -> None:
     data, expected = INVALID[case]
     assert _problems(data) == [expected]
+
+
+LOCK_SCHEMA = json.loads((ROOT / "schema" / "multivpc-lock.schema.json").read_text())
+LOCKS = sorted((ROOT / "examples").glob("*.lock.yaml"))
+
+
+def test_the_lock_schema_is_valid_and_accepts_every_example_lock() -> None:
+    Draft202012Validator.check_schema(LOCK_SCHEMA)
+    assert LOCKS, "examples/address-pools.lock.yaml is expected"
+    for lock in LOCKS:
+        errors = list(
+            Draft202012Validator(LOCK_SCHEMA).iter_errors(yaml.safe_load(lock.read_text()))
+        )
+        assert errors == [], (lock.name, errors)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"vpcs": {}},  # no version
+        {"version": 1, "vpcs": {"a": {"cidr": "10.0.0.0/16", "colour": "red"}}},
+        {"version": 1, "vpcs": {"a": {"subnets": {"web": {"us-east-1a": 7}}}}},
+    ],
+)
+def test_the_lock_schema_rejects_a_damaged_lock(data: dict[str, Any]) -> None:
+    assert list(Draft202012Validator(LOCK_SCHEMA).iter_errors(data)) != []
+
+
+def test_every_written_lock_points_editors_at_the_lock_schema() -> None:
+    from multivpc.load import load_network
+
+    for lock in LOCKS:
+        config = lock.with_name(lock.name.removesuffix(".lock.yaml") + ".yaml")
+        loaded = load_network(config)
+        assert loaded.lock is not None
+        # What multivpc writes is the committed file, schema line first.
+        assert loaded.lock.text() == lock.read_text()
+        assert lock.read_text().splitlines()[0] == (
+            "# yaml-language-server: $schema=../schema/multivpc-lock.schema.json"
+        )
+
+
+def test_a_lock_beside_a_config_without_a_schema_line_points_at_this_checkout(
+    tmp_path: Path,
+) -> None:
+    from multivpc.config.lockfile import lock_schema_reference
+
+    lock = tmp_path / "net.lock.yaml"
+    reference = lock_schema_reference("name: net\n", lock)
+    assert reference is not None
+    assert (tmp_path / reference).resolve() == ROOT / "schema" / "multivpc-lock.schema.json"
+    other = "# yaml-language-server: $schema=/opt/schemas/multivpc.schema.json\nname: n\n"
+    assert lock_schema_reference(other, lock) == "/opt/schemas/multivpc-lock.schema.json"

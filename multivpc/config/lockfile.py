@@ -13,20 +13,63 @@ writing the file on disk, by ``multivpc.load``.
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from multivpc.config.findings import ConfigError, Finding, shown
+from multivpc.config.models import Cidr, Model, Name, ZoneName
 
 LOCK_SUFFIX = ".lock.yaml"
 LOCK_VERSION = 1
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FIX = "restore it from version control, or delete the file to allocate every range anew"
+
+
+class LockedVpcEntry(Model):
+    """One VPC's allocated ranges."""
+
+    cidr: Cidr | None = Field(
+        default=None, description="The VPC's range, when its pool gave it (with pool)."
+    )
+    pool: Name | None = Field(default=None, description="The address pool cidr came from.")
+    subnets: dict[Name, dict[ZoneName, Cidr]] = Field(
+        default_factory=dict,
+        description="Subnets of size-only groups: group name -> zone -> CIDR.",
+    )
+
+
+class LockFile(Model):
+    """What ``<config>.lock.yaml`` holds: the ranges multivpc allocated once, kept so they
+    never move. Written by multivpc; ``schema/multivpc-lock.schema.json`` is generated
+    from this model."""
+
+    version: int = Field(
+        description=f"The lock format; {LOCK_VERSION} is the one this multivpc reads and writes."
+    )
+    vpcs: dict[Name, LockedVpcEntry] = Field(
+        default_factory=dict, description="Allocated ranges by VPC name."
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > LOCK_VERSION:
+            raise ValueError(
+                f"the lock file is version {value}, written by a newer multivpc (this one "
+                f"reads version {LOCK_VERSION}); upgrade multivpc, or restore the lock from "
+                "version control"
+            )
+        if value != LOCK_VERSION:
+            raise ValueError(f"version {value} is not a lock version; {_FIX}")
+        return value
 
 
 def lock_path(config: str | Path) -> Path:
@@ -83,9 +126,30 @@ class AddressLock:
         return mine == theirs
 
 
-def render_lock(lock: AddressLock, config_name: str) -> str:
-    """The lock as the file's text: sorted, one range per line, the same every time."""
-    lines = [
+CONFIG_SCHEMA = "multivpc.schema.json"
+LOCK_SCHEMA = "multivpc-lock.schema.json"
+_SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S*)$", re.MULTILINE)
+
+
+def lock_schema_reference(config_text: str, lock_file: Path | None) -> str | None:
+    """Where the lock's ``yaml-language-server`` line points: beside the schema the config
+    points at (``../schema/multivpc.schema.json`` gives ``../schema/multivpc-lock.schema.json``);
+    without one, the schema/ folder of this checkout of multivpc, relative to the lock;
+    None when neither exists (an installed package carries no schema files)."""
+    match = _SCHEMA_LINE.search(config_text[:2000])
+    if match and match[1].endswith(CONFIG_SCHEMA):
+        return match[1].removesuffix(CONFIG_SCHEMA) + LOCK_SCHEMA
+    schema = Path(__file__).resolve().parents[2] / "schema" / LOCK_SCHEMA
+    if lock_file is None or not schema.is_file():
+        return None
+    return Path(os.path.relpath(schema, lock_file.resolve().parent)).as_posix()
+
+
+def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) -> str:
+    """The lock as the file's text: sorted, one range per line, the same every time;
+    ``schema`` (see ``lock_schema_reference``) goes into the editors' schema line."""
+    lines = [f"# yaml-language-server: $schema={schema}"] if schema else []
+    lines += [
         f"# Address ranges multivpc allocated for {config_name}, kept so they never move.",
         "# Commit this file with the config and review its changes in pull requests; a",
         "# range that is already deployed must not change. Written by `multivpc synth`,",
@@ -116,7 +180,8 @@ def render_lock(lock: AddressLock, config_name: str) -> str:
 
 def parse_lock(text: str, source: str) -> AddressLock:
     """A lock file's text as an ``AddressLock``, or a ``ConfigError`` (against the lock
-    file) saying what is wrong with it."""
+    file) naming every place where it does not match ``LockFile``: hand-edited, cut short,
+    or written by a newer multivpc."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -128,76 +193,84 @@ def parse_lock(text: str, source: str) -> AddressLock:
         ) from None
     if node is None:
         return AddressLock(source)
-    reader = _Reader(source)
-    lock = reader.lock(node)
-    if reader.findings:
-        raise ConfigError(source, reader.findings)
-    return lock
-
-
-class _Reader:
-    """Reads the node tree, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.findings: list[Finding] = []
-
-    def problem(self, path: tuple[str, ...], node: yaml.Node, problem: str) -> None:
-        self.findings.append(Finding(path, problem, _FIX, line=node.start_mark.line + 1))
-
-    def mapping(self, node: yaml.Node, path: tuple[str, ...]) -> list[tuple[str, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(path, node, "expected a mapping")
-            return []
-        pairs = []
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
-            if name in seen:
-                self.problem((*path, name), key, f"key {shown(name)} appears twice")
-                continue
-            seen.add(name)
-            pairs.append((name, value))
-        return pairs
-
-    def cidr(self, node: yaml.Node, path: tuple[str, ...]) -> LockedRange | None:
-        value: Any = node.value if isinstance(node, yaml.ScalarNode) else None
+    lines: dict[tuple[str, ...], int] = {}
+    findings = _walk(node, (), lines)
+    if not findings:
+        data = yaml.load(text, Loader=_Loader)
         try:
-            network = ipaddress.IPv4Network(str(value), strict=True)
-        except ValueError:
-            self.problem(path, node, f"{shown(value)} is not an IPv4 CIDR")
-            return None
-        return LockedRange(network, node.start_mark.line + 1)
+            model = LockFile.model_validate(data)
+        except ValidationError as error:
+            findings = [_finding(detail, lines) for detail in error.errors()]
+        else:
+            return _address_lock(model, source, lines)
+    raise ConfigError(source, sorted(findings, key=lambda f: f.line or 0))
 
-    def lock(self, node: yaml.Node) -> AddressLock:
-        vpcs: dict[str, LockedVpc] = {}
-        for key, value in self.mapping(node, ()):
-            if key == "version":
-                if not (isinstance(value, yaml.ScalarNode) and value.value == str(LOCK_VERSION)):
-                    self.problem(("version",), value, f"version {LOCK_VERSION} is the only one")
-            elif key == "vpcs":
-                for name, entry in self.mapping(value, ("vpcs",)):
-                    vpcs[name] = self.vpc(entry, ("vpcs", f"[{name}]"))
-            else:
-                self.problem((key,), value, f"unknown key {shown(key)}")
-        return AddressLock(self.source, vpcs)
 
-    def vpc(self, node: yaml.Node, path: tuple[str, ...]) -> LockedVpc:
-        cidr: LockedRange | None = None
-        pool: str | None = None
-        subnets: dict[tuple[str, str], LockedRange] = {}
-        for key, value in self.mapping(node, path):
-            if key == "cidr":
-                cidr = self.cidr(value, (*path, "cidr"))
-            elif key == "pool" and isinstance(value, yaml.ScalarNode):
-                pool = str(value.value)
-            elif key == "subnets":
-                for group, zones in self.mapping(value, (*path, "subnets")):
-                    where = (*path, "subnets", f"[{group}]")
-                    for zone, cell in self.mapping(zones, where):
-                        locked = self.cidr(cell, (*where, f"[{zone}]"))
-                        if locked is not None:
-                            subnets[(group, zone)] = locked
-            else:
-                self.problem((*path, key), value, f"unknown key {shown(key)}")
-        return LockedVpc(cidr, pool, subnets)
+def _address_lock(
+    model: LockFile, source: str, lines: Mapping[tuple[str, ...], int]
+) -> AddressLock:
+    vpcs: dict[str, LockedVpc] = {}
+    for name, entry in model.vpcs.items():
+        where = ("vpcs", f"[{name}]")
+        cidr = None
+        if entry.cidr is not None:
+            cidr = LockedRange(entry.cidr, lines.get((*where, "cidr")))
+        subnets = {
+            (group, zone): LockedRange(
+                locked, lines.get((*where, "subnets", f"[{group}]", f"[{zone}]"))
+            )
+            for group, zones in entry.subnets.items()
+            for zone, locked in zones.items()
+        }
+        vpcs[name] = LockedVpc(cidr, entry.pool, subnets)
+    return AddressLock(source, vpcs)
+
+
+def _key_part(path: tuple[str, ...], key: str) -> str:
+    """How a key shows in a finding's path: names under vpcs and subnets in brackets."""
+    parent = path[-1] if path else ""
+    grandparent = path[-2] if len(path) > 1 else ""
+    return f"[{key}]" if parent in ("vpcs", "subnets") or grandparent == "subnets" else key
+
+
+def _walk(
+    node: yaml.Node, path: tuple[str, ...], lines: dict[tuple[str, ...], int]
+) -> list[Finding]:
+    """Records the line of every key, and reports keys written twice (YAML would keep the
+    last one silently)."""
+    findings: list[Finding] = []
+    if not isinstance(node, yaml.MappingNode):
+        return findings
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+        child = (*path, _key_part(path, key))
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            findings.append(Finding(child, f"key {shown(key)} appears twice", _FIX, line=line))
+            continue
+        seen.add(key)
+        lines[child] = line
+        findings += _walk(value_node, child, lines)
+    return findings
+
+
+def _finding(detail: ErrorDetails, lines: Mapping[tuple[str, ...], int]) -> Finding:
+    path: tuple[str, ...] = ()
+    for part in detail["loc"]:
+        if part != "[key]":
+            path = (*path, _key_part(path, str(part)))
+    line = None
+    for end in range(len(path), 0, -1):  # the deepest part of the path that has a line
+        line = lines.get(path[:end])
+        if line is not None:
+            break
+    last = path[-1] if path else ""
+    message = detail["msg"].removeprefix("Value error, ")
+    if detail["type"] == "missing":
+        return Finding(path, f"{last} is missing (the file may be cut short)", _FIX, line=line)
+    if detail["type"] == "extra_forbidden":
+        return Finding(path, f"unknown key {shown(last)}", _FIX, line=line)
+    problem, _, fix = message.partition("; ")
+    # Only a newer version has a fix of its own; anything else is a damaged file.
+    return Finding(path, problem, fix if path == ("version",) and fix else _FIX, line=line)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
 from multivpc.plan import NetworkPlan, StackPlan
+from multivpc.plan.resources import STACK_RESOURCE_LIMIT, stack_resources
 from multivpc.rules.registry import plan_rule
 from multivpc.topology import Topology
 
@@ -69,4 +70,35 @@ def stack_names(topology: Topology, network: NetworkPlan) -> Iterator[Finding]:
             )
 
 
-RULES = (stack_names,)
+_SPLIT = {
+    "vpc": "split the VPC's subnet groups or zones over two VPCs, or drop groups, "
+    "endpoints or sources it does not need",
+    "vpc-peering": "route fewer groups (route_from) or fewer destinations through the peering",
+    "vpc-peering-routes": "route fewer groups (route_from) or fewer destinations through the "
+    "peering",
+    "hub": "use fewer segments",
+    "peering-accepter": "route summaries (destinations) through the peering",
+    "peering-routing": "route summaries (destinations) through the peering",
+}
+
+
+@plan_rule(
+    "stack-resources",
+    finding="a planned stack would hold more than CloudFormation's 500 resources",
+    why="CloudFormation refuses a template over 500 resources (not adjustable) and CDK only "
+    "says so at synth; counted from the plan, the finding names the config object instead",
+)
+def stack_resources_limit(topology: Topology, network: NetworkPlan) -> Iterator[Finding]:
+    del topology
+    for stack in network.stacks:
+        count = stack_resources(network, stack)
+        if count > STACK_RESOURCE_LIMIT:
+            yield Finding(
+                origin(stack),
+                f"stack {stack.name} would hold {count} resources, more than CloudFormation's "
+                f"{STACK_RESOURCE_LIMIT} per stack",
+                _SPLIT.get(stack.role, "split the object in two"),
+            )
+
+
+RULES = (stack_names, stack_resources_limit)

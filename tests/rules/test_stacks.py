@@ -36,12 +36,40 @@ def beside_a_peering(
     )
 
 
+def at_the_limit(sources: int) -> NetworkBuilder:
+    """One VPC across six AZs with 15 isolated groups, S3 and SSM endpoints and ``sources``
+    sources: 500 resources with 16 sources (its synthesized template says so, in
+    tests/plan/test_resources.py)."""
+    zones = [f"us-east-1{letter}" for letter in "abcdef"]
+    groups = [
+        {"name": f"g{i}", "tier": "isolated", "cidr": f"10.0.{16 * i}.0/20", "prefix_length": 23}
+        for i in range(15)
+    ]
+    return network().vpc(
+        "app",
+        nat="none",
+        availability_zones=zones,
+        groups=groups,
+        endpoints={
+            "gateway": ["s3"],
+            "interface": ["ssm"],
+            "sources": [f"10.{100 + i}.0.0/16" for i in range(sources)],
+        },
+    )
+
+
 CASES = {
     "stack-names": Case(
         beside_a_peering("peering-y"),
         beside_a_peering("peering-x"),
         "peerings[x]: its stack test-peering-x has the name of a stack of vpcs[peering-x]; "
         "rename one of the two (vpcs[peering-x] or peerings[x])",
+    ),
+    "stack-resources": Case(
+        at_the_limit(16),
+        at_the_limit(17),
+        "vpcs[app]: stack test-app would hold 501 resources, more than CloudFormation's 500 "
+        "per stack; split the VPC's subnet groups or zones over two VPCs",
     ),
 }
 

@@ -367,9 +367,49 @@ def test_a_broken_lock_file_is_reported_against_the_lock() -> None:
     with pytest.raises(ConfigError) as raised:
         pooled(("a", 16)).load(lock="version: 1\nvpcs:\n  a:\n    cidr: 10.0.0.1/16\n")
     assert raised.value.lines() == [
-        "test.lock.yaml:4: vpcs[a].cidr: 10.0.0.1/16 is not an IPv4 CIDR; restore it from "
+        "test.lock.yaml:4: vpcs[a].cidr: 10.0.0.1/16 has host bits set; restore it from "
         "version control, or delete the file to allocate every range anew"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # from a newer multivpc
+            "version: 2\nvpcs: {}\n",
+            "test.lock.yaml:1: version: the lock file is version 2, written by a newer multivpc "
+            "(this one reads version 1); upgrade multivpc, or restore the lock from version "
+            "control",
+        ),
+        (  # cut short in the middle of a range
+            "version: 1\nvpcs:\n  a:\n    subnets:\n      public:\n        us-east-1a: 10.0.2.0/2",
+            "test.lock.yaml:6: vpcs[a].subnets[public][us-east-1a]: 10.0.2.0/2 has host bits "
+            "set; restore it from version control",
+        ),
+        (  # cut short before its version
+            "vpcs:\n  a:\n    cidr: 10.0.0.0/16\n",
+            "test.lock.yaml: version: version is missing (the file may be cut short); restore it",
+        ),
+        (  # hand-edited
+            "version: 1\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n    colour: red\n",
+            "test.lock.yaml:5: vpcs[a].colour: unknown key colour; restore it from version control",
+        ),
+        (
+            "version: 1\nvpcs:\n  a:\n    cidr: 10.0.0.0/16\n    cidr: 10.1.0.0/16\n",
+            "test.lock.yaml:5: vpcs[a].cidr: key cidr appears twice; restore it",
+        ),
+        (
+            "version: 0\nvpcs: {}\n",
+            "test.lock.yaml:1: version: version 0 is not a lock version; restore it",
+        ),
+    ],
+)
+def test_a_lock_that_does_not_match_its_model_is_refused_with_the_place(
+    text: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        pooled(("a", 16)).load(lock=text)
+    assert raised.value.lines()[0].startswith(expected), raised.value.lines()
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""How many CloudFormation resources each planned stack holds, counted from the plan.
+
+CloudFormation refuses a stack over 500 resources, and CDK only says so at synth. The
+counts here follow what the stacks build for each plan entry (one subnet is a subnet, its
+route table, the association and two published ids; one route is one resource; ...), so
+a rule can refuse an oversized stack before synth, naming the config object. A test
+compares every count with the synthesized templates of every example and of variants
+(tests/plan/test_resources.py): when a construct changes what it builds, that test says
+which count to change here.
+"""
+
+from __future__ import annotations
+
+from multivpc.plan.network import (
+    NetworkPlan,
+    StackPlan,
+    TransitGatewayPeeringPlan,
+    TransitGatewayPlan,
+    VpcPeeringPlan,
+    VpcPlan,
+)
+
+STACK_RESOURCE_LIMIT = 500
+"""CloudFormation's resources per stack (not adjustable)."""
+
+SUBNET = 5
+"""Subnet, route table, association, and its published subnet and route-table ids."""
+PUBLISHED_ID = 1
+"""An SSM parameter holding an id."""
+READER_ROLE = 2
+"""The role (and its managed policy) that other accounts assume to read published ids."""
+REMOTE_ID = 2
+"""A custom resource reading an id across accounts or regions, and its own policy."""
+PROVIDER = 4
+"""The stack's SDK-call log group, its KMS key, the role and the role's managed policy."""
+PROVIDER_FUNCTION = 1
+"""aws-cdk-lib's single function behind every ``AwsCustomResource`` of a stack."""
+INLINE_FUNCTION = 2
+"""One of multivpc's inlined functions (association, acceptance) and its managed policy."""
+DEFAULT_SECURITY_GROUP = 4
+"""The two custom resources that strip the default security group, and their policies."""
+FLOW_LOGS_TO_LOG_GROUP = 4
+"""The flow log, its log group, the delivery role and its managed policy (their KMS key
+is the one the stack's SDK-call provider shares)."""
+FLOW_LOGS_TO_BUCKET = 3
+"""The flow log, its bucket and the bucket policy (plus a key with SSE-KMS)."""
+SESSION_MANAGER = 3
+"""The instance role, its instance profile and the published profile name."""
+
+
+def stack_resources(network: NetworkPlan, stack: StackPlan) -> int:
+    """The resources ``stack`` will hold."""
+    if stack.role == "vpc":
+        return _vpc(network.vpc(stack.vpcs[0]))
+    if stack.role == "hub":
+        assert stack.transit_gateway is not None
+        return _hub(network.transit_gateway(stack.transit_gateway))
+    if stack.role == "routing":
+        assert stack.transit_gateway is not None
+        return _routing(network.transit_gateway(stack.transit_gateway), stack.name)
+    if stack.role.startswith("vpc-peering"):
+        assert stack.peering is not None
+        return _vpc_peering(network.vpc_peering(stack.peering), stack)
+    assert stack.peering is not None
+    return _tgw_peering(network.transit_gateway_peering(stack.peering), stack)
+
+
+def _vpc(vpc: VpcPlan) -> int:
+    groups = len({s.group for s in vpc.subnets})
+    count = 1 + 2 * PUBLISHED_ID  # the VPC, its published id and CIDR
+    count += SUBNET * len(vpc.subnets) + PUBLISHED_ID * groups + len(vpc.routes)
+    count += 2 * vpc.internet_gateway + 2 * len(vpc.nat_gateways)  # gateway + attachment/EIP
+    count += DEFAULT_SECURITY_GROUP + PROVIDER + PROVIDER_FUNCTION
+    flow_logs = vpc.flow_logs
+    if flow_logs.enabled and flow_logs.destination == "cloud-watch-logs":
+        count += FLOW_LOGS_TO_LOG_GROUP
+    elif flow_logs.enabled:
+        count += FLOW_LOGS_TO_BUCKET + (flow_logs.s3_encryption == "kms")
+    attachment = vpc.attachment
+    if attachment is not None:
+        count += 1 + PUBLISHED_ID + READER_ROLE * bool(attachment.reader_accounts)
+        count += REMOTE_ID * attachment.cross_account
+    endpoints = vpc.endpoints
+    if endpoints is not None:
+        count += len(endpoints.gateway) + len(endpoints.interface)
+        if endpoints.interface:
+            count += 1 + len(endpoints.sources)  # the security group and one rule per source
+        count += SESSION_MANAGER * endpoints.session_manager_role
+    return count
+
+
+def _hub(tgw: TransitGatewayPlan) -> int:
+    count = 1 + len(tgw.segments) + bool(tgw.share_principals) + PUBLISHED_ID
+    return count + READER_ROLE * bool(tgw.reader_accounts)
+
+
+def _routing(tgw: TransitGatewayPlan, name: str) -> int:
+    routed = [a for a in tgw.attachments if a.routing_stack == name]
+    remote = sum(a.cross_account for a in routed)
+    count = sum(1 + len(a.propagates_into) for a in routed)  # association, propagations
+    count += sum(1 for route in tgw.routes if route.routing_stack == name)
+    count += INLINE_FUNCTION * bool(routed) + PROVIDER * bool(routed or remote)
+    return count + REMOTE_ID * remote + PROVIDER_FUNCTION * bool(remote)
+
+
+def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
+    requester, accepter = peering.requester, peering.accepter
+    if peering.same_place:
+        return 1 + len(requester.routes) + len(accepter.routes)
+    if stack.role == "vpc-peering-accepter":
+        return PUBLISHED_ID + READER_ROLE + 2 * peering.cross_account  # and the accept role
+    remote = REMOTE_ID + PROVIDER + PROVIDER_FUNCTION  # reads the peer's id
+    if stack.role == "vpc-peering":
+        return 1 + len(requester.routes) + PUBLISHED_ID + READER_ROLE + remote
+    return len(accepter.routes) + remote
+
+
+def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:
+    remote = 0 if peering.same_place else REMOTE_ID + PROVIDER_FUNCTION
+    if stack.role == "peering":
+        published = 0 if peering.same_place else PUBLISHED_ID + READER_ROLE
+        return 1 + published + remote + PROVIDER * (not peering.same_place)
+    side = peering.accepter if stack.role == "peering-accepter" else peering.requester
+    count = len(side.routes) + 1 + INLINE_FUNCTION + PROVIDER  # routes, association
+    if stack.role == "peering-accepter":
+        count += 1 + INLINE_FUNCTION + remote  # the acceptance, and the attachment id read
+    return count

@@ -1,0 +1,107 @@
+"""Resources per stack counted from the plan, against the synthesized templates: every
+stack of every example, and variants for what the examples do not show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from multivpc.plan.resources import stack_resources
+from tests.conftest import Templates, synthesize
+from tests.rules.test_stacks import at_the_limit
+from tests.support.builder import NetworkBuilder, network
+
+
+def _counted(builder: NetworkBuilder) -> tuple[dict[str, int], dict[str, int]]:
+    """(planned, synthesized) resources per stack name."""
+    loaded = builder.load()
+    plan = loaded.network_plan()
+    planned = {stack.name: stack_resources(plan, stack) for stack in plan.stacks}
+    return planned, _sizes(synthesize(loaded.config, checks=False))
+
+
+def _sizes(templates: Templates) -> dict[str, int]:
+    return {name: len(template.get("Resources", {})) for name, template in templates.items()}
+
+
+def test_every_example_stack_holds_what_its_plan_counts(
+    example_templates: dict[str, Templates],
+) -> None:
+    from multivpc.load import load_network
+    from tests.conftest import EXAMPLES
+
+    for path in EXAMPLES:
+        plan = load_network(path).network_plan()
+        planned = {stack.name: stack_resources(plan, stack) for stack in plan.stacks}
+        assert planned == _sizes(example_templates[path.stem]), path.name
+
+
+def _isolated(name: str, cidr: str, prefix_length: int = 24) -> dict[str, Any]:
+    return {"name": name, "tier": "isolated", "cidr": cidr, "prefix_length": prefix_length}
+
+
+VARIANTS = {
+    "flow logs to a bucket with its own key": network()
+    .vpc("app")
+    .set(flow_logs={"destination": "s3", "s3_encryption": "kms"}),
+    "flow logs to a bucket": network().vpc("app").set(flow_logs={"destination": "s3"}),
+    "no flow logs": network().vpc("app", nat="single").set(flow_logs={"enabled": False}),
+    "endpoints with sources and Session Manager": network()
+    .vpc("app")
+    .group("data", **_isolated("data", "10.0.32.0/20"))
+    .set(
+        endpoints={
+            "gateway": ["s3", "dynamodb"],
+            "interface": ["session-manager", "sts"],
+            "sources": ["10.0.0.0/16", "10.9.0.0/16"],
+            "session_manager_role": True,
+        }
+    ),
+    "Transit Gateway peering in one account and region": network()
+    .top(
+        transit_gateways=[
+            {"name": "a", "amazon_side_asn": 64512, "segments": [{"name": "s"}]},
+            {"name": "b", "amazon_side_asn": 64513, "segments": [{"name": "s"}]},
+        ],
+        transit_gateway_peerings=[
+            {
+                "name": "ab",
+                "requester": {"transit_gateway": "a", "segment": "s"},
+                "accepter": {"transit_gateway": "b", "segment": "s"},
+            },
+        ],
+    )
+    .vpc("one", cidr="10.1.0.0/16", nat="none", groups=[_isolated("t", "10.1.0.0/20", 28)])
+    .set(transit_gateway={"name": "a", "segment": "s", "subnets": "t"})
+    .vpc("two", cidr="10.2.0.0/16", nat="none", groups=[_isolated("t", "10.2.0.0/20", 28)])
+    .set(transit_gateway={"name": "b", "segment": "s", "subnets": "t"}),
+    "a routing stack of blackholes only": network()
+    .top(
+        transit_gateways=[
+            {
+                "name": "hub",
+                "segments": [
+                    {"name": "s", "routes": [{"cidr": "10.99.0.0/16", "blackhole": True}]}
+                ],
+            }
+        ]
+    )
+    .vpc("app", cidr="10.0.0.0/16", nat="none", groups=[_isolated("a", "10.0.0.0/20")]),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_variants_hold_what_their_plan_counts(variant: str) -> None:
+    planned, synthesized = _counted(VARIANTS[variant])
+    assert planned == synthesized
+
+
+def test_the_500_resource_boundary() -> None:
+    planned, synthesized = _counted(at_the_limit(16))
+    assert synthesized == {"test-app": 500} == planned
+    assert [f for f in at_the_limit(16).findings() if f.startswith("stack-resources ")] == []
+    [finding] = [f for f in at_the_limit(17).findings() if f.startswith("stack-resources ")]
+    assert "vpcs[app]: stack test-app would hold 501 resources, more than CloudFormation's " in (
+        finding
+    )
