@@ -79,7 +79,10 @@ check: lint
 	$(BIN)/python -m pytest -m "not deploy and not e2e" $(PYTEST_PARALLEL)
 
 # Everything (CI runs this): lint, checkov, and every test, deploy and end-to-end included.
-test: lint checkov
+# lint (mypy, single-threaded) and checkov (synth, then a single-threaded scan) run side by
+# side on the two cores, each target's output kept together; then pytest in two workers.
+test: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint checkov
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # checkov has its own virtualenv: its pins conflict with pytest 9 (see requirements/checkov.in).

@@ -315,7 +315,7 @@ class BaselineSpokeStack(BaselineVpcStack):
             "TransitGatewayAttachment",
             transit_gateway_id=tgw_id,
             vpc_id=self.vpc_id,
-            subnet_ids=[subnet.subnet_id for subnet in self.subnets[spec["subnets"]]],
+            subnet_ids=[subnet.subnet_id for subnet in self.subnets[spec["subnet_group"]]],
             options={"ApplianceModeSupport": "disable", "DnsSupport": "enable"},
         )
         attachment.tags.set_tag("Name", id)
@@ -331,7 +331,7 @@ class BaselineSpokeStack(BaselineVpcStack):
         route_from = spec.get("route_from") or [
             g["name"]
             for g in vpc["subnets"]
-            if g["tier"] != "public" and g["name"] != spec["subnets"]
+            if g["tier"] != "public" and g["name"] != spec["subnet_group"]
         ]
         for group in route_from:
             for subnet in self.subnets[group]:
@@ -492,8 +492,8 @@ def vpc_destinations(
     """(route id, CIDR) of a VPC's routes to the Transit Gateway: its summaries, or one per
     reachable VPC and per static route of its segment."""
     spec = vpc["transit_gateway"]
-    if spec.get("destinations") is not None:
-        return [(f"Tgw-{cidr_id(c)}", c) for c in spec["destinations"]]
+    if spec.get("summaries") is not None:
+        return [(f"Tgw-{cidr_id(c)}", c) for c in spec["summaries"]]
     segment = spec["segment"]
     routes = [
         (f"Tgw-{other['name']}", other["cidr"])

@@ -116,7 +116,11 @@ def render(results: dict[str, Any], findings: str = "FINDINGS.md") -> str:
         lines += synth_section("Synth: multivpc vs. baseline (VPC estate)", synth, target)
     if hub:
         lines += synth_section("Synth: multivpc vs. baseline (hub-and-spoke estate)", hub, target)
-    for key, title in (("validate", "config"), ("hub_validate", "hub-and-spoke config")):
+    for key, title in (
+        ("validate", "config"),
+        ("hub_validate", "hub-and-spoke config"),
+        ("attachments_validate", "one-segment config (every VPC attached)"),
+    ):
         if key in results:
             lines += validate_section(results[key], title)
     return "\n".join(lines)

@@ -198,7 +198,7 @@ def bench_size(
     ours, theirs = stacks["multivpc"], stacks["baseline"]
     return {
         "vpcs": vpcs,
-        "estate": "hub" if hub else "vpc",
+        "estate": kind,
         "stacks": {name: len(per_stack) for name, per_stack in stacks.items()},
         "resource_types": {name: total_types(per_stack) for name, per_stack in stacks.items()},
         "same_resources_per_stack": ours == theirs,
@@ -224,18 +224,19 @@ def total_types(stacks: dict[str, dict[str, int]]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
-def time_validate(vpcs: int, runs: int, scratch: Path, *, hub: bool = False) -> dict[str, Any]:
+def time_validate(vpcs: int, runs: int, scratch: Path, *, kind: str = "vpc") -> dict[str, Any]:
     """Wall time of ``multivpc validate`` on ``vpcs`` VPCs and on the smallest estate (1
-    VPC; for ``hub``, the hub-and-spoke estate, 5): start-up and imports.
+    VPC; for ``hub``, the hub-and-spoke estate, 5): start-up and imports. ``kind``: vpc,
+    hub, or attachments (``vpcs`` attachments in one Transit Gateway segment).
 
     A subprocess, so the benchmark needs nothing of multivpc but its command line.
     """
     multivpc = venv_python().parent / "multivpc"
-    write, prefix, smallest = (
-        (estate.write_hub_config, "validate-hub", estate.HUB_MIN_VPCS)
-        if hub
-        else (estate.write_config, "validate", 1)
-    )
+    write, prefix, smallest = {
+        "vpc": (estate.write_config, "validate", 1),
+        "hub": (estate.write_hub_config, "validate-hub", estate.HUB_MIN_VPCS),
+        "attachments": (estate.write_attachments_config, "validate-attachments", 1),
+    }[kind]
     configs = {n: write(scratch / f"{prefix}-{n}.yaml", n) for n in (smallest, vpcs)}
     seconds: dict[int, list[float]] = {n: [] for n in configs}
     for run in range(runs + 1):  # the first round warms caches and is discarded
@@ -258,7 +259,7 @@ def time_validate(vpcs: int, runs: int, scratch: Path, *, hub: bool = False) -> 
     log(f"multivpc validate ({prefix}): {vpcs} VPCs {many:.2f} s, {smallest} VPC(s) {one:.2f} s")
     return {
         "vpcs": vpcs,
-        "estate": "hub" if hub else "vpc",
+        "estate": kind,
         "command": "multivpc validate FILE",
         "output": result.stdout.strip().replace(f"{scratch}/", ""),
         "runs": {str(n): values for n, values in seconds.items()},
@@ -426,7 +427,10 @@ def main(argv: list[str] | None = None) -> int:
                 results["validate"] = time_validate(args.validate_vpcs, args.validate_runs, scratch)
             if "hub" in args.estates:
                 results["hub_validate"] = time_validate(
-                    args.validate_vpcs, args.validate_runs, scratch, hub=True
+                    args.validate_vpcs, args.validate_runs, scratch, kind="hub"
+                )
+                results["attachments_validate"] = time_validate(
+                    estate.ATTACHMENTS_DEFAULT, args.validate_runs, scratch, kind="attachments"
                 )
         except BenchError as error:
             log(f"FAILED: {error}")

@@ -125,6 +125,16 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _renamed(data: Any, renames: dict[str, tuple[str, str]]) -> Any:
+    """Refuse a key of an earlier version with a one-line finding naming the new key:
+    ``renames`` maps the old key to (new key, what its value is)."""
+    if isinstance(data, dict):
+        for old, (new, what) in renames.items():
+            if old in data:
+                raise ValueError(f"{old}: this key is now {new}; write {new}: {what} instead")
+    return data
+
+
 class FlowLogs(Model):
     """VPC flow logs. On by default, as DESIGN.md's secure defaults ask."""
 
@@ -329,7 +339,7 @@ class VpcAttachment(Model):
 
     name: Name = Field(description="The Transit Gateway (a name under transit_gateways).")
     segment: Name = Field(description="The segment (route table) the attachment belongs to.")
-    subnets: Name = Field(
+    subnet_group: Name = Field(
         description="The subnet group the attachment uses: one small subnet per AZ, "
         "Availability Zones only."
     )
@@ -341,11 +351,22 @@ class VpcAttachment(Model):
         description="Groups whose route tables send traffic to the Transit Gateway. Default: "
         "every group except public ones and the attachment's own.",
     )
-    destinations: list[Cidr] | None = Field(
+    summaries: list[Cidr] | None = Field(
         default=None,
         description="Summary CIDRs routed to the Transit Gateway instead of one route per "
         "reachable VPC.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_keys(cls, data: Any) -> Any:
+        return _renamed(
+            data,
+            {
+                "subnets": ("subnet_group", "NAME (the attachment's subnet group)"),
+                "destinations": ("summaries", "[CIDR, ...]"),
+            },
+        )
 
 
 class PeeringSide(Model):
@@ -358,11 +379,16 @@ class PeeringSide(Model):
         "with that segment's route table, and this side's segments that would receive a "
         "member's propagation get static routes to the other side's VPCs."
     )
-    destinations: list[Cidr] | None = Field(
+    summaries: list[Cidr] | None = Field(
         default=None,
         description="Summary CIDRs this side routes to the peer, instead of one route per VPC "
         "the peer's segment reaches.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_keys(cls, data: Any) -> Any:
+        return _renamed(data, {"destinations": ("summaries", "[CIDR, ...]")})
 
 
 class TransitGatewayPeering(Model):
@@ -383,11 +409,16 @@ class VpcPeeringSide(Model):
         description="Groups whose route tables send traffic to the peer. Default: every "
         "group except public ones.",
     )
-    destinations: list[Cidr] | None = Field(
+    peer_ranges: list[Cidr] | None = Field(
         default=None,
-        description="Ranges routed through the peering. Default: the peer VPC's CIDR. Each "
-        "lies inside the peer's CIDR: a peering is not transitive.",
+        description="Ranges of the peer VPC routed through the peering. Default: the peer "
+        "VPC's CIDR. Each lies inside the peer's CIDR: a peering is not transitive.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_keys(cls, data: Any) -> Any:
+        return _renamed(data, {"destinations": ("peer_ranges", "[CIDR, ...] inside the peer")})
 
 
 class VpcPeering(Model):
@@ -432,7 +463,7 @@ class Endpoints(Model):
         description="Interface endpoints: service names (ssm, ecr.api, ...) or endpoint sets "
         "(session-manager, secrets, ecr, logging, sts).",
     )
-    subnets: Name | None = Field(
+    subnet_group: Name | None = Field(
         default=None,
         description="The subnet group holding the interface endpoints' network interfaces. "
         "Default: the first non-public group of the VPC.",
@@ -466,6 +497,13 @@ class Endpoints(Model):
         description="Create an IAM role and instance profile with AmazonSSMManagedInstanceCore "
         "for instances reached through Session Manager.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_keys(cls, data: Any) -> Any:
+        return _renamed(
+            data, {"subnets": ("subnet_group", "NAME (the interface endpoints' subnet group)")}
+        )
 
     @field_validator("gateway_policy", "interface_policy")
     @classmethod

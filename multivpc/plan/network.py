@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -306,6 +307,10 @@ class NetworkPlan:
     transit_gateway_peerings: tuple[TransitGatewayPeeringPlan, ...] = ()
     vpc_peerings: tuple[VpcPeeringPlan, ...] = ()
 
+    @cached_property
+    def _vpcs_by_name(self) -> dict[str, VpcPlan]:
+        return {vpc.name: vpc for vpc in self.vpcs}
+
     def vpc_peering(self, name: str) -> VpcPeeringPlan:
         for peering in self.vpc_peerings:
             if peering.name == name:
@@ -325,7 +330,7 @@ class NetworkPlan:
         raise KeyError(f"no Transit Gateway named {name} in the plan")
 
     def vpc(self, name: str) -> VpcPlan:
-        for vpc in self.vpcs:
-            if vpc.name == name:
-                return vpc
-        raise KeyError(f"no VPC named {name} in the plan")
+        try:
+            return self._vpcs_by_name[name]
+        except KeyError:
+            raise KeyError(f"no VPC named {name} in the plan") from None

@@ -258,15 +258,15 @@ def transit_routes(
 ) -> tuple[RoutePlan, ...]:
     """The routes to the Transit Gateway in the route tables of the attachment's
     ``route_from`` groups: one per reachable VPC (named after it) and per static route of
-    the VPC's segment, or the attachment's summary ``destinations`` instead."""
+    the VPC's segment, or the attachment's ``summaries`` instead."""
     for tgw in topology.transit_gateways:
-        attachment = next((a for a in tgw.attachments if a.vpc.name == vpc), None)
+        attachment = tgw.attachment_of(vpc)
         if attachment is None:
             continue
         spec = attachment.spec
         destinations: list[tuple[str, ipaddress.IPv4Network]]
-        if spec.destinations is not None:
-            destinations = [(f"Tgw-{cidr_id(c)}", c) for c in spec.destinations]
+        if spec.summaries is not None:
+            destinations = [(f"Tgw-{cidr_id(c)}", c) for c in spec.summaries]
         else:
             destinations = [
                 (f"Tgw-{other.vpc.name}", other.vpc.cidr)

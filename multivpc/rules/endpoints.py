@@ -119,19 +119,19 @@ def endpoint_subnets(topology: Topology) -> Iterator[Finding]:
             yield Finding(
                 _endpoints_path(facts.name, "interface"),
                 "interface endpoints need a non-public subnet group, and the VPC has none",
-                "add a private or isolated group, or name a group under endpoints.subnets",
+                "add a private or isolated group, or name a group under endpoints.subnet_group",
             )
             continue
         if group not in groups:
             yield Finding(
-                _endpoints_path(facts.name, "subnets"),
+                _endpoints_path(facts.name, "subnet_group"),
                 f"there is no subnet group {group} in the VPC",
                 f"use one of: {', '.join(groups)}",
             )
             continue
         if groups[group].group.tier == "public":
             yield Finding(
-                _endpoints_path(facts.name, "subnets"),
+                _endpoints_path(facts.name, "subnet_group"),
                 f"{group} is a public group; endpoint network interfaces belong in private "
                 "or isolated subnets",
                 "name a private or isolated group",
@@ -161,7 +161,7 @@ def endpoint_subnets(topology: Topology) -> Iterator[Finding]:
                 )
         if not found.zones:
             yield Finding(
-                _endpoints_path(facts.name, "subnets"),
+                _endpoints_path(facts.name, "subnet_group"),
                 f"the group {group} has no subnet in an Availability Zone",
                 "name a group with subnets in Availability Zones",
             )

@@ -124,10 +124,10 @@ def _end_findings(
     if end.transit is None:
         return
     side = end.side
-    if side.destinations is not None:
-        for repeated in duplicates(str(c) for c in side.destinations):
+    if side.summaries is not None:
+        for repeated in duplicates(str(c) for c in side.summaries):
             yield Finding(
-                _path(peering.name, role, "destinations"),
+                _path(peering.name, role, "summaries"),
                 f"{repeated} is listed more than once",
                 "list each destination once",
             )
@@ -140,7 +140,7 @@ def _end_findings(
             f"the peering adds {routes} static routes on {end.transit.name} "
             f"({len(destinations)} destinations in {len(tables)} segments), more than the "
             f"{PEERING_ROUTE_BUDGET} one stack holds",
-            f"give {role}.destinations: summary CIDRs of the peer's VPCs",
+            f"give {role}.summaries: summary CIDRs of the peer's VPCs",
         )
     for segment in tables:
         local = [a.vpc for a in end.transit.propagating_into(segment)]
@@ -161,7 +161,7 @@ def _end_findings(
             for vpc in local:
                 if vpc.cidr is not None and cidr.subnet_of(vpc.cidr):
                     yield Finding(
-                        _path(peering.name, role, "destinations"),
+                        _path(peering.name, role, "summaries"),
                         f"{what} lies inside {vpc.cidr} of VPC {vpc.name}, which segment "
                         f"{segment} reaches here",
                         "route only ranges of the peer's VPCs",

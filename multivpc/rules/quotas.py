@@ -61,8 +61,8 @@ def route_table_quota(topology: Topology, network: NetworkPlan) -> Iterator[Find
             (*vpc_path(vpc), "subnets", f"[{group}]"),
             f"the route table of group {group} in {zone} holds {count} routes, more than the "
             f"quota of {quota} routes per route table",
-            "route summaries instead of one route per VPC (transit_gateway.destinations, or "
-            "destinations on the peerings), or declare a raised quotas.routes_per_route_table "
+            "route summaries instead of one route per VPC (transit_gateway.summaries, or "
+            "peer_ranges on the peerings), or declare a raised quotas.routes_per_route_table "
             "once AWS raised it (1,000 at most)",
         )
 

@@ -73,12 +73,12 @@ def stack_names(topology: Topology, network: NetworkPlan) -> Iterator[Finding]:
 _SPLIT = {
     "vpc": "split the VPC's subnet groups or zones over two VPCs, or drop groups, "
     "endpoints or sources it does not need",
-    "vpc-peering": "route fewer groups (route_from) or fewer destinations through the peering",
-    "vpc-peering-routes": "route fewer groups (route_from) or fewer destinations through the "
+    "vpc-peering": "route fewer groups (route_from) or fewer peer_ranges through the peering",
+    "vpc-peering-routes": "route fewer groups (route_from) or fewer peer_ranges through the "
     "peering",
     "hub": "use fewer segments",
-    "peering-accepter": "route summaries (destinations) through the peering",
-    "peering-routing": "route summaries (destinations) through the peering",
+    "peering-accepter": "give the peering side summaries instead of one route per VPC",
+    "peering-routing": "give the peering side summaries instead of one route per VPC",
 }
 
 

@@ -128,7 +128,7 @@ def transit_subnets(topology: Topology) -> Iterator[Finding]:
             groups = [g.name for g in vpc.subnets]
             if attachment.subnet_group not in groups:
                 yield Finding(
-                    _attachment_path(vpc.name, "subnets"),
+                    _attachment_path(vpc.name, "subnet_group"),
                     f"subnet group {attachment.subnet_group} does not exist",
                     f"use one of: {', '.join(groups)}",
                 )
@@ -136,7 +136,7 @@ def transit_subnets(topology: Topology) -> Iterator[Finding]:
             for zone in attachment.zones:
                 if not is_availability_zone(zone):
                     yield Finding(
-                        _attachment_path(vpc.name, "subnets"),
+                        _attachment_path(vpc.name, "subnet_group"),
                         f"group {attachment.subnet_group} covers {zone}, and a Transit Gateway "
                         "attachment cannot use Local Zone subnets",
                         "use a group that covers Availability Zones only",
@@ -144,7 +144,7 @@ def transit_subnets(topology: Topology) -> Iterator[Finding]:
             missing = [z for z in vpc.availability_zones if z not in attachment.zones]
             if missing:
                 yield Finding(
-                    _attachment_path(vpc.name, "subnets"),
+                    _attachment_path(vpc.name, "subnet_group"),
                     f"group {attachment.subnet_group} has no subnet in {', '.join(missing)}, "
                     "so workloads there cannot reach the Transit Gateway",
                     f"give group {attachment.subnet_group} a subnet in every Availability Zone",
@@ -284,15 +284,15 @@ def _over_reached(
 def _destination_findings(
     topology: Topology, tgw: TransitTopology, attachment: AttachmentTopology
 ) -> Iterator[Finding]:
-    """Summary destinations: each once, and none that a route_from table already routes
+    """Summaries: each once, and none that a route_from table already routes
     (0.0.0.0/0 beside a NAT gateway or an internet gateway)."""
     spec = attachment.spec
-    if spec.destinations is None:
+    if spec.summaries is None:
         return
-    path = _attachment_path(attachment.vpc.name, "destinations")
-    for cidr in duplicates(str(c) for c in spec.destinations):
+    path = _attachment_path(attachment.vpc.name, "summaries")
+    for cidr in duplicates(str(c) for c in spec.summaries):
         yield Finding(path, f"{cidr} is listed more than once", "list each destination once")
-    facts = next(v for v in topology.vpcs if v.vpc is attachment.vpc)
+    facts = topology.facts_of(attachment.vpc)
     tiers = {g.name: g.tier for g in attachment.vpc.subnets}
     routed_out = [
         group
@@ -300,7 +300,7 @@ def _destination_findings(
         if (tiers.get(group) == "private" and facts.nat_zones)
         or (tiers.get(group) == "public" and facts.has_internet_gateway)
     ]
-    if routed_out and any(c.prefixlen == 0 for c in spec.destinations):
+    if routed_out and any(c.prefixlen == 0 for c in spec.summaries):
         yield Finding(
             path,
             f"0.0.0.0/0 would also be routed to {tgw.name}, but groups "

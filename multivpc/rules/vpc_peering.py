@@ -97,9 +97,9 @@ def vpc_peering_transitive(topology: Topology) -> Iterator[Finding]:
     for peering in vpc_peering_topology(topology.config):
         for end in peering.ends:
             peer = end.peer
-            if peer is None or peer.cidr is None or end.side.destinations is None:
+            if peer is None or peer.cidr is None or end.side.peer_ranges is None:
                 continue
-            for cidr in end.side.destinations:
+            for cidr in end.side.peer_ranges:
                 if cidr.subnet_of(peer.cidr):
                     continue
                 others = [
@@ -112,7 +112,7 @@ def vpc_peering_transitive(topology: Topology) -> Iterator[Finding]:
                 else:
                     what = "no VPC of the peer holds it"
                 yield Finding(
-                    _path(peering.name, end.role, "destinations"),
+                    _path(peering.name, end.role, "peer_ranges"),
                     f"{cidr} is outside peer {peer.name} ({peer.cidr}): a peering is not "
                     f"transitive, so {what}",
                     f"route only ranges inside {peer.cidr}, and peer {others[0]} directly"

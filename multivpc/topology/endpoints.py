@@ -76,7 +76,7 @@ def endpoint_topology(
         else:
             unknown.append(("interface", entry))
     non_public = [group.name for group, _ in groups if group.tier != "public"]
-    subnet_group = endpoints.subnets or (non_public[0] if non_public else None)
+    subnet_group = endpoints.subnet_group or (non_public[0] if non_public else None)
     zones: tuple[str, ...] = ()
     if endpoints.zones is not None:
         zones = tuple(endpoints.zones)

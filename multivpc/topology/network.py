@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from multivpc.config.lockfile import AddressLock
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
@@ -109,6 +110,14 @@ class Topology:
 
     def transit_gateway(self, name: str) -> TransitTopology | None:
         return next((t for t in self.transit_gateways if t.name == name), None)
+
+    @cached_property
+    def _facts_by_vpc(self) -> dict[int, VpcTopology]:
+        return {id(facts.vpc): facts for facts in self.vpcs}
+
+    def facts_of(self, vpc: Vpc) -> VpcTopology:
+        """The ``VpcTopology`` of this very ``Vpc`` object (a dict lookup, not a scan)."""
+        return self._facts_by_vpc[id(vpc)]
 
     def __iter__(self) -> Iterator[VpcTopology]:
         return iter(self.vpcs)

@@ -72,6 +72,18 @@ class TransitTopology:
     def segment(self, name: str) -> Segment | None:
         return self._segments.get(name)
 
+    @cached_property
+    def _attachments_by_vpc(self) -> dict[str, AttachmentTopology]:
+        by_vpc: dict[str, AttachmentTopology] = {}
+        for attachment in self.attachments:
+            by_vpc.setdefault(attachment.vpc.name, attachment)
+        return by_vpc
+
+    def attachment_of(self, vpc: str) -> AttachmentTopology | None:
+        """The attachment of VPC ``vpc``, if it attaches to this gateway (a dict lookup:
+        planning asks once per VPC)."""
+        return self._attachments_by_vpc.get(vpc)
+
     def linked(self, first: str, second: str) -> bool:
         """One of the two segments reaches the other (reach is both ways)."""
         a, b = self.segment(first), self.segment(second)
@@ -136,8 +148,8 @@ class PeeringEnd:
     def destinations(self) -> tuple[tuple[str | None, ipaddress.IPv4Network], ...]:
         """(peer VPC, CIDR) of every route this side sends to the peer: one per peer VPC,
         or the summary ``destinations`` (VPC None) instead."""
-        if self.side.destinations is not None:
-            return tuple((None, c) for c in self.side.destinations)
+        if self.side.summaries is not None:
+            return tuple((None, c) for c in self.side.summaries)
         # A VPC without a range (its allocation failed) is reported by address-allocation.
         return tuple((a.vpc.name, a.vpc.cidr) for a in self.peer_vpcs if a.vpc.cidr is not None)
 
@@ -199,18 +211,18 @@ def transit_topology(config: NetworkConfig) -> tuple[TransitTopology, ...]:
 def _attachment(vpc: Vpc) -> AttachmentTopology:
     attachment = vpc.transit_gateway
     assert attachment is not None
-    group = next((g for g in vpc.subnets if g.name == attachment.subnets), None)
+    group = next((g for g in vpc.subnets if g.name == attachment.subnet_group), None)
     zones = group_zones(vpc, group) if group is not None else ()
     route_from = attachment.route_from
     if route_from is None:
         route_from = [
-            g.name for g in vpc.subnets if g.tier != "public" and g.name != attachment.subnets
+            g.name for g in vpc.subnets if g.tier != "public" and g.name != attachment.subnet_group
         ]
     return AttachmentTopology(
         vpc=vpc,
         transit_gateway=attachment.name,
         segment=attachment.segment,
-        subnet_group=attachment.subnets,
+        subnet_group=attachment.subnet_group,
         zones=zones,
         route_from=tuple(route_from),
     )

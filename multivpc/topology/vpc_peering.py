@@ -36,10 +36,10 @@ class VpcPeeringEnd:
         IDs come from the peer's name, so another peering adds routes and changes none."""
         if self.peer is None:
             return ()
-        if self.side.destinations is not None:
+        if self.side.peer_ranges is not None:
             return tuple(
                 (f"Peering-{self.peer.name}-{_cidr_id(c)}", c)
-                for c in dict.fromkeys(self.side.destinations)
+                for c in dict.fromkeys(self.side.peer_ranges)
             )
         if self.peer.cidr is None:
             return ()

@@ -151,7 +151,7 @@ def _new_spoke(data: Data) -> None:
                     "prefix_length": 28,
                 },
             ],
-            "transit_gateway": {"name": "hub", "segment": "dev", "subnets": "transit"},
+            "transit_gateway": {"name": "hub", "segment": "dev", "subnet_group": "transit"},
         }
     )
 
@@ -434,7 +434,7 @@ def test_changing_the_attachment_subnet_group_updates_the_attachment_in_place(ba
     routes of the group that becomes the attachment's, which route_from now leaves out."""
 
     def move_attachment(data: Data) -> None:
-        vpc(data, "prod-app")["transit_gateway"]["subnets"] = "data"
+        vpc(data, "prod-app")["transit_gateway"]["subnet_group"] = "data"
 
     report = flagged(baseline, "hub-and-spoke", move_attachment)
     [attachment] = [

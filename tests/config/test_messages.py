@@ -90,3 +90,84 @@ CASES: dict[str, tuple[NetworkBuilder, list[str]]] = {
 def test_one_clear_line(case: str) -> None:
     builder, expected = CASES[case]
     assert builder.findings() == expected
+
+
+def _old_spelling(where: str, old: str, value: object) -> NetworkBuilder:
+    """The peering/attachment/endpoints config with ``old`` spelled at ``where``."""
+    builder = (
+        base()
+        .top(
+            transit_gateways=[{"name": "hub", "segments": [{"name": "s"}]}],
+            peerings=[{"name": "p", "requester": {"vpc": "app"}, "accepter": {"vpc": "db"}}],
+        )
+        .group("transit", tier="isolated", cidr="10.0.240.0/24", prefix_length=28)
+        .set(transit_gateway={"name": "hub", "segment": "s", "subnet_group": "transit"})
+        .vpc("db", cidr="10.1.0.0/16", nat="none")
+        .group("private", tier="isolated")
+        .drop_group("public")
+    )
+    data = builder.data()
+    if where == "transit_gateway":
+        data["vpcs"][0]["transit_gateway"][old] = value
+    elif where == "endpoints":
+        data["vpcs"][0]["endpoints"] = {"interface": ["ssm"], old: value}
+    elif where == "peering":
+        data["peerings"][0]["requester"][old] = value
+    else:  # a Transit Gateway peering side
+        data["transit_gateways"].append(
+            {
+                "name": "eu",
+                "region": "eu-west-1",
+                "amazon_side_asn": 64513,
+                "segments": [{"name": "s"}],
+            }
+        )
+        data["transit_gateway_peerings"] = [
+            {
+                "name": "us-eu",
+                "requester": {"transit_gateway": "hub", "segment": "s", old: value},
+                "accepter": {"transit_gateway": "eu", "segment": "s"},
+            }
+        ]
+    from tests.support.builder import network_from
+
+    return network_from(data)
+
+
+@pytest.mark.parametrize(
+    ("where", "old", "value", "expected"),
+    [
+        ("transit_gateway", "subnets", "transit",
+         "vpcs[app].transit_gateway.subnets: this key is now subnet_group; write subnet_group: "
+         "NAME (the attachment's subnet group) instead"),
+        ("transit_gateway", "destinations", ["10.0.0.0/8"],
+         "vpcs[app].transit_gateway.destinations: this key is now summaries; write summaries: "
+         "[CIDR, ...] instead"),
+        ("endpoints", "subnets", "private",
+         "vpcs[app].endpoints.subnets: this key is now subnet_group; write subnet_group: NAME "
+         "(the interface endpoints' subnet group) instead"),
+        ("peering", "destinations", ["10.1.0.0/16"],
+         "peerings[p].requester.destinations: this key is now peer_ranges; write peer_ranges: "
+         "[CIDR, ...] inside the peer instead"),
+        ("tgw-peering", "destinations", ["10.0.0.0/8"],
+         "transit_gateway_peerings[us-eu].requester.destinations: this key is now summaries; "
+         "write summaries: [CIDR, ...] instead"),
+    ],
+)  # fmt: skip
+def test_an_earlier_key_names_the_new_one_in_one_line(
+    where: str, old: str, value: object, expected: str
+) -> None:
+    findings = _old_spelling(where, old, value).findings()
+    assert len(findings) == 1 and expected in findings[0], findings
+
+
+@pytest.mark.parametrize("where", ["transit_gateway", "endpoints", "peering", "tgw-peering"])
+def test_the_new_spellings_load(where: str) -> None:
+    new = {
+        "transit_gateway": ("summaries", ["10.0.0.0/8"]),
+        "endpoints": ("subnet_group", "transit"),
+        "peering": ("peer_ranges", ["10.1.0.0/16"]),
+        "tgw-peering": ("summaries", ["10.0.0.0/8"]),
+    }
+    key, value = new[where]
+    assert _old_spelling(where, key, value).findings() == []

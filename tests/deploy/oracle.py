@@ -150,7 +150,7 @@ def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
             ),
         }
     if interface:
-        holder = endpoints.get("subnets") or next(
+        holder = endpoints.get("subnet_group") or next(
             g["name"] for g in vpc["subnets"] if g["tier"] != "public"
         )
         zones = endpoints.get("zones") or [z for z in zones_of[holder] if z in azs]
@@ -249,8 +249,8 @@ def _peer_destinations(
 ) -> list[str]:
     """What ``side`` routes to the peer: its summary destinations, else the CIDR of every
     VPC the peer's segment table routes to (the members whose propagation reaches it)."""
-    if "destinations" in side:
-        return list(side["destinations"])
+    if "summaries" in side:
+        return list(side["summaries"])
     [peer_tgw] = [t for t in data["transit_gateways"] if t["name"] == peer["transit_gateway"]]
     return [
         vpc["cidr"]
@@ -282,8 +282,8 @@ def _tgw_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, str]:
         return {}
     [tgw] = [t for t in data["transit_gateways"] if t["name"] == attachment["name"]]
     target = f"transit-gateway {tgw['name']}"
-    if "destinations" in attachment:
-        return dict.fromkeys(attachment["destinations"], target)
+    if "summaries" in attachment:
+        return dict.fromkeys(attachment["summaries"], target)
     segment = attachment["segment"]
     reached = {
         other["cidr"]
@@ -315,7 +315,7 @@ def _vpc_peering_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, 
                 g["name"] for g in vpc["subnets"] if g["tier"] != "public"
             ]
             for group in groups:
-                for cidr in side.get("destinations") or [cidr_of[peer["vpc"]]]:
+                for cidr in side.get("peer_ranges") or [cidr_of[peer["vpc"]]]:
                     routes.setdefault(group, {})[cidr] = target
     return routes
 
@@ -343,7 +343,7 @@ def _vpc(
         route_from = {
             g["name"]
             for g in groups
-            if g["tier"] != "public" and g["name"] != attachment["subnets"]
+            if g["tier"] != "public" and g["name"] != attachment["subnet_group"]
         }
     subnets = {}
     for group in groups:
@@ -379,7 +379,7 @@ def _vpc(
 def _attachment(vpc: dict[str, Any], azs: list[str], local: list[str]) -> Shape:
     """The attachment: its gateway, one subnet of its group in every Availability Zone."""
     attachment = vpc["transit_gateway"]
-    [group] = [g for g in vpc["subnets"] if g["name"] == attachment["subnets"]]
+    [group] = [g for g in vpc["subnets"] if g["name"] == attachment["subnet_group"]]
     return {
         "transit_gateway": attachment["name"],
         "subnets": sorted(f"{zone} {_cidr(group, zone, local)}" for zone in azs),

@@ -74,7 +74,7 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
         attached["transit_gateway"] = {
             "name": first.transit_gateway.name,
             "segment": first.transit_gateway.segment,
-            "subnets": "transit",
+            "subnet_group": "transit",
         }
     return (
         network_from(config.model_dump(mode="json", exclude_none=True))

@@ -123,7 +123,7 @@ def test_segment_rules_beyond_the_example() -> None:
             "cidr": f"10.{second}.0.0/16",
             "availability_zones": ["us-east-1a"],
             "subnets": [group("a", 0, 20, 24), group("b", 16, 20, 24), group("t", 240, 24, 28)],
-            "transit_gateway": {"name": "core", "segment": segment, "subnets": "t", **attach},
+            "transit_gateway": {"name": "core", "segment": segment, "subnet_group": "t", **attach},
         }
 
     data = {
@@ -147,7 +147,7 @@ def test_segment_rules_beyond_the_example() -> None:
         "vpcs": [
             vpc("x1", 10, "x"),
             vpc("x2", 20, "x", route_from=["a"]),
-            vpc("y1", 30, "y", destinations=["10.0.0.0/8"]),
+            vpc("y1", 30, "y", summaries=["10.0.0.0/8"]),
             vpc("y2", 40, "y"),
         ],
     }

@@ -29,7 +29,7 @@ def test_a_spoke_moves_to_another_segment_in_one_deploy(emulator: Emulator, tmp_
     before = _check_matches(emulator, network, EXAMPLE)
 
     moved = network_from(config.model_dump(mode="json", exclude_none=True)).at("dev-tools")
-    moved.set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "transit"})
+    moved.set(transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "transit"})
     moved_path = tmp_path / "moved.yaml"
     moved_path.write_text(moved.yaml())
     moved_network = plan(parse_config(moved_path.read_text(), str(moved_path)))

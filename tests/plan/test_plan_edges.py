@@ -95,7 +95,7 @@ def estate() -> NetworkBuilder:
             cidr="10.0.0.0/16",
             nat="none",
             groups=[isolated("services", "10.0.0.0/20"), isolated("transit", "10.0.240.0/24", 28)],
-            transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"},
+            transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "transit"},
         )
         .vpc(
             "prod-app",
@@ -108,7 +108,7 @@ def estate() -> NetworkBuilder:
             transit_gateway={
                 "name": "hub",
                 "segment": "prod",
-                "subnets": "transit",
+                "subnet_group": "transit",
                 "appliance_mode": True,
             },
         )
@@ -128,7 +128,7 @@ def estate() -> NetworkBuilder:
             transit_gateway={
                 "name": "hub",
                 "segment": "dev",
-                "subnets": "transit",
+                "subnet_group": "transit",
                 "route_from": ["data"],
             },
         )
@@ -141,8 +141,8 @@ def estate() -> NetworkBuilder:
             transit_gateway={
                 "name": "hub",
                 "segment": "dev",
-                "subnets": "transit",
-                "destinations": ["10.0.0.0/8"],
+                "subnet_group": "transit",
+                "summaries": ["10.0.0.0/8"],
             },
         )
         .vpc("lonely", cidr="10.4.0.0/16", local_zones=[{"name": BOS}])
@@ -502,7 +502,7 @@ def sharded(spokes: list[str], blackholes: int, *, name: str = "net") -> Network
                 isolated("app", f"10.{index}.0.0/20"),
                 isolated("transit", f"10.{index}.240.0/24", 28),
             ],
-            transit_gateway={"name": "hub", "segment": "prod", "subnets": "transit"},
+            transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "transit"},
         )
     return builder
 
@@ -607,18 +607,23 @@ def _attached(**attachment: Any) -> NetworkBuilder:
         .vpc("app", cidr="10.0.0.0/16")
         .group("transit", **isolated("transit", "10.0.240.0/24", 28))
         .set(
-            transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit", **attachment}
+            transit_gateway={
+                "name": "hub",
+                "segment": "shared",
+                "subnet_group": "transit",
+                **attachment,
+            }
         )
     )
 
 
 def test_a_default_summary_route_beside_nat_is_refused_or_planned_once() -> None:
-    assert _routes_to_one_destination_twice(_attached(destinations=["0.0.0.0/0"])) == []
+    assert _routes_to_one_destination_twice(_attached(summaries=["0.0.0.0/0"])) == []
 
 
 def test_a_summary_destination_listed_twice_is_refused_or_planned_once() -> None:
     destinations = ["10.8.0.0/16", "10.8.0.0/16"]
-    assert _routes_to_one_destination_twice(_attached(destinations=destinations)) == []
+    assert _routes_to_one_destination_twice(_attached(summaries=destinations)) == []
 
 
 def test_a_static_route_to_a_reached_vpcs_cidr_is_refused_or_planned_once() -> None:
@@ -628,7 +633,7 @@ def test_a_static_route_to_a_reached_vpcs_cidr_is_refused_or_planned_once() -> N
         cidr="10.1.0.0/16",
         nat="none",
         groups=[isolated("app", "10.1.0.0/20"), isolated("transit", "10.1.240.0/24", 28)],
-        transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"},
+        transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "transit"},
     )
     data = builder.data()
     data["transit_gateways"][0]["segments"][1]["routes"] = [
@@ -652,7 +657,7 @@ def test_routing_stacks_hold_every_segment_route_within_the_budget() -> None:
         cidr="10.0.0.0/16",
         nat="none",
         groups=[isolated("app", "10.0.0.0/20"), isolated("transit", "10.0.240.0/24", 28)],
-        transit_gateway={"name": "hub", "segment": "s0", "subnets": "transit"},
+        transit_gateway={"name": "hub", "segment": "s0", "subnet_group": "transit"},
     )
     tgw = plan(builder.load(strict=True).topology).transit_gateway("hub")
     # The routing stacks together hold every segment route and, per attachment, its

@@ -73,9 +73,9 @@ VARIANTS = {
         ],
     )
     .vpc("one", cidr="10.1.0.0/16", nat="none", groups=[_isolated("t", "10.1.0.0/20", 28)])
-    .set(transit_gateway={"name": "a", "segment": "s", "subnets": "t"})
+    .set(transit_gateway={"name": "a", "segment": "s", "subnet_group": "t"})
     .vpc("two", cidr="10.2.0.0/16", nat="none", groups=[_isolated("t", "10.2.0.0/20", 28)])
-    .set(transit_gateway={"name": "b", "segment": "s", "subnets": "t"}),
+    .set(transit_gateway={"name": "b", "segment": "s", "subnet_group": "t"}),
     "a routing stack of blackholes only": network()
     .top(
         transit_gateways=[

@@ -36,8 +36,8 @@ CASES = {
         "already brings it",
     ),
     "endpoint-subnets": Case(
-        with_endpoints(interface=["ssm"], subnets="data", zones=["us-east-1a"]),
-        with_endpoints(interface=["ssm"], subnets="data", zones=["us-east-1a"]).group(
+        with_endpoints(interface=["ssm"], subnet_group="data", zones=["us-east-1a"]),
+        with_endpoints(interface=["ssm"], subnet_group="data", zones=["us-east-1a"]).group(
             "data", zones=["us-east-1b"]
         ),
         "vpcs[app].endpoints.zones: the group data has no subnet in us-east-1a; add "
@@ -109,11 +109,11 @@ def test_a_set_and_its_members_differ_in_kind_only_when_listed_so() -> None:
     ("builder", "expected"),
     [
         (
-            with_endpoints(interface=["ssm"], subnets="nope"),
-            "vpcs[app].endpoints.subnets: there is no subnet group nope in the VPC",
+            with_endpoints(interface=["ssm"], subnet_group="nope"),
+            "vpcs[app].endpoints.subnet_group: there is no subnet group nope in the VPC",
         ),
         (
-            with_endpoints(interface=["ssm"], subnets="public"),
+            with_endpoints(interface=["ssm"], subnet_group="public"),
             "public is a public group; endpoint network interfaces belong in private",
         ),
         (
@@ -133,7 +133,7 @@ def test_a_set_and_its_members_differ_in_kind_only_when_listed_so() -> None:
             "interface endpoints need a non-public subnet group, and the VPC has none",
         ),
         (
-            with_endpoints(interface=["ssm"], subnets="data", zones=["us-east-1c"]),
+            with_endpoints(interface=["ssm"], subnet_group="data", zones=["us-east-1c"]),
             "vpcs[app].endpoints.zones: us-east-1c is not an Availability Zone of the VPC; add "
             "us-east-1c to the VPC's availability_zones first (then the group covers it unless "
             "its zones say otherwise), or drop it from endpoints.zones",
@@ -148,7 +148,7 @@ def test_placement_findings(builder: NetworkBuilder, expected: str) -> None:
 def test_interface_endpoints_only_in_availability_zones_by_default() -> None:
     # A group reaching a Local Zone still holds interface endpoints in its AZs only.
     builder = (
-        with_endpoints(interface=["ssm"], subnets="private")
+        with_endpoints(interface=["ssm"], subnet_group="private")
         .set(local_zones=[{"name": BOS}])
         .group("private", zones=["us-east-1a", "us-east-1b", BOS])
     )

@@ -53,12 +53,12 @@ def peered(
         .group("private", tier="isolated")
         .drop_group("public")
         .group("transit", **_transit("10.0.240.0/24"))
-        .set(transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "transit"})
         .vpc("prod", cidr="10.1.0.0/16", nat="none")
         .group("private", tier="isolated")
         .drop_group("public")
         .group("transit", **_transit("10.1.240.0/24"))
-        .set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "transit"})
         .vpc(
             "eu-app",
             cidr="10.64.0.0/16",
@@ -70,7 +70,7 @@ def peered(
         .group("private", tier="isolated")
         .drop_group("public")
         .group("transit", **_transit("10.64.240.0/24"))
-        .set(transit_gateway={"name": "hub-eu", "segment": "apps", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub-eu", "segment": "apps", "subnet_group": "transit"})
     )
 
 
@@ -140,12 +140,12 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
             "peering name us-eu is used more than once",
         ),
         (
-            peered(peering=_peering({**US, "destinations": ["10.64.0.0/12", "10.64.0.0/12"]}, EU)),
+            peered(peering=_peering({**US, "summaries": ["10.64.0.0/12", "10.64.0.0/12"]}, EU)),
             "transit-gateway-peering-routes",
-            "requester.destinations: 10.64.0.0/12 is listed more than once",
+            "requester.summaries: 10.64.0.0/12 is listed more than once",
         ),
         (
-            peered(peering=_peering({**US, "destinations": ["10.1.128.0/17"]}, EU)),
+            peered(peering=_peering({**US, "summaries": ["10.1.128.0/17"]}, EU)),
             "transit-gateway-peering-routes",
             "destination 10.1.128.0/17 lies inside 10.1.0.0/16 of VPC prod, which segment "
             "shared reaches here",
@@ -159,7 +159,7 @@ def test_peering_edges(builder: NetworkBuilder, rule_id: str, expected: str) -> 
 
 def test_a_summary_that_covers_a_local_vpc_from_outside_passes() -> None:
     # 10.0.0.0/8 is wider than every local VPC: longest-prefix match keeps them local.
-    assert peered(peering=_peering({**US, "destinations": ["10.0.0.0/8"]}, EU)).findings() == []
+    assert peered(peering=_peering({**US, "summaries": ["10.0.0.0/8"]}, EU)).findings() == []
 
 
 def _eu_spokes(count: int) -> NetworkBuilder:
@@ -174,7 +174,7 @@ def _eu_spokes(count: int) -> NetworkBuilder:
             region="eu-west-1",
             availability_zones=EU_ZONES,
             groups=[{"name": "transit", "tier": "isolated", "cidr": cidr, "prefix_length": 28}],
-            transit_gateway={"name": "hub-eu", "segment": "apps", "subnets": "transit"},
+            transit_gateway={"name": "hub-eu", "segment": "apps", "subnet_group": "transit"},
         )
     return builder
 
@@ -187,5 +187,5 @@ def test_route_budget_boundary() -> None:
     assert over == [
         "transit_gateway_peerings[us-eu].requester: "
         "the peering adds 402 static routes on hub (201 destinations in 2 segments), more than "
-        "the 400 one stack holds; give requester.destinations: summary CIDRs of the peer's VPCs"
+        "the 400 one stack holds; give requester.summaries: summary CIDRs of the peer's VPCs"
     ]

@@ -34,9 +34,9 @@ def segment_of(
         ],
         **top,
     )
-    attachment: dict[str, Any] = {"name": "hub", "segment": "apps", "subnets": "transit"}
+    attachment: dict[str, Any] = {"name": "hub", "segment": "apps", "subnet_group": "transit"}
     if destinations is not None:
-        attachment["destinations"] = destinations
+        attachment["summaries"] = destinations
     for i in range(count):
         cidr = f"10.{i}.0.0/16"
         builder = builder.vpc(
@@ -88,7 +88,7 @@ CASES = {
         segment_of(52),
         "vpcs[v0].subnets[private]: the route table of group private in us-east-1a holds 51 "
         "routes, more than the quota of 50 routes per route table; route summaries instead "
-        "of one route per VPC (transit_gateway.destinations",
+        "of one route per VPC (transit_gateway.summaries",
     ),
     "transit-gateway-quotas": Case(
         segment_of(1, segments=_segments(20)),

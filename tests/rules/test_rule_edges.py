@@ -275,7 +275,7 @@ def spoke(
             isolated("app", f"10.{index}.0.0/20"),
             isolated("transit", f"10.{index}.240.0/24", 28),
         ],
-        transit_gateway={"subnets": "transit", **attachment},
+        transit_gateway={"subnet_group": "transit", **attachment},
         **keys,
     )
 
@@ -356,7 +356,9 @@ def test_reference_findings_in_every_gateway_and_every_vpc() -> None:
 
 
 def test_attaching_without_any_transit_gateway() -> None:
-    builder = base().set(transit_gateway={"name": "hub", "segment": "shared", "subnets": "private"})
+    builder = base().set(
+        transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "private"}
+    )
     assert findings(builder) == [
         "transit-gateway-references error vpcs[app].transit_gateway.name: Transit Gateway hub "
         "is not declared; use one of: none declared"
@@ -365,7 +367,7 @@ def test_attaching_without_any_transit_gateway() -> None:
 
 def test_attachment_subnet_findings_in_every_attachment() -> None:
     builder = network().top(transit_gateways=[tgw("core")])
-    spoke(builder, "one", 1, {"name": "core", "segment": "shared", "subnets": "nope"})
+    spoke(builder, "one", 1, {"name": "core", "segment": "shared", "subnet_group": "nope"})
     spoke(builder, "two", 2, {"name": "core", "segment": "shared"}, availability_zones=[A, B, C])
     builder.group("transit", zones=[A])
     spoke(
@@ -378,14 +380,14 @@ def test_attachment_subnet_findings_in_every_attachment() -> None:
     builder.group("transit", zones=[A, B, BOS])
     where = "transit-subnets error vpcs[{}].transit_gateway.{}"
     assert findings(builder) == [
-        where.format("one", "subnets")
+        where.format("one", "subnet_group")
         + ": subnet group nope does not exist; use one of: app, transit",
         where.format("three", "route_from")
         + ": subnet group ghost does not exist; use one of: app, transit",
-        where.format("three", "subnets")
+        where.format("three", "subnet_group")
         + ": group transit covers us-east-1-bos-1a, and a Transit Gateway attachment cannot use "
         "Local Zone subnets; use a group that covers Availability Zones only",
-        where.format("two", "subnets")
+        where.format("two", "subnet_group")
         + ": group transit has no subnet in us-east-1b, us-east-1c, so workloads there cannot "
         "reach the Transit Gateway; give group transit a subnet in every Availability Zone",
     ]

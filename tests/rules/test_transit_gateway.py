@@ -36,26 +36,26 @@ def hub(
         .group("private", tier="isolated")
         .drop_group("public")
         .group("transit", **_transit("10.0.240.0/24"))
-        .set(transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "transit"})
         .vpc("prod", cidr="10.1.0.0/16", account="apps", nat="none")
         .group("private", tier="isolated")
         .drop_group("public")
         .group("transit", **_transit("10.1.240.0/24"))
-        .set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "transit"})
     )
 
 
 CASES = {
     "transit-gateway-references": Case(
         hub(),
-        hub().set(transit_gateway={"name": "hub", "segment": "prdo", "subnets": "transit"}),
+        hub().set(transit_gateway={"name": "hub", "segment": "prdo", "subnet_group": "transit"}),
         "test.yaml:46: vpcs[prod].transit_gateway.segment: hub has no segment prdo; use one of: "
         "shared, prod",
     ),
     "transit-subnets": Case(
         hub(),
         hub().group("transit", zones=["us-east-1a"]),
-        "vpcs[prod].transit_gateway.subnets: group transit has no subnet in us-east-1b, so "
+        "vpcs[prod].transit_gateway.subnet_group: group transit has no subnet in us-east-1b, so "
         "workloads there cannot reach the Transit Gateway",
     ),
     "transit-gateway-sharing": Case(
@@ -199,7 +199,9 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
     ("builder", "rule_id", "expected"),
     [
         (
-            hub().set(transit_gateway={"name": "core", "segment": "prod", "subnets": "transit"}),
+            hub().set(
+                transit_gateway={"name": "core", "segment": "prod", "subnet_group": "transit"}
+            ),
             "transit-gateway-references",
             "Transit Gateway core is not declared; use one of: hub",
         ),
@@ -224,7 +226,9 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
             "hub is in us-east-1, the VPC in us-west-2",
         ),
         (
-            hub().set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "tranzit"}),
+            hub().set(
+                transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "tranzit"}
+            ),
             "transit-subnets",
             "subnet group tranzit does not exist",
         ),
@@ -241,7 +245,7 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
                 transit_gateway={
                     "name": "hub",
                     "segment": "prod",
-                    "subnets": "transit",
+                    "subnet_group": "transit",
                     "route_from": ["nope"],
                 }
             ),
@@ -253,12 +257,12 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
                 transit_gateway={
                     "name": "hub",
                     "segment": "prod",
-                    "subnets": "transit",
-                    "destinations": ["10.8.0.0/16", "10.8.0.0/16"],
+                    "subnet_group": "transit",
+                    "summaries": ["10.8.0.0/16", "10.8.0.0/16"],
                 }
             ),
             "transit-subnets",
-            "vpcs[prod].transit_gateway.destinations: 10.8.0.0/16 is listed more than once",
+            "vpcs[prod].transit_gateway.summaries: 10.8.0.0/16 is listed more than once",
         ),
         (
             hub()
@@ -267,8 +271,8 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
                 transit_gateway={
                     "name": "hub",
                     "segment": "prod",
-                    "subnets": "transit",
-                    "destinations": ["0.0.0.0/0"],
+                    "subnet_group": "transit",
+                    "summaries": ["0.0.0.0/0"],
                 },
             )
             .group("public", tier="public", cidr="10.1.32.0/20", prefix_length=24)

@@ -56,9 +56,9 @@ CASES = {
         "peerings[app-shared]: requester app 10.0.0.0/16 overlaps accepter shared 10.0.0.0/16",
     ),
     "vpc-peering-transitive": Case(
-        peered(_peering(requester_keys={"destinations": ["10.1.0.0/17"]})),
-        peered(_peering(requester_keys={"destinations": ["10.1.0.0/16", "10.2.0.0/16"]})),
-        "peerings[app-shared].requester.destinations: 10.2.0.0/16 is outside peer shared "
+        peered(_peering(requester_keys={"peer_ranges": ["10.1.0.0/17"]})),
+        peered(_peering(requester_keys={"peer_ranges": ["10.1.0.0/16", "10.2.0.0/16"]})),
+        "peerings[app-shared].requester.peer_ranges: 10.2.0.0/16 is outside peer shared "
         "(10.1.0.0/16): a peering is not transitive, so VPC other cannot be reached through "
         "it; route only ranges inside 10.1.0.0/16, and peer other directly",
     ),
@@ -98,7 +98,7 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
             "use one of: private",
         ),
         (
-            peered(_peering(requester_keys={"destinations": ["192.168.0.0/24"]})),
+            peered(_peering(requester_keys={"peer_ranges": ["192.168.0.0/24"]})),
             "vpc-peering-transitive",
             "192.168.0.0/24 is outside peer shared (10.1.0.0/16): a peering is not "
             "transitive, so no VPC of the peer holds it",

@@ -197,7 +197,7 @@ def test_chosen_subnets_zones_route_tables_and_sources() -> None:
         with_endpoints(
             gateway=["s3"],
             interface=["sts"],
-            subnets="data",
+            subnet_group="data",
             zones=["us-east-1b"],
             route_from=["data"],
             sources=["10.0.16.0/20", "192.168.0.0/16"],

@@ -194,7 +194,7 @@ def _synth(builder: NetworkBuilder) -> Templates:
 
 
 def test_summary_destinations_replace_the_per_vpc_routes() -> None:
-    templates = _synth(peered(peering=_peering({**US, "destinations": ["10.64.0.0/10"]}, EU)))
+    templates = _synth(peered(peering=_peering({**US, "summaries": ["10.64.0.0/10"]}, EU)))
     assert _routes(templates["test-tgw-peering-us-eu-routing"]) == {
         ("shared", "10.64.0.0/10"),
         ("prod", "10.64.0.0/10"),
@@ -247,7 +247,7 @@ def test_adding_a_vpc_behind_the_peer_adds_routes_and_changes_nothing() -> None:
             groups=[
                 {"name": "transit", "tier": "isolated", "cidr": "10.65.0.0/24", "prefix_length": 28}
             ],
-            transit_gateway={"name": "hub-eu", "segment": "apps", "subnets": "transit"},
+            transit_gateway={"name": "hub-eu", "segment": "apps", "subnet_group": "transit"},
         )
     )
     assert _changed(before, after) == []

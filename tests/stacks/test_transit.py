@@ -145,7 +145,7 @@ def _spoke(builder: NetworkBuilder, name: str, cidr: str, segment: str) -> Netwo
         .group(
             "transit", tier="isolated", cidr=cidr.replace(".0.0/16", ".240.0/24"), prefix_length=28
         )
-        .set(transit_gateway={"name": "hub", "segment": segment, "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": segment, "subnet_group": "transit"})
     )
 
 
@@ -199,10 +199,10 @@ def _estate(spokes: int, segments: int) -> NetworkPlan:
                 "transit_gateway": {
                     "name": "hub",
                     "segment": names[index % segments],
-                    "subnets": "transit",
+                    "subnet_group": "transit",
                     # One summary route per table: a seg0 spoke reaching the 299 others
                     # would need 299 routes per table and 642 resources in its stack.
-                    "destinations": ["10.0.0.0/8"],
+                    "summaries": ["10.0.0.0/8"],
                 },
             }
         )
@@ -295,10 +295,10 @@ def test_transit_options_from_config_to_template() -> None:
         transit_gateway={
             "name": "hub",
             "segment": "prod",
-            "subnets": "transit",
+            "subnet_group": "transit",
             "appliance_mode": True,
             "route_from": ["private"],
-            "destinations": ["10.0.0.0/8"],
+            "summaries": ["10.0.0.0/8"],
         }
     )
     templates = _synth(builder)

@@ -162,7 +162,7 @@ def _spoke(builder: NetworkBuilder, name: str, index: int, segment: str) -> Netw
                 "prefix_length": 28,
             },
         ],
-        transit_gateway={"name": "hub", "segment": segment, "subnets": "transit"},
+        transit_gateway={"name": "hub", "segment": segment, "subnet_group": "transit"},
     )
 
 
@@ -276,7 +276,9 @@ def test_attachments_only_of_their_own_gateway_with_the_owner_account() -> None:
             {"name": "other", "account": "ghost", "segments": [{"name": "shared"}]},
         ],
     )
-    builder.at("p1").set(transit_gateway={"name": "other", "segment": "shared", "subnets": "app"})
+    builder.at("p1").set(
+        transit_gateway={"name": "other", "segment": "shared", "subnet_group": "app"}
+    )
     hub_facts, other = _facts(builder).transit_gateways
     assert (hub_facts.name, hub_facts.account_id) == ("hub", "111111111111")
     assert (other.name, other.account_id) == ("other", None)
@@ -299,7 +301,7 @@ def test_attachment_zones_come_from_its_subnet_group() -> None:
             cidrs={B: "10.1.240.0/28", A: "10.1.240.16/28"},
         )
         .at("p2")
-        .set(transit_gateway={"name": "hub", "segment": "prod", "subnets": "missing"})
+        .set(transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "missing"})
     )
     facts = _attachment_facts(builder)
     assert facts[:4] == [
@@ -317,7 +319,7 @@ def test_route_from_defaults_to_every_group_but_public_ones_and_the_attachments_
         .group("data", tier="isolated", cidr="10.0.32.0/20", prefix_length=24)
         .group("edge", tier="public", cidr="10.0.48.0/20", prefix_length=24)
         .group("transit", tier="isolated", cidr="10.0.240.0/24", prefix_length=28)
-        .set(transit_gateway={"name": "hub", "segment": "shared", "subnets": "transit"})
+        .set(transit_gateway={"name": "hub", "segment": "shared", "subnet_group": "transit"})
     )
     [tgw] = _facts(builder).transit_gateways
     [attachment] = tgw.attachments
@@ -333,7 +335,7 @@ def test_route_from_defaults_to_every_group_but_public_ones_and_the_attachments_
         transit_gateway={
             "name": "hub",
             "segment": "shared",
-            "subnets": "transit",
+            "subnet_group": "transit",
             "route_from": ["edge", "data"],
         }
     )
