@@ -125,6 +125,11 @@ class RemoteId(Construct):
         reader_role_name: the reader role the owner created for this account.
         encryption_key: encrypts the SDK-call provider's log group, if this is the stack's
             first SDK call. Default: none.
+        version: changes whenever the owner replaces the resource whose id is published
+            (for example a digest of its create-only properties): it is part of the read's
+            physical id, so CloudFormation updates the reader, which reads the new id, in
+            the deploy that replaces the owner's resource. Default: none (read once, on
+            create, and on any other change of the reader).
     """
 
     value: str
@@ -142,6 +147,7 @@ class RemoteId(Construct):
         region: str,
         reader_role_name: str,
         encryption_key: kms.IKey | None = None,
+        version: str = "",
     ) -> None:
         super().__init__(scope, id)
         partition = cdk.Aws.PARTITION
@@ -152,7 +158,9 @@ class RemoteId(Construct):
             parameters={"Name": parameter_name},
             region=region,
             assumed_role_arn=role_arn,
-            physical_resource_id=cr.PhysicalResourceId.of(f"{account_id}:{parameter_name}"),
+            physical_resource_id=cr.PhysicalResourceId.of(
+                f"{account_id}:{parameter_name}" + (f"@{version}" if version else "")
+            ),
             output_paths=["Parameter.Value"],
         )
         self.resource = sdk_call(

@@ -8,6 +8,7 @@ its target. Stacks only translate it into construct calls.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -87,6 +88,17 @@ class RoutePlan:
     target_name: str = ""
 
 
+def identity_version(*parts: object) -> str:
+    """A short, stable digest of ``parts``: what identifies a resource that publishes an
+    id (see ``SharedId.version``). The same parts give the same digest in every run."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def vpc_version(account_id: str, region: str, cidr: ipaddress.IPv4Network | None) -> str:
+    """What identifies a VPC: AWS::EC2::VPC's create-only CidrBlock, where it lives."""
+    return identity_version("vpc", account_id, region, str(cidr))
+
+
 @dataclass(frozen=True)
 class SharedId:
     """An id published as an SSM parameter in its owner's account, readable from other
@@ -96,6 +108,10 @@ class SharedId:
     account_id: str
     region: str
     reader_role: str
+    version: str = ""
+    """A digest of what identifies the owner's resource: its create-only properties and
+    those of what it references (``identity_version``). It changes exactly when the owner
+    replaces the resource, so a reader that carries it reads the new id in that deploy."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import math
 import zlib
 from dataclasses import dataclass
 
-from multivpc.config.models import NetworkConfig
+from multivpc.config.models import NetworkConfig, TransitGateway
 from multivpc.plan.network import (
     AttachmentPlan,
     AttachmentRoutingPlan,
@@ -19,6 +19,8 @@ from multivpc.plan.network import (
     SharedId,
     TransitGatewayPeeringPlan,
     TransitGatewayPlan,
+    identity_version,
+    vpc_version,
 )
 from multivpc.topology import PeeringEnd, PeeringTopology, PlacedSubnet, Topology, TransitTopology
 
@@ -89,7 +91,9 @@ def _plan_peering(config: NetworkConfig, peering: PeeringTopology) -> TransitGat
     network = config.name
     requester, accepter = (_peering_side(config, end) for end in peering.ends)
     attachment_stack, accepter_stack, routing_stack = peering_stack_names(network, peering.name)
-    accepter_tgw = peering.accepter.side.transit_gateway
+    assert peering.requester.transit is not None and peering.accepter.transit is not None
+    peer_tgw_id = _tgw_id(network, peering.accepter.transit.transit_gateway, accepter.account_id)
+    own_tgw_id = _tgw_id(network, peering.requester.transit.transit_gateway, requester.account_id)
     return TransitGatewayPeeringPlan(
         name=peering.name,
         requester=requester,
@@ -99,14 +103,16 @@ def _plan_peering(config: NetworkConfig, peering: PeeringTopology) -> TransitGat
         requester_routing_stack=routing_stack,
         same_place=(requester.account_id, requester.region)
         == (accepter.account_id, accepter.region),
-        peer_transit_gateway_id=_tgw_id(
-            network, accepter_tgw, accepter.account_id, accepter.region
-        ),
+        peer_transit_gateway_id=peer_tgw_id,
         attachment_id=SharedId(
             parameter=f"/multivpc/{network}/transit-gateway-peerings/{peering.name}/attachment-id",
             account_id=requester.account_id,
             region=requester.region,
             reader_role=role_name(network, "peering", peering.name),
+            # Create-only: TransitGatewayId, PeerTransitGatewayId, PeerRegion, PeerAccountId.
+            version=identity_version(
+                "transit-gateway-peering", own_tgw_id.version, peer_tgw_id.version
+            ),
         ),
     )
 
@@ -133,12 +139,14 @@ def _peering_side(config: NetworkConfig, end: PeeringEnd) -> PeeringSidePlan:
     )
 
 
-def _tgw_id(network: str, tgw: str, account_id: str, region: str) -> SharedId:
+def _tgw_id(network: str, tgw: TransitGateway, account_id: str) -> SharedId:
     return SharedId(
-        parameter=f"/multivpc/{network}/transit-gateways/{tgw}/id",
+        parameter=f"/multivpc/{network}/transit-gateways/{tgw.name}/id",
         account_id=account_id,
-        region=region,
-        reader_role=role_name(network, tgw),
+        region=tgw.region,
+        reader_role=role_name(network, tgw.name),
+        # AWS::EC2::TransitGateway: AmazonSideAsn is create-only (MulticastSupport is off).
+        version=identity_version("transit-gateway", account_id, tgw.region, tgw.amazon_side_asn),
     )
 
 
@@ -150,7 +158,7 @@ def _plan_tgw(
     assert tgw.account_id is not None, "plan needs a checked topology"
     owner = tgw.account_id
     stack = hub_stack_name(network, spec.name)
-    id_parameter = _tgw_id(network, spec.name, owner, spec.region)
+    id_parameter = _tgw_id(network, spec, owner)
     spokes = {config.accounts[a.vpc.account] for a in tgw.attachments} - {owner}
     reader_accounts = sorted(spokes | peer_readers)
     shards = _shards(tgw)
@@ -166,6 +174,10 @@ def _plan_tgw(
             account_id=account,
             region=vpc.region,
             reader_role=role_name(network, vpc.name),
+            # Create-only: TransitGatewayId and VpcId (subnets change in place).
+            version=identity_version(
+                "attachment", id_parameter.version, vpc_version(account, vpc.region, vpc.cidr)
+            ),
         )
         attachments[vpc.name] = AttachmentPlan(
             transit_gateway=spec.name,

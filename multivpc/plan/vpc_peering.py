@@ -9,6 +9,8 @@ from multivpc.plan.network import (
     StackPlan,
     VpcPeeringPlan,
     VpcPeeringSidePlan,
+    identity_version,
+    vpc_version,
 )
 from multivpc.plan.transit import role_name, vpc_stack_name
 from multivpc.topology import Topology
@@ -36,6 +38,10 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
     accepter_stack, connection_stack, routes_stack = vpc_peering_stack_names(network, peering.name)
     cross_account = requester.account_id != accepter.account_id
     parameters = f"/multivpc/{network}/peerings/{peering.name}"
+    requester_vpc, accepter_vpc = (
+        vpc_version(side.account_id, side.region, end.vpc.cidr if end.vpc else None)
+        for side, end in zip((requester, accepter), peering.ends, strict=True)
+    )
     return VpcPeeringPlan(
         name=peering.name,
         requester=requester,
@@ -51,12 +57,15 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
             account_id=accepter.account_id,
             region=accepter.region,
             reader_role=role_name(network, "peering", peering.name, "vpc"),
+            version=accepter_vpc,
         ),
         connection_id=SharedId(
             parameter=f"{parameters}/connection-id",
             account_id=requester.account_id,
             region=requester.region,
             reader_role=role_name(network, "peering", peering.name),
+            # Create-only: VpcId, PeerVpcId, PeerOwnerId, PeerRegion.
+            version=identity_version("vpc-peering", requester_vpc, accepter_vpc),
         ),
     )
 

@@ -24,4 +24,5 @@ def remote_id(scope: Construct, id: str, shared: SharedId) -> str:
         account_id=shared.account_id,
         region=shared.region,
         reader_role_name=shared.reader_role,
+        version=shared.version,
     ).value

@@ -149,6 +149,7 @@ class VpcStack(cdk.Stack):
                 region=shared.region,
                 reader_role_name=shared.reader_role,
                 encryption_key=key,
+                version=shared.version,
             ).value
         subnets = self.network_vpc.subnets
         attachment = TransitGatewayVpcAttachment(

@@ -9,6 +9,7 @@ config, the unedited examples shared through a module fixture.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -507,3 +508,58 @@ def test_every_example_takes_generic_safe_edits(
 ) -> None:
     report = edited_report(baseline, Edit(f"{example}: generic", example, apply))
     assert report.blocking == [], [(c.stack, c.logical_id, c.reasons) for c in report.blocking]
+
+
+def _id_readers(assembly: Assembly, parameter_part: str) -> set[tuple[str, str]]:
+    """(stack, logical id) of every Custom::AWS that reads an SSM parameter whose name
+    holds ``parameter_part``."""
+    return {
+        (name, logical_id)
+        for name, stack in assembly.stacks.items()
+        for logical_id, resource in stack.resources.items()
+        if resource["Type"] == "Custom::AWS"
+        and parameter_part in json.dumps(resource["Properties"].get("Create", ""))
+    }
+
+
+def _cross_account_spokes(data: Data) -> set[str]:
+    """The VPCs attached to a Transit Gateway of another account, from the raw config."""
+    owner = {tgw["name"]: tgw.get("account", data["defaults"]["account"])
+             for tgw in data["transit_gateways"]}  # fmt: skip
+    return {
+        v["name"]
+        for v in data["vpcs"]
+        if "transit_gateway" in v
+        and v.get("account", data["defaults"]["account"]) != owner[v["transit_gateway"]["name"]]
+    }
+
+
+def test_a_replaced_transit_gateway_is_read_again_by_every_reader(baseline) -> None:
+    """An ASN change replaces the gateway, then every attachment: each reader of the
+    gateway's id (one per spoke of another account) and of an attachment id (the routing
+    stack's, one per such spoke) is updated, so it reads the new id in that deploy."""
+    data = example_data("hub-and-spoke")
+    spokes = _cross_account_spokes(data)
+    assert spokes == {"prod-app", "dev-app", "dev-tools"}
+
+    def new_asn(edited: Data) -> None:
+        edited["transit_gateways"][0]["amazon_side_asn"] = 64600
+
+    report = flagged(baseline, "hub-and-spoke", new_asn)
+    updated = {(c.stack, c.logical_id) for c in report.changes if c.action == "update"}
+    before = baseline("hub-and-spoke")
+    gateway_readers = _id_readers(before, "/transit-gateways/hub/id")
+    assert {stack for stack, _ in gateway_readers} == {f"hub-and-spoke-{s}" for s in spokes}
+    attachment_readers = _id_readers(before, "/transit-gateways/hub/attachments/")
+    assert len(attachment_readers) == len(spokes)
+    assert gateway_readers | attachment_readers <= updated
+
+
+def test_an_edit_that_replaces_nothing_reads_no_id_again(baseline) -> None:
+    """Adding an AZ updates the attachments in place: no published id changes, so no
+    reader changes either."""
+    report = edited_report(baseline, Edit("az", "hub-and-spoke", add_zone("us-east-1c")))
+    readers = _id_readers(baseline("hub-and-spoke"), "/transit-gateways/")
+    assert readers
+    touched = {(c.stack, c.logical_id) for c in report.changes}
+    assert readers & touched == set()

@@ -29,7 +29,7 @@ from multivpc.plan import (
     VpcPlan,
     plan,
 )
-from multivpc.plan.network import AvailabilityZonePlan, LocalZonePlan
+from multivpc.plan.network import AvailabilityZonePlan, LocalZonePlan, identity_version
 from multivpc.plan.transit import ROUTING_RESOURCE_BUDGET
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import Tier
@@ -155,21 +155,31 @@ def planned() -> NetworkPlan:
     return plan(estate().load(strict=True).topology)
 
 
+# What identifies each publisher (its create-only properties, stated here): a gateway by
+# account, region and ASN; an attachment by its gateway and its VPC's account, region, range.
+HUB_VERSION = identity_version("transit-gateway", NETWORK, "us-east-1", 64600)
+RANGES = {"shared-services": "10.0.0.0/16", "prod-app": "10.1.0.0/16"}
+RANGES |= {"dev-app": "10.2.0.0/16", "dev-tools": "10.3.0.0/16"}
+
+
 def _hub_id() -> SharedId:
     return SharedId(
         parameter="/multivpc/estate/transit-gateways/hub/id",
         account_id=NETWORK,
         region="us-east-1",
         reader_role="mvpc-estate-hub-ids",
+        version=HUB_VERSION,
     )
 
 
 def _attachment_id(vpc: str, account: str) -> SharedId:
+    vpc_identity = identity_version("vpc", account, "us-east-1", RANGES[vpc])
     return SharedId(
         parameter=f"/multivpc/estate/transit-gateways/hub/attachments/{vpc}",
         account_id=account,
         region="us-east-1",
         reader_role=f"mvpc-estate-{vpc}-ids",
+        version=identity_version("attachment", HUB_VERSION, vpc_identity),
     )
 
 
@@ -239,6 +249,7 @@ def test_a_gateway_without_attachments_has_no_routing_stack(planned: NetworkPlan
             account_id=PROD,
             region="us-west-2",
             reader_role="mvpc-estate-edge-ids",
+            version=identity_version("transit-gateway", PROD, "us-west-2", 4200000001),
         ),
         reader_accounts=(),
     )
