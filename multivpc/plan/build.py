@@ -80,30 +80,30 @@ def plan(topology: Topology) -> NetworkPlan:
         stacks += [
             StackPlan(
                 name=peering.attachment_stack,
-                role="peering",
+                role="tgw-peering",
                 account_id=requester.account_id,
                 region=requester.region,
                 vpcs=(),
                 depends_on=(requester.hub_stack, accepter.hub_stack),
-                peering=peering.name,
+                transit_gateway_peering=peering.name,
             ),
             StackPlan(
                 name=peering.accepter_stack,
-                role="peering-accepter",
+                role="tgw-peering-accepter",
                 account_id=accepter.account_id,
                 region=accepter.region,
                 vpcs=(),
                 depends_on=(peering.attachment_stack, accepter.hub_stack),
-                peering=peering.name,
+                transit_gateway_peering=peering.name,
             ),
             StackPlan(
                 name=peering.requester_routing_stack,
-                role="peering-routing",
+                role="tgw-peering-routing",
                 account_id=requester.account_id,
                 region=requester.region,
                 vpcs=(),
                 depends_on=(peering.accepter_stack, requester.hub_stack),
-                peering=peering.name,
+                transit_gateway_peering=peering.name,
             ),
         ]
     vpc_peerings = plan_vpc_peerings(topology)

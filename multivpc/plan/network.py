@@ -25,9 +25,9 @@ StackRole = Literal[
     "vpc",
     "hub",
     "routing",
-    "peering",
-    "peering-accepter",
-    "peering-routing",
+    "tgw-peering",
+    "tgw-peering-accepter",
+    "tgw-peering-routing",
     "vpc-peering-accepter",
     "vpc-peering",
     "vpc-peering-routes",
@@ -35,9 +35,9 @@ StackRole = Literal[
 """vpc: one VPC and what belongs to it, its Transit Gateway attachment included. hub: a
 Transit Gateway, its segment route tables and its RAM share, in the owner's account.
 routing: the segment intent of a Transit Gateway (associations, propagations, static
-routes), deployed after the spokes whose attachments it routes. peering: a Transit Gateway
-peering attachment, in the requester's account and region. peering-accepter: its
-acceptance, association and static routes on the accepter's side. peering-routing: its
+routes), deployed after the spokes whose attachments it routes. tgw-peering: a Transit
+Gateway peering attachment, in the requester's account and region. tgw-peering-accepter: its
+acceptance, association and static routes on the accepter's side. tgw-peering-routing: its
 association and static routes on the requester's side, once accepted. vpc-peering-accepter:
 what the requester of a VPC peering needs from the accepter's account and region before it
 asks (the accepter VPC's id and, across accounts, the role that accepts). vpc-peering: the
@@ -297,7 +297,8 @@ class StackPlan:
 
     ``vpcs`` names the VPC of a vpc stack, or the attachments a routing stack routes;
     ``transit_gateway`` names the Transit Gateway of a hub or routing stack;
-    ``peering`` the Transit Gateway peering of a peering stack.
+    ``transit_gateway_peering`` the Transit Gateway peering of a tgw-peering* stack;
+    ``vpc_peering`` the VPC peering of a vpc-peering* stack.
     """
 
     name: str
@@ -307,7 +308,8 @@ class StackPlan:
     vpcs: tuple[str, ...]
     depends_on: tuple[str, ...] = ()
     transit_gateway: str | None = None
-    peering: str | None = None
+    transit_gateway_peering: str | None = None
+    vpc_peering: str | None = None
 
 
 @dataclass(frozen=True)

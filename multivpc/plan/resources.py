@@ -58,11 +58,10 @@ def stack_resources(network: NetworkPlan, stack: StackPlan) -> int:
     if stack.role == "routing":
         assert stack.transit_gateway is not None
         return _routing(network.transit_gateway(stack.transit_gateway), stack.name)
-    if stack.role.startswith("vpc-peering"):
-        assert stack.peering is not None
-        return _vpc_peering(network.vpc_peering(stack.peering), stack)
-    assert stack.peering is not None
-    return _tgw_peering(network.transit_gateway_peering(stack.peering), stack)
+    if stack.vpc_peering is not None:
+        return _vpc_peering(network.vpc_peering(stack.vpc_peering), stack)
+    assert stack.transit_gateway_peering is not None
+    return _tgw_peering(network.transit_gateway_peering(stack.transit_gateway_peering), stack)
 
 
 def _vpc(vpc: VpcPlan) -> int:
@@ -117,11 +116,11 @@ def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
 
 def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:
     remote = 0 if peering.same_place else REMOTE_ID + PROVIDER_FUNCTION
-    if stack.role == "peering":
+    if stack.role == "tgw-peering":
         published = 0 if peering.same_place else PUBLISHED_ID + READER_ROLE
         return 1 + published + remote + PROVIDER * (not peering.same_place)
-    side = peering.accepter if stack.role == "peering-accepter" else peering.requester
+    side = peering.accepter if stack.role == "tgw-peering-accepter" else peering.requester
     count = len(side.routes) + 1 + INLINE_FUNCTION + PROVIDER  # routes, association
-    if stack.role == "peering-accepter":
+    if stack.role == "tgw-peering-accepter":
         count += 1 + INLINE_FUNCTION + remote  # the acceptance, and the attachment id read
     return count

@@ -109,7 +109,7 @@ def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
                     region=requester.region,
                     vpcs=(requester.vpc, accepter.vpc),
                     depends_on=(requester.vpc_stack, accepter.vpc_stack),
-                    peering=peering.name,
+                    vpc_peering=peering.name,
                 )
             )
             continue
@@ -121,7 +121,7 @@ def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
                 region=accepter.region,
                 vpcs=(accepter.vpc,),
                 depends_on=(accepter.vpc_stack,),
-                peering=peering.name,
+                vpc_peering=peering.name,
             ),
             StackPlan(
                 name=peering.connection_stack,
@@ -130,7 +130,7 @@ def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
                 region=requester.region,
                 vpcs=(requester.vpc,),
                 depends_on=(requester.vpc_stack, peering.accepter_stack),
-                peering=peering.name,
+                vpc_peering=peering.name,
             ),
             StackPlan(
                 name=peering.accepter_routes_stack,
@@ -139,7 +139,7 @@ def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
                 region=accepter.region,
                 vpcs=(accepter.vpc,),
                 depends_on=(peering.connection_stack, accepter.vpc_stack),
-                peering=peering.name,
+                vpc_peering=peering.name,
             ),
         ]
     return stacks

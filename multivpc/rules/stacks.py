@@ -24,9 +24,9 @@ def origin(stack: StackPlan) -> tuple[str, ...]:
         return ("vpcs", f"[{stack.vpcs[0]}]")
     if stack.role in ("hub", "routing"):
         return ("transit_gateways", f"[{stack.transit_gateway}]")
-    if stack.role.startswith("vpc-peering"):
-        return ("peerings", f"[{stack.peering}]")
-    return ("transit_gateway_peerings", f"[{stack.peering}]")
+    if stack.vpc_peering is not None:
+        return ("peerings", f"[{stack.vpc_peering}]")
+    return ("transit_gateway_peerings", f"[{stack.transit_gateway_peering}]")
 
 
 def _shown(path: tuple[str, ...]) -> str:
@@ -77,8 +77,8 @@ _SPLIT = {
     "vpc-peering-routes": "route fewer groups (route_from) or fewer peer_ranges through the "
     "peering",
     "hub": "use fewer segments",
-    "peering-accepter": "give the peering side summaries instead of one route per VPC",
-    "peering-routing": "give the peering side summaries instead of one route per VPC",
+    "tgw-peering-accepter": "give the peering side summaries instead of one route per VPC",
+    "tgw-peering-routing": "give the peering side summaries instead of one route per VPC",
 }
 
 

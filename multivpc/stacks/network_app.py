@@ -16,10 +16,10 @@ from cdk_nag import (
 from multivpc.plan import NetworkPlan, StackPlan
 from multivpc.stacks.transit_stacks import (
     HubStack,
-    PeeringAccepterStack,
-    PeeringRoutingStack,
-    PeeringStack,
     RoutingStack,
+    TransitGatewayPeeringAccepterStack,
+    TransitGatewayPeeringRoutingStack,
+    TransitGatewayPeeringStack,
 )
 from multivpc.stacks.vpc_peering_stacks import (
     VpcPeeringAccepterStack,
@@ -57,7 +57,7 @@ def add_network(
     stacks: dict[str, cdk.Stack] = {}
     hubs: dict[str, HubStack] = {}
     spokes: dict[str, VpcStack] = {}
-    peerings: dict[str, PeeringStack] = {}
+    peerings: dict[str, TransitGatewayPeeringStack] = {}
     for planned in network.stacks:
         stack: cdk.Stack
         if planned.role == "hub":
@@ -78,8 +78,8 @@ def add_network(
                 vpc=vpc,
                 transit_gateway_id=hub.hub.transit_gateway_id if hub and same_place else None,
             )
-        elif planned.role in ("peering", "peering-accepter", "peering-routing"):
-            stack = _peering_stack(app, planned, network, hubs, peerings)
+        elif planned.transit_gateway_peering is not None:
+            stack = _transit_gateway_peering_stack(app, planned, network, hubs, peerings)
         elif planned.role in ("vpc-peering-accepter", "vpc-peering", "vpc-peering-routes"):
             stack = _vpc_peering_stack(app, planned, network, spokes)
         else:
@@ -109,19 +109,19 @@ def add_network(
     return list(stacks.values())
 
 
-def _peering_stack(
+def _transit_gateway_peering_stack(
     app: cdk.App,
     planned: StackPlan,
     network: NetworkPlan,
     hubs: dict[str, HubStack],
-    peerings: dict[str, PeeringStack],
+    peerings: dict[str, TransitGatewayPeeringStack],
 ) -> cdk.Stack:
-    assert planned.peering is not None
-    peering = network.transit_gateway_peering(planned.peering)
+    assert planned.transit_gateway_peering is not None
+    peering = network.transit_gateway_peering(planned.transit_gateway_peering)
     requester_hub = hubs[peering.requester.transit_gateway]
     accepter_hub = hubs[peering.accepter.transit_gateway]
-    if planned.role == "peering":
-        attachment = peerings[peering.name] = PeeringStack(
+    if planned.role == "tgw-peering":
+        attachment = peerings[peering.name] = TransitGatewayPeeringStack(
             app,
             stack=planned,
             peering=peering,
@@ -129,15 +129,15 @@ def _peering_stack(
             accepter_hub=accepter_hub,
         )
         return attachment
-    if planned.role == "peering-accepter":
-        return PeeringAccepterStack(
+    if planned.role == "tgw-peering-accepter":
+        return TransitGatewayPeeringAccepterStack(
             app,
             stack=planned,
             peering=peering,
             attachment=peerings[peering.name],
             accepter_hub=accepter_hub,
         )
-    return PeeringRoutingStack(
+    return TransitGatewayPeeringRoutingStack(
         app,
         stack=planned,
         peering=peering,
@@ -149,8 +149,8 @@ def _peering_stack(
 def _vpc_peering_stack(
     app: cdk.App, planned: StackPlan, network: NetworkPlan, spokes: dict[str, VpcStack]
 ) -> cdk.Stack:
-    assert planned.peering is not None
-    peering = network.vpc_peering(planned.peering)
+    assert planned.vpc_peering is not None
+    peering = network.vpc_peering(planned.vpc_peering)
     requester, accepter = spokes[peering.requester.vpc], spokes[peering.accepter.vpc]
     if planned.role == "vpc-peering-accepter":
         return VpcPeeringAccepterStack(app, stack=planned, peering=peering, accepter_vpc=accepter)

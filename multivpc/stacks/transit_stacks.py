@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from multivpc.constructs import (
@@ -22,10 +21,10 @@ from multivpc.plan import (
     TransitGatewayPeeringPlan,
     TransitGatewayPlan,
 )
-from multivpc.stacks.shared import planned_env, remote_id
+from multivpc.stacks.shared import PlannedStack, remote_id
 
 
-class HubStack(cdk.Stack):
+class HubStack(PlannedStack):
     """A Transit Gateway, its segment route tables, its RAM share, and its id published
     for spokes in other accounts."""
 
@@ -37,9 +36,8 @@ class HubStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: Transit Gateway {tgw.name} in {tgw.region}",
+            stack,
+            f"multivpc: Transit Gateway {tgw.name} in {tgw.region}",
             **kwargs,
         )
         self.hub = TransitGatewayHub(
@@ -64,7 +62,7 @@ class HubStack(cdk.Stack):
         )
 
 
-class RoutingStack(cdk.Stack):
+class RoutingStack(PlannedStack):
     """Associations, propagations and static routes of a Transit Gateway's attachments
     (those the plan puts in this stack), in the gateway owner's account. Attachment ids of
     same-account spokes are plain references; others are read with ``RemoteId``."""
@@ -83,9 +81,8 @@ class RoutingStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: routing of Transit Gateway {tgw.name}",
+            stack,
+            f"multivpc: routing of Transit Gateway {tgw.name}",
             **kwargs,
         )
         routed = [tgw.attachment(vpc) for vpc in stack.vpcs]
@@ -127,7 +124,7 @@ def _side_routing(
     )
 
 
-class PeeringStack(cdk.Stack):
+class TransitGatewayPeeringStack(PlannedStack):
     """A Transit Gateway peering attachment, in the requester's account and region; its id
     published for the accepter when that is another account or region."""
 
@@ -145,9 +142,8 @@ class PeeringStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: Transit Gateway peering {peering.name} "
+            stack,
+            f"multivpc: Transit Gateway peering {peering.name} "
             f"({peering.requester.transit_gateway} to {peering.accepter.transit_gateway})",
             **kwargs,
         )
@@ -177,7 +173,7 @@ class PeeringStack(cdk.Stack):
             )
 
 
-class PeeringAccepterStack(cdk.Stack):
+class TransitGatewayPeeringAccepterStack(PlannedStack):
     """The accepter's side of a peering: the acceptance, then the attachment's association
     with its segment and the static routes to the requester's VPCs."""
 
@@ -190,15 +186,14 @@ class PeeringAccepterStack(cdk.Stack):
         *,
         stack: StackPlan,
         peering: TransitGatewayPeeringPlan,
-        attachment: PeeringStack,
+        attachment: TransitGatewayPeeringStack,
         accepter_hub: HubStack,
         **kwargs: Any,
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: acceptance and routes of Transit Gateway peering "
+            stack,
+            f"multivpc: acceptance and routes of Transit Gateway peering "
             f"{peering.name} on {peering.accepter.transit_gateway}",
             **kwargs,
         )
@@ -214,7 +209,7 @@ class PeeringAccepterStack(cdk.Stack):
         self.routing.node.add_dependency(self.acceptance)
 
 
-class PeeringRoutingStack(cdk.Stack):
+class TransitGatewayPeeringRoutingStack(PlannedStack):
     """The requester's side of an accepted peering: the attachment's association with its
     segment and the static routes to the accepter's VPCs."""
 
@@ -226,15 +221,14 @@ class PeeringRoutingStack(cdk.Stack):
         *,
         stack: StackPlan,
         peering: TransitGatewayPeeringPlan,
-        attachment: PeeringStack,
+        attachment: TransitGatewayPeeringStack,
         requester_hub: HubStack,
         **kwargs: Any,
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: routes of Transit Gateway peering {peering.name} on "
+            stack,
+            f"multivpc: routes of Transit Gateway peering {peering.name} on "
             f"{peering.requester.transit_gateway}",
             **kwargs,
         )

@@ -19,7 +19,7 @@ from multivpc.constructs import (
     add_table_route,
 )
 from multivpc.plan import StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
-from multivpc.stacks.shared import planned_env, remote_id
+from multivpc.stacks.shared import PlannedStack, remote_id
 from multivpc.stacks.vpc_stack import VpcStack
 
 
@@ -37,7 +37,7 @@ def _routes(scope: Construct, side: VpcPeeringSidePlan, vpc: VpcStack, target: R
         )
 
 
-class VpcPeeringAccepterStack(cdk.Stack):
+class VpcPeeringAccepterStack(PlannedStack):
     """Before the connection, in the accepter's account and region: the accepter VPC's id
     published for the requester and, across accounts, the role that accepts."""
 
@@ -54,10 +54,8 @@ class VpcPeeringAccepterStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: accepter side of VPC peering {peering.name} "
-            f"({peering.accepter.vpc})",
+            stack,
+            f"multivpc: accepter side of VPC peering {peering.name} ({peering.accepter.vpc})",
             **kwargs,
         )
         requester, accepter = peering.requester, peering.accepter
@@ -83,7 +81,7 @@ class VpcPeeringAccepterStack(cdk.Stack):
             )
 
 
-class VpcPeeringStack(cdk.Stack):
+class VpcPeeringStack(PlannedStack):
     """The connection, in the requester's account and region, with the requester's routes
     (in one account and region also the accepter's); its id published for an accepter
     elsewhere."""
@@ -102,9 +100,8 @@ class VpcPeeringStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: VPC peering {peering.name} ({peering.requester.vpc} to "
+            stack,
+            f"multivpc: VPC peering {peering.name} ({peering.requester.vpc} to "
             f"{peering.accepter.vpc})",
             **kwargs,
         )
@@ -143,7 +140,7 @@ class VpcPeeringStack(cdk.Stack):
             )
 
 
-class VpcPeeringRoutesStack(cdk.Stack):
+class VpcPeeringRoutesStack(PlannedStack):
     """The accepter's routes, in its account and region, once the connection exists (its
     id read with ``RemoteId``)."""
 
@@ -158,9 +155,8 @@ class VpcPeeringRoutesStack(cdk.Stack):
     ) -> None:
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: routes of VPC peering {peering.name} in {peering.accepter.vpc}",
+            stack,
+            f"multivpc: routes of VPC peering {peering.name} in {peering.accepter.vpc}",
             **kwargs,
         )
         connection_id = remote_id(self, "ConnectionId", peering.connection_id)

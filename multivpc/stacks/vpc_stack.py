@@ -27,10 +27,10 @@ from multivpc.constructs import (
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 from multivpc.plan.endpoints import EndpointsPlan
-from multivpc.stacks.shared import planned_env
+from multivpc.stacks.shared import PlannedStack
 
 
-class VpcStack(cdk.Stack):
+class VpcStack(PlannedStack):
     """One VPC with its subnets, gateways, routes and flow logs."""
 
     network_vpc: NetworkVpc
@@ -49,9 +49,8 @@ class VpcStack(cdk.Stack):
         to (a plain reference); for one of another account it is read with ``RemoteId``."""
         super().__init__(
             scope,
-            stack.name,
-            env=planned_env(stack),
-            description=f"multivpc: VPC {vpc.name} ({vpc.cidr}) in {vpc.region}",
+            stack,
+            f"multivpc: VPC {vpc.name} ({vpc.cidr}) in {vpc.region}",
             **kwargs,
         )
         flow_logs = vpc.flow_logs

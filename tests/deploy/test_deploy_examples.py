@@ -129,9 +129,9 @@ def _check_matches(
         ids[vpc.name] = vpc_ids
     vpc_names = {vpc_ids["vpc"]: name for name, vpc_ids in ids.items()}
     peering_names = {
-        attachment_id: f"peering {stack.peering}"
+        attachment_id: f"peering {stack.transit_gateway_peering}"
         for stack in network.stacks
-        if stack.role == "peering"
+        if stack.role == "tgw-peering"
         for attachment_id in physical_ids(
             emulator, stack, "AWS::EC2::TransitGatewayPeeringAttachment"
         )
@@ -144,7 +144,10 @@ def _check_matches(
             f"{stack.name} {logical}": physical
             for stack in network.stacks
             if stack.transit_gateway == name
-            or (stack.peering is not None and _peering_side_of(network, stack) == name)
+            or (
+                stack.transit_gateway_peering is not None
+                and _peering_side_of(network, stack) == name
+            )
             for logical, physical in stack_resources(emulator, stack).items()
         }
     return ids
@@ -152,9 +155,9 @@ def _check_matches(
 
 def _peering_side_of(network: NetworkPlan, stack: StackPlan) -> str:
     """The Transit Gateway whose side of a peering ``stack`` builds."""
-    assert stack.peering is not None
-    peering = network.transit_gateway_peering(stack.peering)
-    if stack.role == "peering-accepter":
+    assert stack.transit_gateway_peering is not None
+    peering = network.transit_gateway_peering(stack.transit_gateway_peering)
+    if stack.role == "tgw-peering-accepter":
         return peering.accepter.transit_gateway
     return peering.requester.transit_gateway
 

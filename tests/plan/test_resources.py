@@ -105,3 +105,27 @@ def test_the_500_resource_boundary() -> None:
     assert "vpcs[app]: stack test-app would hold 501 resources, more than CloudFormation's " in (
         finding
     )
+
+
+def test_each_peering_stack_names_its_kind_of_peering() -> None:
+    """A Transit Gateway peering and a VPC peering in one estate: every stack says which
+    kind it builds, so code that handles one kind never looks the other up."""
+    builder = VARIANTS["Transit Gateway peering in one account and region"]
+    data = builder.data()
+    data["peerings"] = [{"name": "ab", "requester": {"vpc": "one"}, "accepter": {"vpc": "two"}}]
+    from tests.support.builder import network_from
+
+    plan = network_from(data).load().network_plan()
+    kinds = {
+        stack.name: (stack.role, stack.transit_gateway_peering, stack.vpc_peering)
+        for stack in plan.stacks
+        if stack.transit_gateway_peering or stack.vpc_peering
+    }
+    assert kinds == {
+        "test-tgw-peering-ab": ("tgw-peering", "ab", None),
+        "test-tgw-peering-ab-accept": ("tgw-peering-accepter", "ab", None),
+        "test-tgw-peering-ab-routing": ("tgw-peering-routing", "ab", None),
+        "test-peering-ab": ("vpc-peering", None, "ab"),
+    }
+    planned, synthesized = _counted(network_from(data))
+    assert planned == synthesized
