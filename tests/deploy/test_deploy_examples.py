@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -53,6 +54,10 @@ def _free_range(
     raise AssertionError(f"no free /{prefix} left in {within}")
 
 
+LOCAL_ZONES = {"us-east-1": "us-east-1-bos-1a", "us-west-2": "us-west-2-lax-1a"}
+"""A Local Zone of each region the examples' first VPCs use."""
+
+
 def edited(config: NetworkConfig) -> NetworkBuilder:
     """The config with one more subnet group in its first VPC and one more VPC, attached
     to the first VPC's Transit Gateway segment when that one is attached."""
@@ -64,13 +69,25 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
     all_vpcs = [vpc.cidr for vpc in network.vpcs]
     new_cidr = _free_range(all_vpcs, ipaddress.IPv4Network("10.0.0.0/8"), 16)
     groups = [{"name": "app", "tier": "isolated", "cidr": new_cidr, "prefix_length": 24}]
-    attached = {}
+    attached: dict[str, Any] = {}
     if first.transit_gateway is not None:
         blocks = list(ipaddress.IPv4Network(new_cidr).subnets(new_prefix=20))
         groups = [
             {"name": "app", "tier": "isolated", "cidr": str(blocks[0]), "prefix_length": 24},
             {"name": "transit", "tier": "isolated", "cidr": str(blocks[-1]), "prefix_length": 28},
         ]
+        local = LOCAL_ZONES.get(first.region)
+        if local is not None:
+            # app reaches a Local Zone too: its subnet there must route to the gateway as
+            # well, though the attachment (AZs only) has no subnet in that zone.
+            cells = [str(c) for c in blocks[0].subnets(new_prefix=24)]
+            zones = [*first.availability_zones[:2], local]
+            groups[0] = {
+                "name": "app",
+                "tier": "isolated",
+                "cidrs": dict(zip(zones, cells, strict=False)),
+            }
+            attached["local_zones"] = [{"name": local}]
         attached["transit_gateway"] = {
             "name": first.transit_gateway.name,
             "segment": first.transit_gateway.segment,
@@ -185,6 +202,7 @@ def test_example_deploys_and_takes_an_edit(
     edited_path = tmp_path / f"{example.stem}.yaml"
     edited_path.write_text(edited(config).yaml())
     edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
+    add_local_zones(_local_zones(edited_network))
     _check_order(deployer.deploy(edited_path, edited_network), edited_network)
     after = _check_matches(emulator, edited_network, edited_path)
 

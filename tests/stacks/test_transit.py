@@ -9,6 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+import yaml
 
 from multivpc.load import parse_network
 from multivpc.plan import NetworkPlan, plan
@@ -18,6 +19,7 @@ from tests.rules.test_transit_gateway import hub
 from tests.support.builder import NetworkBuilder
 
 NETWORK = "111111111111"
+BOS = "us-east-1-bos-1a"
 
 
 def _resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -221,8 +223,6 @@ def _estate(spokes: int, segments: int) -> NetworkPlan:
         ],
         "vpcs": vpcs,
     }
-    import yaml
-
     return plan(parse_network(yaml.safe_dump(config), "big.yaml").topology)
 
 
@@ -313,3 +313,67 @@ def test_transit_options_from_config_to_template() -> None:
     routes = _tgw_routes(prod)
     assert len(routes) == 2
     assert all(destinations == {"10.0.0.0/8"} for destinations in routes.values())
+
+
+def test_every_route_from_group_routes_in_every_zone_local_zones_included() -> None:
+    """An attachment has subnets in Availability Zones only; the route_from groups' subnets
+    in a Local Zone still route the segment's destinations to the gateway. Expected routes
+    are restated from the config data below, never read from the plan."""
+    zones = {"app": ["us-east-1a", "us-east-1b", BOS], "edge": [BOS], "data": ["us-east-1a"]}
+    data = {
+        "name": "lz",
+        "accounts": {"network": NETWORK},
+        "defaults": {"account": "network", "region": "us-east-1"},
+        "transit_gateways": [{"name": "hub", "segments": [{"name": "s"}]}],
+        "vpcs": [
+            {
+                "name": "edge",
+                "cidr": "10.0.0.0/16",
+                "availability_zones": ["us-east-1a", "us-east-1b"],
+                "local_zones": [{"name": BOS}],
+                "subnets": [
+                    {"name": "app", "tier": "isolated", "cidrs": {
+                        "us-east-1a": "10.0.0.0/24", "us-east-1b": "10.0.1.0/24",
+                        BOS: "10.0.2.0/24"}},
+                    {"name": "edge", "tier": "isolated", "cidrs": {BOS: "10.0.3.0/24"}},
+                    {"name": "data", "tier": "isolated", "cidrs": {"us-east-1a": "10.0.4.0/24"}},
+                    {"name": "transit", "tier": "isolated", "cidr": "10.0.240.0/24",
+                     "prefix_length": 28},
+                ],
+                "transit_gateway": {"name": "hub", "segment": "s", "subnet_group": "transit",
+                                    "route_from": ["app", "edge"]},
+            },
+            {
+                "name": "core",
+                "cidr": "10.1.0.0/16",
+                "availability_zones": ["us-east-1a", "us-east-1b"],
+                "subnets": [{"name": "t", "tier": "isolated", "cidr": "10.1.0.0/20",
+                             "prefix_length": 28}],
+                "transit_gateway": {"name": "hub", "segment": "s", "subnet_group": "t"},
+            },
+        ],
+    }  # fmt: skip
+    template = synthesize(parse_network(yaml.safe_dump(data), "lz.yaml").config, checks=False)[
+        "lz-edge"
+    ]
+    resources = template["Resources"]
+    placed = {}  # subnet logical id -> (group, zone)
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::EC2::Subnet":
+            tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
+            zone = resource["Properties"]["AvailabilityZone"]
+            placed[logical_id] = (tags["aws-cdk:subnet-name"], zone)
+    table_of = {
+        r["Properties"]["RouteTableId"]["Ref"]: placed[r["Properties"]["SubnetId"]["Ref"]]
+        for r in resources.values()
+        if r["Type"] == "AWS::EC2::SubnetRouteTableAssociation"
+    }
+    observed = {
+        (*table_of[props["RouteTableId"]["Ref"]], props["DestinationCidrBlock"])
+        for props in (r["Properties"] for r in _resources(template, "AWS::EC2::Route"))
+        if "TransitGatewayId" in props
+    }
+    route_from = ["app", "edge"]  # as the config above says
+    expected = {(group, zone, "10.1.0.0/16") for group in route_from for zone in zones[group]}
+    assert observed == expected
+    assert ("app", BOS, "10.1.0.0/16") in observed
