@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
-from multivpc.rules.paths import duplicates
+from multivpc.rules.paths import duplicates, peering_pair_findings
 from multivpc.rules.registry import rule
 from multivpc.topology import PeeringEnd, PeeringTopology, Topology
 
@@ -31,14 +31,16 @@ def _role(peering: PeeringTopology, end: PeeringEnd) -> str:
 )
 def peering_references(topology: Topology) -> Iterator[Finding]:
     config = topology.config
-    for name in duplicates(p.name for p in config.transit_gateway_peerings):
-        yield Finding(
-            _path(name),
-            f"peering name {name} is used more than once",
-            "give each peering its own name",
-        )
+    yield from peering_pair_findings(
+        (
+            (p.name, p.requester.transit_gateway, p.accepter.transit_gateway)
+            for p in config.transit_gateway_peerings
+        ),
+        path=_path,
+        end="Transit Gateway",
+        end_key="transit_gateway",
+    )
     known = ", ".join(t.name for t in config.transit_gateways) or "none declared"
-    pairs: dict[frozenset[str], str] = {}
     for peering in topology.transit_gateway_peerings:
         for end in peering.ends:
             role = _role(peering, end)
@@ -55,24 +57,6 @@ def peering_references(topology: Topology) -> Iterator[Finding]:
                     f"{end.transit.name} has no segment {end.side.segment}",
                     f"use one of: {segments}",
                 )
-        first = peering.peering.requester.transit_gateway
-        second = peering.peering.accepter.transit_gateway
-        if first == second:
-            yield Finding(
-                _path(peering.name, "accepter", "transit_gateway"),
-                f"the peering joins {first} with itself",
-                "peer two different Transit Gateways",
-            )
-            continue
-        pair = frozenset((first, second))
-        if pair in pairs:
-            yield Finding(
-                _path(peering.name),
-                f"{first} and {second} are already peered by {pairs[pair]}",
-                f"keep one peering between them (merge the two into {pairs[pair]})",
-            )
-        else:
-            pairs[pair] = peering.name
 
 
 @rule(

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
-from multivpc.rules.paths import duplicates
+from multivpc.rules.paths import peering_pair_findings
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology
 from multivpc.topology.vpc_peering import vpc_peering_topology
@@ -25,12 +25,13 @@ def _path(peering: str, *keys: str) -> tuple[str, ...]:
 )
 def vpc_peering_references(topology: Topology) -> Iterator[Finding]:
     config = topology.config
-    for name in duplicates(p.name for p in config.peerings):
-        yield Finding(
-            _path(name), f"peering name {name} is used more than once", "give each its own name"
-        )
+    yield from peering_pair_findings(
+        ((p.name, p.requester.vpc, p.accepter.vpc) for p in config.peerings),
+        path=_path,
+        end="VPC",
+        end_key="vpc",
+    )
     known = ", ".join(v.name for v in config.vpcs)
-    pairs: dict[frozenset[str], str] = {}
     for peering in vpc_peering_topology(config):
         for end in peering.ends:
             if end.vpc is None:
@@ -48,23 +49,6 @@ def vpc_peering_references(topology: Topology) -> Iterator[Finding]:
                         f"VPC {end.vpc.name} has no subnet group {group}",
                         f"use one of: {', '.join(groups)}",
                     )
-        first, second = peering.peering.requester.vpc, peering.peering.accepter.vpc
-        if first == second:
-            yield Finding(
-                _path(peering.name, "accepter", "vpc"),
-                f"the peering joins VPC {first} with itself",
-                "peer two different VPCs",
-            )
-            continue
-        pair = frozenset((first, second))
-        if pair in pairs:
-            yield Finding(
-                _path(peering.name),
-                f"VPCs {first} and {second} are already peered by {pairs[pair]}",
-                f"keep one peering between them ({pairs[pair]})",
-            )
-        else:
-            pairs[pair] = peering.name
 
 
 @rule(

@@ -127,12 +127,13 @@ test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
         (
             peered(peering=_peering(US, {"transit_gateway": "hub", "segment": "prod"})),
             "transit-gateway-peering-references",
-            "accepter.transit_gateway: the peering joins hub with itself",
+            "accepter.transit_gateway: the peering joins Transit Gateway hub with itself",
         ),
         (
             peered(extra_peerings=[_peering(EU, US, name="eu-us")]),
             "transit-gateway-peering-references",
-            "transit_gateway_peerings[eu-us]: hub-eu and hub are already peered by us-eu",
+            "transit_gateway_peerings[eu-us]: Transit Gateways hub-eu and hub are already "
+            "peered by us-eu",
         ),
         (
             peered(extra_peerings=[_peering(US, EU)]),
