@@ -29,8 +29,8 @@ emulator would otherwise prove nothing about that part of the network:
    off. We register models calling moto's EC2 backend for ``AWS::EC2::TransitGateway``
    (no default route table when both defaults are off, as in AWS),
    ``TransitGatewayRouteTable`` (on the account's own gateway only),
-   ``TransitGatewayAttachment``, ``TransitGatewayRouteTableAssociation``,
-   ``TransitGatewayRouteTablePropagation`` and ``TransitGatewayRoute`` (static or
+   ``TransitGatewayAttachment``, ``TransitGatewayRouteTablePropagation`` and
+   ``TransitGatewayRoute`` (static or
    blackhole; moto's ``SearchTransitGatewayRoutes`` loses a static route's target unless
    it is stored as a list, which the model does).
    Attachments across accounts: moto keeps one EC2 backend per account and looks a
@@ -144,13 +144,17 @@ from werkzeug.serving import make_server
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 from tests.deploy import endpoint_models  # noqa: F401  (registers gaps 10 and 11 with moto)
+from tests.deploy.shim import Shim
 from tests.support.inline_handler import Answers, Context, load_handler
 
 HOST = "127.0.0.1"
 
 
-class RouteTableAssociation(CloudFormationModel):
+class RouteTableAssociation(Shim, CloudFormationModel):
     """AWS::EC2::SubnetRouteTableAssociation that really associates (gap 1)."""
+
+    CFN_TYPE = "AWS::EC2::SubnetRouteTableAssociation"
+    ATTRIBUTES = frozenset({"Id"})
 
     def __init__(self, association_id: str) -> None:
         self.association_id = association_id
@@ -158,18 +162,6 @@ class RouteTableAssociation(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.association_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SubnetRouteTableAssociation"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -188,20 +180,11 @@ class RouteTableAssociation(CloudFormationModel):
         return cls(association_id)
 
 
-class SubnetWithPublicIpSetting(CloudFormationModel):
+class SubnetWithPublicIpSetting(Shim, CloudFormationModel):
     """AWS::EC2::Subnet that applies MapPublicIpOnLaunch (gap 3); the rest is moto's."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::Subnet"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return Subnet.has_cfn_attr(attr)
+    CFN_TYPE = "AWS::EC2::Subnet"
+    ATTRIBUTES_OF = Subnet
 
     @classmethod
     def create_from_cloudformation_json(
@@ -262,7 +245,7 @@ class _NoUpdate:
         )
 
 
-class _Record(_NoUpdate):
+class _Record(_NoUpdate, Shim):
     """A created resource as moto's stack keeps it: its physical id, nothing else."""
 
     def __init__(self, physical_id: str) -> None:
@@ -272,29 +255,11 @@ class _Record(_NoUpdate):
     def physical_resource_id(self) -> str:
         return self.physical_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
-
-
-class TransitGatewayWithoutDefaults(_NoUpdate, CloudFormationModel):
+class TransitGatewayWithoutDefaults(_NoUpdate, Shim, CloudFormationModel):
     """AWS::EC2::TransitGateway; no default route table when both defaults are off (gap 5)."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGateway"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+    CFN_TYPE = "AWS::EC2::TransitGateway"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -327,9 +292,7 @@ class TransitGatewayWithoutDefaults(_NoUpdate, CloudFormationModel):
 class TransitGatewayRouteTableModel(_Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRouteTable, on a gateway of this account (gap 5)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayRouteTable"
+    CFN_TYPE = "AWS::EC2::TransitGatewayRouteTable"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -354,9 +317,7 @@ class TransitGatewayRouteTableModel(_Record, CloudFormationModel):
 class TransitGatewayAttachmentModel(_Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayAttachment (a VPC's), also of a shared gateway (gap 5)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayAttachment"
+    CFN_TYPE = "AWS::EC2::TransitGatewayAttachment"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -428,43 +389,10 @@ def _table_and_attachment(
     return table, attachment
 
 
-class TransitGatewayAssociationModel(_Record, CloudFormationModel):
-    """AWS::EC2::TransitGatewayRouteTableAssociation, one per attachment (gap 5)."""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayRouteTableAssociation"
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> TransitGatewayAssociationModel:
-        backend = ec2_backends[account_id][region_name]
-        table, attachment = _table_and_attachment(
-            account_id, region_name, cloudformation_json["Properties"]
-        )
-        if any(
-            attachment.id in other.route_table_associations
-            for other in backend.transit_gateways_route_tables.values()
-        ):
-            raise EmulatorRefuses(f"{attachment.id} is already associated (one at a time)")
-        backend.associate_transit_gateway_route_table(attachment.id, table.id)
-        # What DescribeTransitGatewayAttachments reports (moto's own call leaves it stale).
-        attachment.transit_gateway_route_table = table
-        return cls(f"{table.id}|{attachment.id}")
-
-
 class TransitGatewayPropagationModel(_Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRouteTablePropagation (gap 5)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayRouteTablePropagation"
+    CFN_TYPE = "AWS::EC2::TransitGatewayRouteTablePropagation"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -490,9 +418,7 @@ class TransitGatewayPropagationModel(_Record, CloudFormationModel):
 class TransitGatewayRouteModel(_Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRoute, to an attachment or a blackhole (gap 5)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayRoute"
+    CFN_TYPE = "AWS::EC2::TransitGatewayRoute"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -526,13 +452,8 @@ class ResourceShareModel(_Record, CloudFormationModel):
     """AWS::RAM::ResourceShare, recorded by moto's RAM backend; delivers Transit Gateways
     to the account principals (gap 6)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::RAM::ResourceShare"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
+    CFN_TYPE = "AWS::RAM::ResourceShare"
+    ATTRIBUTES = frozenset({"Arn"})
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
         return self.physical_id
@@ -568,20 +489,11 @@ class ResourceShareModel(_Record, CloudFormationModel):
         return cls(share["resourceShareArn"])
 
 
-class KmsKeyWithTags(CloudFormationModel):
+class KmsKeyWithTags(Shim, CloudFormationModel):
     """AWS::KMS::Key whose CloudFormation tags reach moto's tagger (gap 7)."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::KMS::Key"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return Key.has_cfn_attr(attr)
+    CFN_TYPE = "AWS::KMS::Key"
+    ATTRIBUTES_OF = Key
 
     @classmethod
     def create_from_cloudformation_json(
@@ -608,13 +520,8 @@ class KmsKeyWithTags(CloudFormationModel):
 class TransitGatewayPeeringAttachmentModel(_Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayPeeringAttachment, pending until accepted (gap 8)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::TransitGatewayPeeringAttachment"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "TransitGatewayAttachmentId"
+    CFN_TYPE = "AWS::EC2::TransitGatewayPeeringAttachment"
+    ATTRIBUTES = frozenset({"TransitGatewayAttachmentId"})
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
         return self.physical_id
@@ -660,13 +567,8 @@ class VpcPeeringConnectionModel(_Record, CloudFormationModel):
     """AWS::EC2::VPCPeeringConnection to a VPC of any account and region, accepted as
     CloudFormation accepts it (gap 12)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::VPCPeeringConnection"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
+    CFN_TYPE = "AWS::EC2::VPCPeeringConnection"
+    ATTRIBUTES = frozenset({"Id"})
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
         return self.physical_id
@@ -839,7 +741,6 @@ for _model in (
     TransitGatewayWithoutDefaults,
     TransitGatewayRouteTableModel,
     TransitGatewayAttachmentModel,
-    TransitGatewayAssociationModel,
     TransitGatewayPropagationModel,
     TransitGatewayRouteModel,
     ResourceShareModel,

@@ -31,6 +31,8 @@ from moto.ec2.utils import random_private_ip
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, Role, iam_backends
 
+from tests.deploy.shim import Shim
+
 CREATE_ONLY = ("ServiceName", "VpcEndpointType", "VpcId")
 
 
@@ -43,20 +45,11 @@ def _policy(properties: dict[str, Any]) -> str | None:
     return json.dumps(document) if isinstance(document, dict) else document
 
 
-class VpcEndpointModel(CloudFormationModel):
+class VpcEndpointModel(Shim, CloudFormationModel):
     """AWS::EC2::VPCEndpoint with JSON policies, tags and in-place updates."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::VPCEndpoint"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
+    CFN_TYPE = "AWS::EC2::VPCEndpoint"
+    ATTRIBUTES = frozenset({"Id"})
 
     @classmethod
     def create_from_cloudformation_json(
@@ -143,20 +136,12 @@ class VpcEndpointModel(CloudFormationModel):
         ec2_backends[account_id][region_name].delete_vpc_endpoints([resource_name])
 
 
-class RoleWithManagedPolicies(CloudFormationModel):
+class RoleWithManagedPolicies(Shim, CloudFormationModel):
     """AWS::IAM::Role with its ManagedPolicyArns attached; the rest is moto's."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "RoleName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::IAM::Role"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return Role.has_cfn_attr(attr)
+    CFN_TYPE = "AWS::IAM::Role"
+    NAME_TYPE = "RoleName"
+    ATTRIBUTES_OF = Role
 
     @classmethod
     def create_from_cloudformation_json(
