@@ -185,7 +185,7 @@ class TransitGatewayPlan:
 
 
 @dataclass(frozen=True)
-class PeeringRoutePlan:
+class TransitGatewayPeeringRoutePlan:
     """A static route to the peering attachment in one segment's route table."""
 
     segment: str
@@ -195,14 +195,14 @@ class PeeringRoutePlan:
 
 
 @dataclass(frozen=True)
-class PeeringSidePlan:
+class TransitGatewayPeeringSidePlan:
     transit_gateway: str
     hub_stack: str
     account_id: str
     region: str
     segment: str
     """The segment whose route table the peering attachment is associated with."""
-    routes: tuple[PeeringRoutePlan, ...]
+    routes: tuple[TransitGatewayPeeringRoutePlan, ...]
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,8 @@ class TransitGatewayPeeringPlan:
     (requester), the acceptance with the accepter's routing, the requester's routing."""
 
     name: str
-    requester: PeeringSidePlan
-    accepter: PeeringSidePlan
+    requester: TransitGatewayPeeringSidePlan
+    accepter: TransitGatewayPeeringSidePlan
     attachment_stack: str
     accepter_stack: str
     requester_routing_stack: str

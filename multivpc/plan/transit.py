@@ -12,17 +12,23 @@ from multivpc.config.models import NetworkConfig, TransitGateway
 from multivpc.plan.network import (
     AttachmentPlan,
     AttachmentRoutingPlan,
-    PeeringRoutePlan,
-    PeeringSidePlan,
     RoutePlan,
     SegmentRoutePlan,
     SharedId,
     TransitGatewayPeeringPlan,
+    TransitGatewayPeeringRoutePlan,
+    TransitGatewayPeeringSidePlan,
     TransitGatewayPlan,
     identity_version,
     vpc_version,
 )
-from multivpc.topology import PeeringEnd, PeeringTopology, PlacedSubnet, Topology, TransitTopology
+from multivpc.topology import (
+    PlacedSubnet,
+    Topology,
+    TransitGatewayPeeringEnd,
+    TransitGatewayPeeringTopology,
+    TransitTopology,
+)
 
 ROUTING_RESOURCE_BUDGET = 400
 """Resources a routing stack may hold; CloudFormation's limit is 500."""
@@ -87,7 +93,9 @@ def plan_transit(topology: Topology) -> TransitPlans:
     return TransitPlans(tuple(tgws), attachments, peerings)
 
 
-def _plan_peering(config: NetworkConfig, peering: PeeringTopology) -> TransitGatewayPeeringPlan:
+def _plan_peering(
+    config: NetworkConfig, peering: TransitGatewayPeeringTopology
+) -> TransitGatewayPeeringPlan:
     network = config.name
     requester, accepter = (_peering_side(config, end) for end in peering.ends)
     attachment_stack, accepter_stack, routing_stack = peering_stack_names(network, peering.name)
@@ -117,18 +125,20 @@ def _plan_peering(config: NetworkConfig, peering: PeeringTopology) -> TransitGat
     )
 
 
-def _peering_side(config: NetworkConfig, end: PeeringEnd) -> PeeringSidePlan:
+def _peering_side(
+    config: NetworkConfig, end: TransitGatewayPeeringEnd
+) -> TransitGatewayPeeringSidePlan:
     assert end.transit is not None, "plan needs a checked topology"
     spec = end.transit.transit_gateway
     destinations = end.destinations()
-    return PeeringSidePlan(
+    return TransitGatewayPeeringSidePlan(
         transit_gateway=spec.name,
         hub_stack=hub_stack_name(config.name, spec.name),
         account_id=config.accounts[spec.account],
         region=spec.region,
         segment=end.side.segment,
         routes=tuple(
-            PeeringRoutePlan(
+            TransitGatewayPeeringRoutePlan(
                 segment=segment,
                 cidr=cidr,
                 id=f"{segment}-{vpc if vpc is not None else cidr_id(cidr)}",

@@ -16,10 +16,10 @@ from multivpc.rules import (
     endpoints,
     gateways,
     names,
-    peering,
     quotas,
     stacks,
     transit_gateway,
+    transit_gateway_peering,
     vpc_peering,
     zones,
 )
@@ -32,7 +32,7 @@ RULES: tuple[Rule, ...] = (
     *zones.RULES,
     *gateways.RULES,
     *transit_gateway.RULES,
-    *peering.RULES,
+    *transit_gateway_peering.RULES,
     *vpc_peering.RULES,
     *endpoints.RULES,
 )

@@ -16,9 +16,9 @@ from multivpc.constructs import (
     TransitGatewayPeeringAttachment,
 )
 from multivpc.plan import (
-    PeeringSidePlan,
     StackPlan,
     TransitGatewayPeeringPlan,
+    TransitGatewayPeeringSidePlan,
     TransitGatewayPlan,
 )
 from multivpc.stacks.shared import PlannedStack, remote_id
@@ -111,7 +111,7 @@ def _side_routing(
     scope: Construct,
     hub: HubStack,
     peering: TransitGatewayPeeringPlan,
-    side: PeeringSidePlan,
+    side: TransitGatewayPeeringSidePlan,
     attachment_id: str,
 ) -> SegmentRouting:
     """The peering attachment as a member of ``side.segment``, and its static routes."""

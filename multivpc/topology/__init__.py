@@ -6,8 +6,8 @@ from multivpc.topology.network import GroupTopology, Topology, VpcTopology, topo
 from multivpc.topology.pools import AddressPlan, AddressProblem, Origin, free_blocks, lowest_free
 from multivpc.topology.transit import (
     AttachmentTopology,
-    PeeringEnd,
-    PeeringTopology,
+    TransitGatewayPeeringEnd,
+    TransitGatewayPeeringTopology,
     TransitTopology,
 )
 
@@ -18,11 +18,11 @@ __all__ = [
     "AttachmentTopology",
     "GroupTopology",
     "Origin",
-    "PeeringEnd",
-    "PeeringTopology",
     "PlacedSubnet",
     "Placement",
     "Topology",
+    "TransitGatewayPeeringEnd",
+    "TransitGatewayPeeringTopology",
     "TransitTopology",
     "VpcTopology",
     "free_blocks",

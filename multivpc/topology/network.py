@@ -19,7 +19,7 @@ from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, p
 from multivpc.topology.endpoints import EndpointTopology, endpoint_topology
 from multivpc.topology.pools import AddressPlan, allocate
 from multivpc.topology.transit import (
-    PeeringTopology,
+    TransitGatewayPeeringTopology,
     TransitTopology,
     peering_topology,
     transit_topology,
@@ -95,10 +95,10 @@ class Topology:
     config: NetworkConfig
     vpcs: tuple[VpcTopology, ...]
     transit_gateways: tuple[TransitTopology, ...] = ()
-    transit_gateway_peerings: tuple[PeeringTopology, ...] = ()
+    transit_gateway_peerings: tuple[TransitGatewayPeeringTopology, ...] = ()
     addresses: AddressPlan | None = field(default=None, compare=False)
 
-    def peerings_of(self, tgw: str) -> tuple[tuple[PeeringTopology, str], ...]:
+    def peerings_of(self, tgw: str) -> tuple[tuple[TransitGatewayPeeringTopology, str], ...]:
         """The peerings ``tgw`` takes part in, each with its role there (requester or
         accepter), in config order."""
         return tuple(

@@ -121,7 +121,7 @@ class TransitTopology:
 
 
 @dataclass(frozen=True)
-class PeeringEnd:
+class TransitGatewayPeeringEnd:
     """One side of a Transit Gateway peering, seen from that side."""
 
     side: PeeringSide
@@ -155,34 +155,34 @@ class PeeringEnd:
 
 
 @dataclass(frozen=True)
-class PeeringTopology:
+class TransitGatewayPeeringTopology:
     peering: TransitGatewayPeering
-    requester: PeeringEnd
-    accepter: PeeringEnd
+    requester: TransitGatewayPeeringEnd
+    accepter: TransitGatewayPeeringEnd
 
     @property
     def name(self) -> str:
         return self.peering.name
 
     @property
-    def ends(self) -> tuple[PeeringEnd, PeeringEnd]:
+    def ends(self) -> tuple[TransitGatewayPeeringEnd, TransitGatewayPeeringEnd]:
         return (self.requester, self.accepter)
 
 
 def peering_topology(
     config: NetworkConfig, transits: tuple[TransitTopology, ...]
-) -> tuple[PeeringTopology, ...]:
+) -> tuple[TransitGatewayPeeringTopology, ...]:
     by_name = {t.name: t for t in transits}
     return tuple(
-        PeeringTopology(
+        TransitGatewayPeeringTopology(
             peering=peering,
-            requester=PeeringEnd(
+            requester=TransitGatewayPeeringEnd(
                 peering.requester,
                 by_name.get(peering.requester.transit_gateway),
                 peering.accepter,
                 by_name.get(peering.accepter.transit_gateway),
             ),
-            accepter=PeeringEnd(
+            accepter=TransitGatewayPeeringEnd(
                 peering.accepter,
                 by_name.get(peering.accepter.transit_gateway),
                 peering.requester,

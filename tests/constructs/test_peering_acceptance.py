@@ -1,7 +1,8 @@
 """The peering acceptance function's own code, run against moto's EC2 (in-process
 ``mock_aws``): it accepts a pending attachment and answers SUCCESS only once the
 attachment is available; anything else is a FAILED answer with the reason, never a
-silent hang. The template inlines exactly this file (tests/stacks/test_peering.py)."""
+silent hang. The template inlines exactly this file
+(tests/stacks/test_transit_gateway_peering.py)."""
 
 from __future__ import annotations
 

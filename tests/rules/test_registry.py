@@ -11,10 +11,10 @@ from multivpc.rules import (
     endpoints,
     gateways,
     names,
-    peering,
     quotas,
     stacks,
     transit_gateway,
+    transit_gateway_peering,
     vpc_peering,
     zones,
 )
@@ -23,10 +23,10 @@ from tests.rules import (
     test_endpoints,
     test_gateways,
     test_names,
-    test_peering,
     test_quotas,
     test_stacks,
     test_transit_gateway,
+    test_transit_gateway_peering,
     test_vpc_peering,
     test_zones,
 )
@@ -37,7 +37,7 @@ TOPICS = {
     zones: test_zones,
     gateways: test_gateways,
     transit_gateway: test_transit_gateway,
-    peering: test_peering,
+    transit_gateway_peering: test_transit_gateway_peering,
     vpc_peering: test_vpc_peering,
     endpoints: test_endpoints,
 }

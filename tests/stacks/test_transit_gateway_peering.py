@@ -18,7 +18,7 @@ import pytest
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 from tests.conftest import Templates, plan_of, synthesize
-from tests.rules.test_peering import EU, US, _peering, peered
+from tests.rules.test_transit_gateway_peering import EU, US, _peering, peered
 from tests.support.builder import NetworkBuilder, network_from
 
 NETWORK, EUROPE = "111111111111", "444444444444"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from multivpc.config.findings import Finding
 from multivpc.rules.paths import duplicates, peering_pair_findings
 from multivpc.rules.registry import rule
-from multivpc.topology import PeeringEnd, PeeringTopology, Topology
+from multivpc.topology import Topology, TransitGatewayPeeringEnd, TransitGatewayPeeringTopology
 
 PEERING_ROUTE_BUDGET = 400
 """Static routes one side of a peering may add (they share a stack; CloudFormation's
@@ -18,7 +18,7 @@ def _path(peering: str, *keys: str) -> tuple[str, ...]:
     return ("transit_gateway_peerings", f"[{peering}]", *keys)
 
 
-def _role(peering: PeeringTopology, end: PeeringEnd) -> str:
+def _role(peering: TransitGatewayPeeringTopology, end: TransitGatewayPeeringEnd) -> str:
     return "requester" if end is peering.requester else "accepter"
 
 
@@ -102,7 +102,9 @@ def peering_routes(topology: Topology) -> Iterator[Finding]:
 
 
 def _end_findings(
-    peering: PeeringTopology, end: PeeringEnd, taken: dict[tuple[str, str, str], str]
+    peering: TransitGatewayPeeringTopology,
+    end: TransitGatewayPeeringEnd,
+    taken: dict[tuple[str, str, str], str],
 ) -> Iterator[Finding]:
     role = _role(peering, end)
     if end.transit is None:
