@@ -27,9 +27,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 .PHONY: setup synth check test lint checkov format snapshot-update schema bench lock mutate clean
 
 # pytest runs in this many worker processes (pytest-xdist), each with its own emulator on
-# its own loopback port; work-stealing keeps both busy when the long deploy tests remain.
+# its own loopback port. Tests go out one at a time, the long deploy and end-to-end tests
+# first (tests/conftest.py orders them), so no long test is left to run alone at the end.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load --maxschedchunk 1
 
 # uv itself comes from the lock (hash-checked by pip), then makes the venv exactly the lock
 # (hashes checked; what the lock no longer lists is removed) plus multivpc, editable and
