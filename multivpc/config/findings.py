@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -35,8 +35,7 @@ class Finding:
 
     @property
     def location(self) -> str:
-        parts = (f"[{shown(p[1:-1])}]" if p.startswith("[") else shown(p) for p in self.path)
-        return ".".join(parts).replace(".[", "[")
+        return path_text(self.path)
 
     def format(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
@@ -63,6 +62,25 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def path_text(path: Sequence[str]) -> str:
+    """A place in a config as findings show it: ``vpcs[app].subnets[web].cidr``, each part
+    cut to ``SHOWN_LIMIT`` characters."""
+    parts = (f"[{shown(p[1:-1])}]" if p.startswith("[") else shown(p) for p in path)
+    return ".".join(parts).replace(".[", "[")
+
+
+def with_lines(findings: Iterable[Finding], lines: Mapping[tuple[str, ...], int]) -> list[Finding]:
+    """The findings, each without a line given the line of the deepest part of its path
+    that ``lines`` knows, in file order."""
+    located = []
+    for finding in findings:
+        line, end = finding.line, len(finding.path)
+        while line is None and end > 0:
+            line, end = lines.get(finding.path[:end]), end - 1
+        located.append(replace(finding, line=line))
+    return sorted(located, key=lambda finding: finding.line or 0)
 
 
 def shown(value: object, limit: int = SHOWN_LIMIT) -> str:

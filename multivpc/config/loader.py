@@ -25,7 +25,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from multivpc.config.findings import ConfigError, Finding, display_path, shown
+from multivpc.config.findings import ConfigError, Finding, display_path, shown, with_lines
 from multivpc.config.models import NetworkConfig
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -503,11 +503,4 @@ def _line_map(node: yaml.Node | None) -> dict[tuple[str, ...], int]:
 
 
 def _with_lines(findings: Iterable[Finding], node: yaml.Node | None) -> list[Finding]:
-    lines = _line_map(node)
-    located = []
-    for finding in findings:
-        line, end = finding.line, len(finding.path)
-        while line is None and end > 0:  # the deepest part of the path that has a line
-            line, end = lines.get(finding.path[:end]), end - 1
-        located.append(replace(finding, line=line))
-    return sorted(located, key=lambda finding: finding.line or 0)
+    return with_lines(findings, _line_map(node))

@@ -23,7 +23,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from multivpc.config.findings import ConfigError, Finding, shown
+from multivpc.config.findings import ConfigError, Finding, shown, with_lines
 from multivpc.config.models import Cidr, Model, Name, ZoneName
 
 LOCK_SUFFIX = ".lock.yaml"
@@ -182,8 +182,9 @@ def parse_lock(text: str, source: str) -> AddressLock:
     """A lock file's text as an ``AddressLock``, or a ``ConfigError`` (against the lock
     file) naming every place where it does not match ``LockFile``: hand-edited, cut short,
     or written by a newer multivpc."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -191,19 +192,22 @@ def parse_lock(text: str, source: str) -> AddressLock:
         raise ConfigError(
             source, [Finding((), f"YAML syntax error: {shown(problem)}", _FIX, line=line)]
         ) from None
+    finally:
+        loader.dispose()
     if node is None:
         return AddressLock(source)
     lines: dict[tuple[str, ...], int] = {}
     findings = _walk(node, (), lines)
     if not findings:
-        data = yaml.load(text, Loader=_Loader)
+        # The node tree already read: constructed, not parsed a second time.
+        data = loader.construct_document(node)
         try:
             model = LockFile.model_validate(data)
         except ValidationError as error:
-            findings = [_finding(detail, lines) for detail in error.errors()]
+            findings = [_finding(detail) for detail in error.errors()]
         else:
             return _address_lock(model, source, lines)
-    raise ConfigError(source, sorted(findings, key=lambda f: f.line or 0))
+    raise ConfigError(source, with_lines(findings, lines))
 
 
 def _address_lock(
@@ -255,22 +259,18 @@ def _walk(
     return findings
 
 
-def _finding(detail: ErrorDetails, lines: Mapping[tuple[str, ...], int]) -> Finding:
+def _finding(detail: ErrorDetails) -> Finding:
+    """A shape problem of the lock, placed by path (``with_lines`` gives its line)."""
     path: tuple[str, ...] = ()
     for part in detail["loc"]:
         if part != "[key]":
             path = (*path, _key_part(path, str(part)))
-    line = None
-    for end in range(len(path), 0, -1):  # the deepest part of the path that has a line
-        line = lines.get(path[:end])
-        if line is not None:
-            break
     last = path[-1] if path else ""
     message = detail["msg"].removeprefix("Value error, ")
     if detail["type"] == "missing":
-        return Finding(path, f"{last} is missing (the file may be cut short)", _FIX, line=line)
+        return Finding(path, f"{last} is missing (the file may be cut short)", _FIX)
     if detail["type"] == "extra_forbidden":
-        return Finding(path, f"unknown key {shown(last)}", _FIX, line=line)
+        return Finding(path, f"unknown key {shown(last)}", _FIX)
     problem, _, fix = message.partition("; ")
     # Only a newer version has a fix of its own; anything else is a damaged file.
-    return Finding(path, problem, fix if path == ("version",) and fix else _FIX, line=line)
+    return Finding(path, problem, fix if path == ("version",) and fix else _FIX)

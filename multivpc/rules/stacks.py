@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from multivpc.config.findings import Finding
+from multivpc.config.findings import Finding, path_text
 from multivpc.plan import NetworkPlan, StackPlan
 from multivpc.plan.resources import STACK_RESOURCE_LIMIT, stack_resources
 from multivpc.rules.registry import plan_rule
@@ -29,10 +29,6 @@ def origin(stack: StackPlan) -> tuple[str, ...]:
     return ("transit_gateway_peerings", f"[{stack.transit_gateway_peering}]")
 
 
-def _shown(path: tuple[str, ...]) -> str:
-    return ".".join(path).replace(".[", "[")
-
-
 @plan_rule(
     "stack-names",
     finding="two config objects would build stacks of one name, or a stack name is not "
@@ -51,8 +47,8 @@ def stack_names(topology: Topology, network: NetworkPlan) -> Iterator[Finding]:
         if len(places) > 1:
             yield Finding(
                 places[1],
-                f"its stack {name} has the name of a stack of {_shown(places[0])}",
-                f"rename one of the two ({_shown(places[0])} or {_shown(places[1])})",
+                f"its stack {name} has the name of a stack of {path_text(places[0])}",
+                f"rename one of the two ({path_text(places[0])} or {path_text(places[1])})",
             )
         if len(name) > STACK_NAME_LENGTH:
             yield Finding(
