@@ -40,11 +40,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _load(file: str, *, strict: bool = False, locked: bool = False) -> LoadedNetwork | None:
+def _load(
+    file: str, *, strict: bool = False, locked: bool = False, forget_released: bool = False
+) -> LoadedNetwork | None:
     """The checked network, its warnings printed; None (findings printed) when invalid.
     ``locked`` (or CI=true): a lock file that would change is a finding."""
     try:
-        loaded = load_network(file, strict=strict, locked=True if locked else None)
+        loaded = load_network(
+            file,
+            strict=strict,
+            locked=True if locked else None,
+            forget_released=forget_released,
+        )
     except ConfigError as error:
         print("\n".join(error.lines()), file=sys.stderr)
         return None
@@ -58,8 +65,15 @@ def _lock_note(loaded: LoadedNetwork) -> str | None:
     lock = loaded.lock
     if lock is None or not lock.changed:
         return None
+    before = set(lock.before.released if lock.before is not None else ())
+    after = set(lock.after.released)
     new = loaded.addresses.new_ranges
-    what = f"{_count(new, 'new range')}" if new else "ranges released"
+    counts = [
+        (new, _count(new, "new range")),
+        (len(after - before), f"{len(after - before)} released"),
+        (len(before - after), f"{len(before - after)} released before, taken back or forgotten"),
+    ]
+    what = ", ".join(text for n, text in counts if n) or "entries removed"
     verb = "would be created" if lock.before is None else "would change"
     return f"{lock.source}: {verb} ({what})"
 
@@ -83,10 +97,10 @@ def _validate(files: Sequence[str], strict: bool, locked: bool) -> int:
     return status
 
 
-def _plan(file: str, write: bool, locked: bool) -> int:
+def _plan(file: str, write: bool, locked: bool, forget_released: bool = False) -> int:
     from multivpc.plan.addresses import address_plan_lines
 
-    loaded = _load(file, locked=locked)
+    loaded = _load(file, locked=locked, forget_released=forget_released)
     if loaded is None:
         return EXIT_INVALID
     print(f"{display_path(Path(file))}: address plan of network {loaded.config.name}")
@@ -198,6 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write the lock file beside FILE when it changes (plan alone never writes)",
     )
     plan_command.add_argument("--locked", action="store_true", help=locked_help)
+    plan_command.add_argument(
+        "--forget-released",
+        action="store_true",
+        help="free the lock's released ranges again; only after the deploy that removed what "
+        "held them (with --write-lock to keep that)",
+    )
     synth = commands.add_parser("synth", help="synthesize a config into CloudFormation")
     synth.add_argument("file", metavar="FILE")
     synth.add_argument("--out", default="cdk.out", help="output folder (default: cdk.out)")
@@ -231,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.files, args.strict, args.locked)
     if args.command == "plan":
-        return _plan(args.file, args.write_lock, args.locked)
+        return _plan(args.file, args.write_lock, args.locked, args.forget_released)
     if args.command == "synth":
         return _synth(args.file, args.out, not args.no_checks, args.locked)
     if args.command == "diff":

@@ -108,13 +108,18 @@ class LoadedNetwork:
 
 
 def load_network(
-    path: str | Path, *, strict: bool = False, locked: bool | None = None
+    path: str | Path,
+    *,
+    strict: bool = False,
+    locked: bool | None = None,
+    forget_released: bool = False,
 ) -> LoadedNetwork:
     """Read and check a network description (YAML, or JSON) and its address lock.
 
     Raises ``ConfigError`` when any error-level rule fails, or with ``strict`` when any
     rule at all (warnings included) has a finding, or with ``locked`` (default: under CI,
-    see ``ci_locked``) when the lock file would change.
+    see ``ci_locked``) when the lock file would change. ``forget_released``: the lock's
+    released ranges are free again (after the deploy that deleted what held them).
     """
     text, source = read_text(path)
     lock_file = lock_path(path)
@@ -130,6 +135,7 @@ def load_network(
         lock_file=lock_file,
         lock_source=lock_source,
         locked=ci_locked() if locked is None else locked,
+        forget_released=forget_released,
     )
 
 
@@ -142,17 +148,20 @@ def parse_network(
     lock_file: Path | None = None,
     lock_source: str | None = None,
     locked: bool = False,
+    forget_released: bool = False,
 ) -> LoadedNetwork:
     """``load_network`` for text already in memory; ``source`` names it in findings, and
     ``lock_text`` is the lock file's text (None: there is none; ``lock_source`` names it,
     by default ``<config stem>.lock.yaml``; ``lock_file`` is where ``write_lock`` writes;
-    ``locked``: a lock that would change is an error)."""
+    ``locked``: a lock that would change is an error; ``forget_released``: its released
+    ranges are free again)."""
     if lock_source is None:
         lock_source = str(lock_path(source))
     before = parse_lock(lock_text, lock_source) if lock_text is not None else None
     with cyclic_gc_paused():
         document = parse_document(text, source)
-        facts = topology(document.config, before or AddressLock(lock_source))
+        kept = before or AddressLock(lock_source)
+        facts = topology(document.config, kept.without_released() if forget_released else kept)
         found = check_rules(facts)
         network = None
         if not any(f.level == "error" for f in found):

@@ -172,3 +172,43 @@ def test_sizes_only_synth_writes_the_lock_and_a_new_group_moves_nothing(
         capsys.readouterr().out.splitlines()[-1] == "network.yaml: synthesized 1 stack into third"
     )
     assert (workdir / LOCK).read_text() == second_lock
+
+
+def test_a_removed_group_is_held_back_until_forgotten(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Remove db and add cache of the same size in one change: cache gets new ranges and
+    db's stay released through every later synth, until --forget-released."""
+    write(sized(), workdir / CONFIG)
+    assert main(["plan", CONFIG, "--write-lock"]) == 0
+    edited = sized().set(
+        subnets=[
+            {"name": "web", "tier": "isolated", "size": 24},
+            {"name": "cache", "tier": "isolated", "size": 26},
+        ]
+    )
+    write(edited, workdir / CONFIG)
+    capsys.readouterr()
+    assert main(["plan", CONFIG, "--write-lock"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "    cache  isolated  us-east-1a  10.0.2.128/26  new" in out
+    assert out[-5:-1] == [
+        "released (not free until `multivpc plan --write-lock --forget-released` after the "
+        "deploy that removes them):",
+        "  cidr          was",
+        "  10.0.2.0/26   vpcs.app.subnets.db.us-east-1a",
+        "  10.0.2.64/26  vpcs.app.subnets.db.us-east-1b",
+    ]
+    assert out[-1] == "network.lock.yaml: written (2 new ranges, 2 released)"
+    lock = yaml.safe_load((workdir / LOCK).read_text())
+    assert lock["released"] == [
+        {"cidr": "10.0.2.0/26", "was": "vpcs.app.subnets.db.us-east-1a"},
+        {"cidr": "10.0.2.64/26", "was": "vpcs.app.subnets.db.us-east-1b"},
+    ]
+    assert main(["plan", CONFIG]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "network.lock.yaml: up to date"
+    assert main(["plan", CONFIG, "--forget-released", "--write-lock"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "network.lock.yaml: written (2 released before, taken back or forgotten)"
+    )
+    assert "released" not in yaml.safe_load((workdir / LOCK).read_text())

@@ -46,6 +46,18 @@ class LockedVpcEntry(Model):
     )
 
 
+class ReleasedEntry(Model):
+    """A range a change took out of the lock; held back from allocation (see
+    ``AddressLock.released``)."""
+
+    cidr: Cidr = Field(description="The released range.")
+    was: str = Field(
+        max_length=400,
+        pattern=r"^vpcs\.[A-Za-z0-9._-]+$",
+        description="What held it: vpcs.NAME (a VPC's range) or vpcs.NAME.subnets.GROUP.ZONE.",
+    )
+
+
 class LockFile(Model):
     """What ``<config>.lock.yaml`` holds: the ranges multivpc allocated once, kept so they
     never move. Written by multivpc; ``schema/multivpc-lock.schema.json`` is generated
@@ -56,6 +68,11 @@ class LockFile(Model):
     )
     vpcs: dict[Name, LockedVpcEntry] = Field(
         default_factory=dict, description="Allocated ranges by VPC name."
+    )
+    released: list[ReleasedEntry] = Field(
+        default_factory=list,
+        description="Ranges a change freed, never allocated again until `multivpc plan "
+        "--write-lock --forget-released` after the deploy that deleted them.",
     )
 
     @field_validator("version")
@@ -106,16 +123,51 @@ class LockedVpc:
 
 
 @dataclass(frozen=True)
+class ReleasedRange:
+    """A range that left the lock (its group, zone or VPC was removed): ``was`` names what
+    held it (``vpcs.apps.subnets.data.us-east-1a``, ``vpcs.apps``). CloudFormation creates
+    new resources before it deletes old ones, so the range is still in use until the
+    change that freed it is deployed; the allocator never hands it out again until the
+    user forgets it (``multivpc plan --write-lock --forget-released``), except back to
+    what held it, which is then the same resource."""
+
+    cidr: ipaddress.IPv4Network
+    was: str
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def vpc(self) -> str:
+        """The VPC of ``was``."""
+        return self.was.split(".")[1]
+
+    @property
+    def is_vpc_range(self) -> bool:
+        return self.was.count(".") == 1
+
+
+def vpc_path(vpc: str) -> str:
+    """How a released VPC range names what held it."""
+    return f"vpcs.{vpc}"
+
+
+def subnet_path(vpc: str, group: str, zone: str) -> str:
+    """How a released subnet range names what held it."""
+    return f"vpcs.{vpc}.subnets.{group}.{zone}"
+
+
+@dataclass(frozen=True)
 class AddressLock:
-    """What a lock file holds, by VPC name; ``source`` names the file in findings."""
+    """What a lock file holds, by VPC name, and the ranges held back as released;
+    ``source`` names the file in findings."""
 
     source: str = ""
     vpcs: Mapping[str, LockedVpc] = field(default_factory=dict)
+    released: tuple[ReleasedRange, ...] = ()
 
     def vpc(self, name: str) -> LockedVpc:
         return self.vpcs.get(name) or LockedVpc()
 
-    def where(self, entry: LockedRange) -> str:
+    def where(self, entry: LockedRange | ReleasedRange) -> str:
         """``network.lock.yaml:12``, the lock file and the line of ``entry``."""
         return f"{self.source}:{entry.line}" if entry.line else self.source or "the lock file"
 
@@ -123,7 +175,11 @@ class AddressLock:
         """The two locks hold the same ranges (lines and file names aside)."""
         mine = {name: vpc for name, vpc in self.vpcs.items() if not vpc.empty}
         theirs = {name: vpc for name, vpc in other.vpcs.items() if not vpc.empty}
-        return mine == theirs
+        return mine == theirs and set(self.released) == set(other.released)
+
+    def without_released(self) -> AddressLock:
+        """This lock with its released ranges forgotten (after the deploy that freed them)."""
+        return AddressLock(self.source, self.vpcs)
 
 
 CONFIG_SCHEMA = "multivpc.schema.json"
@@ -157,10 +213,7 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
         f"version: {LOCK_VERSION}",
     ]
     vpcs = {name: vpc for name, vpc in sorted(lock.vpcs.items()) if not vpc.empty}
-    if not vpcs:
-        lines.append("vpcs: {}")
-        return "\n".join(lines) + "\n"
-    lines.append("vpcs:")
+    lines.append("vpcs:" if vpcs else "vpcs: {}")
     for name, vpc in vpcs.items():
         lines.append(f"  {name}:")
         if vpc.cidr is not None:
@@ -175,6 +228,14 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
             for group, zones in groups.items():
                 lines.append(f"      {group}:")
                 lines.extend(f"        {zone}: {entry.cidr}" for zone, entry in zones)
+    if lock.released:
+        lines += [
+            "# Freed by a change, in use until that change is deployed: never allocated again",
+            "# until `multivpc plan --write-lock --forget-released` after that deploy.",
+            "released:",
+        ]
+        for held in sorted(set(lock.released), key=lambda r: (r.cidr, r.was)):
+            lines += [f"  - cidr: {held.cidr}", f"    was: {held.was}"]
     return "\n".join(lines) + "\n"
 
 
@@ -227,7 +288,11 @@ def _address_lock(
             for zone, locked in zones.items()
         }
         vpcs[name] = LockedVpc(cidr, entry.pool, subnets)
-    return AddressLock(source, vpcs)
+    released = tuple(
+        ReleasedRange(entry.cidr, entry.was, lines.get(("released", f"[{index}]")))
+        for index, entry in enumerate(model.released)
+    )
+    return AddressLock(source, vpcs, released)
 
 
 def _key_part(path: tuple[str, ...], key: str) -> str:
@@ -243,6 +308,12 @@ def _walk(
     """Records the line of every key, and reports keys written twice (YAML would keep the
     last one silently)."""
     findings: list[Finding] = []
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, f"[{index}]")
+            lines[child] = item.start_mark.line + 1
+            findings += _walk(item, child, lines)
+        return findings
     if not isinstance(node, yaml.MappingNode):
         return findings
     seen: set[str] = set()
@@ -263,7 +334,9 @@ def _finding(detail: ErrorDetails) -> Finding:
     """A shape problem of the lock, placed by path (``with_lines`` gives its line)."""
     path: tuple[str, ...] = ()
     for part in detail["loc"]:
-        if part != "[key]":
+        if isinstance(part, int):
+            path = (*path, f"[{part}]")
+        elif part != "[key]":
             path = (*path, _key_part(path, str(part)))
     last = path[-1] if path else ""
     message = detail["msg"].removeprefix("Value error, ")

@@ -21,11 +21,13 @@ def address_plan_lines(topology: Topology) -> list[str]:
     assert addresses is not None, "a topology always has its address plan"
     config = topology.config
     lines: list[str] = []
+    released = [entry.cidr for entry in addresses.lock.released]
     if config.address_pools:
         lines.append("pools:")
         for pool in config.address_pools:
             inside = [v for v in config.vpcs if v.cidr is not None and v.cidr.overlaps(pool.cidr)]
-            free = free_blocks(pool.cidr, [v.cidr for v in inside if v.cidr is not None])
+            taken = [v.cidr for v in inside if v.cidr is not None] + released
+            free = free_blocks(pool.cidr, taken)
             lines.append(
                 f"  {pool.name} {pool.cidr}: {_count(len(inside), 'VPC')}; {_free(free, pool.cidr)}"
             )
@@ -36,7 +38,7 @@ def address_plan_lines(topology: Topology) -> list[str]:
         pool_name = addresses.lock.vpc(vpc.name).pool
         where = f", pool {pool_name}" if pool_name else ""
         lines.append(f"  {vpc.name} {vpc.cidr} ({_ORIGINS[origin]}{where})")
-        rows = [("group", "tier", "zone", "cidr", "from")]
+        rows: list[tuple[str, ...]] = [("group", "tier", "zone", "cidr", "from")]
         for placement in facts.placements:
             subnet = placement.subnet
             if subnet is None:
@@ -49,7 +51,16 @@ def address_plan_lines(topology: Topology) -> list[str]:
         if vpc.cidr is not None:
             taken = [g.cidr for g in vpc.subnets if g.cidr is not None]
             taken += [p.subnet.cidr for p in facts.placements if p.subnet is not None]
+            taken += [cidr for cidr in released if cidr.overlaps(vpc.cidr)]
             lines.append(f"    {_free(free_blocks(vpc.cidr, taken), vpc.cidr)}")
+    if addresses.lock.released:
+        lines.append(
+            "released (not free until `multivpc plan --write-lock --forget-released` after the "
+            "deploy that removes them):"
+        )
+        held = sorted(addresses.lock.released, key=lambda e: (e.cidr, e.was))
+        table = _table([("cidr", "was"), *((str(e.cidr), e.was) for e in held)])
+        lines += [f"  {line}" for line in table]
     return lines
 
 

@@ -14,7 +14,12 @@ loads allocated):
   name (VPC; group, then zone), so the result depends on neither list order nor on
   which other new items exist in another pool or VPC;
 - each (group, zone) subnet is allocated and locked on its own, so adding a zone or a
-  group never moves an existing subnet.
+  group never moves an existing subnet;
+- a locked range whose group, zone or pool VPC is gone is released, not freed: the lock
+  keeps it under ``released`` and nothing new gets it (CloudFormation creates the new
+  subnet before it deletes the old one, so reusing it in the same deploy would fail),
+  until the user forgets it after that deploy; only what held it may take it back, which
+  is then the same resource. An explicit range over a released one is a problem.
 
 The outcome is an ``AddressPlan``: the config with every allocated range written in (as
 if the user had given them all explicitly), the lock that records them, where each range
@@ -28,7 +33,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from multivpc.config.lockfile import AddressLock, LockedRange, LockedVpc
+from multivpc.config.lockfile import (
+    AddressLock,
+    LockedRange,
+    LockedVpc,
+    ReleasedRange,
+    subnet_path,
+    vpc_path,
+)
 from multivpc.config.models import AddressPool, NetworkConfig, SubnetGroup, Vpc
 from multivpc.topology.allocation import group_zones
 
@@ -82,12 +94,14 @@ def allocate(config: NetworkConfig, lock: AddressLock) -> AddressPlan:
     """Keep what ``lock`` holds where it still fits, allocate what is new (see above)."""
     problems: list[AddressProblem] = []
     pools = _pools(config.address_pools, problems)
-    vpc_ranges, vpc_origins = _vpc_ranges(config, lock, pools, problems)
+    held = Held(dict.fromkeys((*lock.released, *_freed(config, lock))))
+    vpc_ranges, vpc_origins = _vpc_ranges(config, lock, pools, held, problems)
     subnets: dict[tuple[str, str, str], tuple[Network, Origin]] = {}
     for vpc in config.vpcs:
         cidr = vpc_ranges.get(vpc.name)
         if cidr is not None:
-            subnets.update(_subnet_ranges(vpc, cidr, lock, problems))
+            subnets.update(_subnet_ranges(vpc, cidr, lock, held, problems))
+    problems.extend(_over_released(config, held, lock))
     resolved = _resolved(config, vpc_ranges, subnets)
     new_lock = AddressLock(
         lock.source,
@@ -99,6 +113,7 @@ def allocate(config: NetworkConfig, lock: AddressLock) -> AddressPlan:
             )
             for vpc in config.vpcs
         },
+        tuple(held.ranges),
     )
     return AddressPlan(
         config=resolved,
@@ -107,6 +122,90 @@ def allocate(config: NetworkConfig, lock: AddressLock) -> AddressPlan:
         subnet_origins={key: origin for key, (_, origin) in subnets.items()},
         problems=tuple(problems),
     )
+
+
+# -- released ranges ----------------------------------------------------------------------
+class Held:
+    """Released ranges: skipped by every allocation, given back only to what held them."""
+
+    def __init__(self, ranges: Iterable[ReleasedRange]) -> None:
+        self.ranges = list(ranges)
+
+    def cidrs(self) -> list[Network]:
+        return [entry.cidr for entry in self.ranges]
+
+    def take_back(
+        self, was: str, prefix: int, within: Network, taken: Sequence[Network]
+    ) -> Network | None:
+        """The range ``was`` held, when it still fits (same size, inside ``within``, over
+        nothing else taken): no longer released, it is the same resource again."""
+        for entry in self.ranges:
+            cidr = entry.cidr
+            if (
+                entry.was == was
+                and cidr.prefixlen == prefix
+                and cidr.subnet_of(within)
+                and not any(cidr.overlaps(other) for other in taken)
+            ):
+                self.ranges.remove(entry)
+                return cidr
+        return None
+
+
+def _freed(config: NetworkConfig, lock: AddressLock) -> Iterable[ReleasedRange]:
+    """The lock's ranges this config no longer holds: a pool VPC's range when the VPC is
+    gone (or has an explicit range elsewhere), a size-only subnet's when its group or zone
+    is gone from a VPC that stays (a removed VPC's subnets go with its range). A range the
+    same VPC or group now gives explicitly is pinned, not freed."""
+    vpcs = {vpc.name: vpc for vpc in config.vpcs}
+    for name, entry in sorted(lock.vpcs.items()):
+        vpc = vpcs.get(name)
+        if entry.cidr is not None and (
+            vpc is None or (vpc.cidr is not None and not vpc.cidr.overlaps(entry.cidr.cidr))
+        ):
+            yield ReleasedRange(entry.cidr.cidr, vpc_path(name))
+        if vpc is None:
+            continue
+        groups = {group.name: group for group in vpc.subnets}
+        for (group_name, zone), locked in sorted(entry.subnets.items()):
+            group = groups.get(group_name)
+            if group is not None and group.size is not None and zone in group_zones(vpc, group):
+                continue  # kept, or a misfit that _subnet_ranges reports
+            pinned = group is not None and any(
+                network.overlaps(locked.cidr) for _, network in _explicit_group_ranges(vpc, group)
+            )
+            if not pinned:
+                yield ReleasedRange(locked.cidr, subnet_path(name, group_name, zone))
+
+
+def _over_released(
+    config: NetworkConfig, held: Held, lock: AddressLock
+) -> Iterable[AddressProblem]:
+    """Explicit ranges over released ones: the deploy would create them while the
+    released VPC or subnet still exists."""
+    fix = (
+        "deploy the change that removed it first, then run `multivpc plan --write-lock "
+        "--forget-released`; or pick a free range (multivpc plan shows what is free)"
+    )
+    for vpc in config.vpcs:
+        explicit = _explicit_subnet_ranges(vpc)
+        if vpc.cidr is not None:
+            explicit.insert(0, (("vpcs", f"[{vpc.name}]", "cidr"), vpc.cidr))
+        for path, network in explicit:
+            is_vpc = path[-1] == "cidr" and len(path) == 3
+            for entry in held.ranges:
+                if network.overlaps(entry.cidr) and (
+                    entry.is_vpc_range if is_vpc else entry.vpc == vpc.name
+                ):
+                    where = (
+                        f"released in {lock.where(entry)}" if entry.line else "freed by this change"
+                    )
+                    yield AddressProblem(
+                        path,
+                        f"{network} overlaps {entry.cidr}, which {entry.was} held ({where}) "
+                        "and which stays in use until that removal is deployed",
+                        fix,
+                    )
 
 
 # -- VPC ranges from pools ----------------------------------------------------------------
@@ -130,6 +229,7 @@ def _vpc_ranges(
     config: NetworkConfig,
     lock: AddressLock,
     pools: Mapping[str, AddressPool],
+    held: Held,
     problems: list[AddressProblem],
 ) -> tuple[dict[str, Network], dict[str, Origin]]:
     ranges: dict[str, Network] = {v.name: v.cidr for v in config.vpcs if v.cidr is not None}
@@ -174,7 +274,12 @@ def _vpc_ranges(
     problems.extend(_vpc_collisions(config, kept, lock))
     for vpc, pool in sorted(wanted, key=lambda item: (item[0].size, item[0].name)):
         assert vpc.size is not None
-        block = lowest_free(pool.cidr, vpc.size, taken)
+        back = held.take_back(vpc_path(vpc.name), vpc.size, pool.cidr, taken)
+        if back is not None:
+            taken.append(back)
+            ranges[vpc.name], origins[vpc.name] = back, "lock"
+            continue
+        block = lowest_free(pool.cidr, vpc.size, [*taken, *held.cidrs()])
         if block is None:
             problems.append(
                 AddressProblem(
@@ -240,7 +345,7 @@ def _vpc_collisions(
 
 # -- subnet ranges for size-only groups ---------------------------------------------------
 def _subnet_ranges(
-    vpc: Vpc, cidr: Network, lock: AddressLock, problems: list[AddressProblem]
+    vpc: Vpc, cidr: Network, lock: AddressLock, held: Held, problems: list[AddressProblem]
 ) -> dict[tuple[str, str, str], tuple[Network, Origin]]:
     locked_vpc = lock.vpc(vpc.name)
     explicit = _explicit_subnet_ranges(vpc)
@@ -276,7 +381,13 @@ def _subnet_ranges(
     problems.extend(_subnet_collisions(vpc, explicit, kept, lock))
     for group, zone in sorted(wanted, key=lambda item: (item[0].size, item[0].name, item[1])):
         assert group.size is not None
-        block = lowest_free(cidr, group.size, taken)
+        was = subnet_path(vpc.name, group.name, zone)
+        back = held.take_back(was, group.size, cidr, taken)
+        if back is not None:
+            taken.append(back)
+            result[(vpc.name, group.name, zone)] = (back, "lock")
+            continue
+        block = lowest_free(cidr, group.size, [*taken, *held.cidrs()])
         if block is None:
             problems.append(
                 AddressProblem(
@@ -295,13 +406,16 @@ def _subnet_ranges(
 def _explicit_subnet_ranges(vpc: Vpc) -> list[tuple[tuple[str, ...], Network]]:
     """The ranges the VPC's explicit groups own, each with its config key: a group's
     whole ``cidr`` (its future zones' slots included), or each entry of ``cidrs``."""
+    return [entry for group in vpc.subnets for entry in _explicit_group_ranges(vpc, group)]
+
+
+def _explicit_group_ranges(vpc: Vpc, group: SubnetGroup) -> list[tuple[tuple[str, ...], Network]]:
+    where = ("vpcs", f"[{vpc.name}]", "subnets", f"[{group.name}]")
     ranges: list[tuple[tuple[str, ...], Network]] = []
-    for group in vpc.subnets:
-        where = ("vpcs", f"[{vpc.name}]", "subnets", f"[{group.name}]")
-        if group.cidr is not None:
-            ranges.append(((*where, "cidr"), group.cidr))
-        for zone, network in (group.cidrs or {}).items():
-            ranges.append(((*where, "cidrs", f"[{zone}]"), network))
+    if group.cidr is not None:
+        ranges.append(((*where, "cidr"), group.cidr))
+    for zone, network in (group.cidrs or {}).items():
+        ranges.append(((*where, "cidrs", f"[{zone}]"), network))
     return ranges
 
 

@@ -94,6 +94,11 @@ emulator would otherwise prove nothing about that part of the network:
 13. Stack updates: moto registers a stack's exports when it creates the stack, not when
    an update adds one, so a stack importing a new export (a VPC's new group's route table,
    routed by a peering stack) fails. We register the exports after each update.
+14. Stack updates, order: moto deletes the resources a template no longer has before it
+   creates the new ones; CloudFormation creates and updates first and deletes in its
+   cleanup phase, at the end. So a subnet whose range a removed subnet held fails in AWS
+   (the range is still in use) and passed in moto. We apply an update in CloudFormation's
+   order: add, modify, then remove.
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -926,6 +931,53 @@ def _register_exports(original: Any) -> Any:
     return update_stack
 
 
+def _update_then_clean_up(
+    self: parsing.ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None
+) -> None:
+    """moto's ``ResourceMap.update`` in CloudFormation's order: add, modify, then remove
+    (gap 14). Each phase retries what failed on a dependency, as moto's does."""
+    actions = self.build_resource_diff(template, parameters)
+    old_resources = dict(self._resource_json_map)
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = template["Resources"]
+    for logical_id in actions["Add"]:
+        _ = self[logical_id]  # moto creates a resource on first access
+
+    def modify(logical_id: str) -> None:
+        self._parsed_resources[logical_id] = parsing.parse_and_update_resource(
+            logical_id,
+            self._resource_json_map[logical_id],
+            self,
+            account_id=self._account_id,
+            region_name=self._region_name,
+        )
+
+    def remove(logical_id: str) -> None:
+        if logical_id in self._parsed_resources:
+            self._delete_resource(self._parsed_resources[logical_id], old_resources[logical_id])
+
+    for action, apply in (("Modify", modify), ("Remove", remove)):
+        pending = list(actions[action])
+        for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
+            failures: list[Exception] = []
+            for logical_id in list(pending):
+                try:
+                    apply(logical_id)
+                except Exception as error:  # retried: it may wait on another change
+                    failures.append(error)
+                else:
+                    pending.remove(logical_id)
+            if not pending:
+                break
+        else:
+            raise failures[-1]
+
+
 def install_moto_fixes() -> None:
     """moto's EC2 API as gap 9 needs it: associations reported as (dis)associate calls
     leave them, and a second association of an attachment refused. Idempotent."""
@@ -943,6 +995,7 @@ def install_moto_fixes() -> None:
     CloudFormationBackend.update_stack = _register_exports(  # type: ignore[method-assign]
         CloudFormationBackend.update_stack
     )
+    parsing.ResourceMap.update = _update_then_clean_up  # type: ignore[method-assign]
 
 
 def _install_models() -> None:

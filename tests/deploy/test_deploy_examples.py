@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from multivpc.config.lockfile import LOCK_SUFFIX
 from multivpc.config.models import NetworkConfig
-from multivpc.load import load_config, parse_config
+from multivpc.load import load_config, load_network, write_lock
 from multivpc.plan import NetworkPlan, StackPlan
 from tests.conftest import EXAMPLES
 from tests.conftest import plan_of as plan
@@ -115,6 +116,43 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
     )
 
 
+def _swap_a_sized_group(example: Path, edit: NetworkBuilder, edited_path: Path) -> set[str]:
+    """For an example with an address lock, the edit also removes its first isolated
+    size-only group and adds one of the same size, in the same deploy; the edited config gets the
+    lock that edit writes. Returns the removed group's ranges (none without a lock)."""
+    lock = example.with_name(f"{example.stem}{LOCK_SUFFIX}")
+    if not lock.is_file():
+        edited_path.write_text(edit.yaml())
+        return set()
+    raw = yaml.safe_load(example.read_text())
+    # An isolated group: a public one would take the VPC's NAT gateway along, whose
+    # deletion moto's CloudFormation does not emulate.
+    vpc, group = next(
+        (v, g) for v in raw["vpcs"] for g in v["subnets"] if "size" in g and g["tier"] == "isolated"
+    )
+    removed = yaml.safe_load(lock.read_text())["vpcs"][vpc["name"]]["subnets"][group["name"]]
+    data = edit.data()
+    for entry in data["vpcs"]:
+        if entry["name"] == vpc["name"]:
+            entry["subnets"] = [g for g in entry["subnets"] if g["name"] != group["name"]]
+            entry["subnets"].append(
+                {"name": "swapped", "tier": group["tier"], "size": group["size"]}
+            )
+    edited_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    edited_lock = edited_path.with_name(lock.name)
+    edited_lock.write_text(lock.read_text())
+    write_lock(load_network(edited_path, locked=False))
+    written = yaml.safe_load(edited_lock.read_text())
+    given = written["vpcs"][vpc["name"]]["subnets"]["swapped"]
+    assert {entry["cidr"] for entry in written["released"]} == set(removed.values())
+    assert not any(
+        ipaddress.ip_network(new).overlaps(ipaddress.ip_network(old))
+        for new in given.values()
+        for old in removed.values()
+    ), f"the new group {given} reuses a range the removed group {removed} still holds"
+    return set(removed.values())
+
+
 def _check_matches(
     emulator: Emulator, network: NetworkPlan, config_path: Path
 ) -> dict[str, dict[str, str]]:
@@ -200,15 +238,19 @@ def test_example_deploys_and_takes_an_edit(
     before = _check_matches(emulator, network, example)
 
     edited_path = tmp_path / f"{example.stem}.yaml"
-    edited_path.write_text(edited(config).yaml())
-    edited_network = plan(parse_config(edited_path.read_text(), str(edited_path)))
+    released = _swap_a_sized_group(example, edited(config), edited_path)
+    edited_network = plan(load_config(edited_path))
     add_local_zones(_local_zones(edited_network))
     _check_order(deployer.deploy(edited_path, edited_network), edited_network)
     after = _check_matches(emulator, edited_network, edited_path)
 
     assert set(after) == {*before, "added"}
     for name, old_ids in before.items():
-        kept = {key: after[name].get(key) for key in old_ids}
+        # The removed group's subnets are gone (their ranges were released, not reused).
+        kept = {
+            key: after[name].get(key) for key in old_ids if key.rsplit(" ", 1)[-1] not in released
+        }
+        old_ids = {key: value for key, value in old_ids.items() if key in kept}
         assert kept == old_ids, f"{name}: existing resources changed or were replaced"
     added_subnets = {k for k in after[config.vpcs[0].name] if k.startswith("subnet ")} - {
         k for k in before[config.vpcs[0].name] if k.startswith("subnet ")

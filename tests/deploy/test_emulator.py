@@ -191,3 +191,34 @@ def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
     with pytest.raises(ClientError) as missing:
         _deploy(emulator, SPOKE, "reader-2", _reader(STRANGER))
     assert "cannot assume" in _refused(missing)
+
+
+def test_an_update_deletes_what_it_removes_last_as_cloudformation_does(
+    emulator: Emulator,
+) -> None:
+    """Gap 14: a new subnet over the range of a subnet the same update removes fails (the
+    old one still exists when the new one is created); apart from that, it succeeds."""
+
+    def template(subnets: dict[str, str]) -> str:
+        resources: dict[str, Any] = {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}}
+        }
+        for name, cidr in subnets.items():
+            resources[name] = {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": cidr},
+            }
+        return json.dumps({"Resources": resources})
+
+    cloudformation = emulator.client("cloudformation", REGION, OWNER)
+    ec2 = emulator.client("ec2", REGION, OWNER)
+    cloudformation.create_stack(StackName="order", TemplateBody=template({"Old": "10.9.0.0/24"}))
+    cloudformation.update_stack(StackName="order", TemplateBody=template({"New": "10.9.1.0/24"}))
+    vpc_subnets = {
+        s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:5] == "10.9."
+    }
+    assert vpc_subnets == {"10.9.1.0/24"}
+    with pytest.raises(ClientError, match="conflicts with another subnet"):
+        cloudformation.update_stack(
+            StackName="order", TemplateBody=template({"Newer": "10.9.1.0/24"})
+        )

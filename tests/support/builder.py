@@ -118,10 +118,14 @@ class NetworkBuilder:
     def yaml(self) -> str:
         return yaml.safe_dump(self._data, sort_keys=False)
 
-    def load(self, *, strict: bool = False, lock: str | None = None) -> LoadedNetwork:
+    def load(
+        self, *, strict: bool = False, lock: str | None = None, forget_released: bool = False
+    ) -> LoadedNetwork:
         """Through the whole loading pipeline; raises ``ConfigError`` as users see it.
         ``lock``: the text of the address lock file (``test.lock.yaml``), if any."""
-        return parse_network(self.yaml(), SOURCE, strict=strict, lock_text=lock)
+        return parse_network(
+            self.yaml(), SOURCE, strict=strict, lock_text=lock, forget_released=forget_released
+        )
 
     def build(self) -> NetworkConfig:
         return self.load().config

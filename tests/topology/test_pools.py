@@ -412,6 +412,150 @@ def test_a_lock_that_does_not_match_its_model_is_refused_with_the_place(
     assert raised.value.lines()[0].startswith(expected), raised.value.lines()
 
 
+# -- released ranges: never reused in the change that freed them ---------------------------
+def without_group(builder: NetworkBuilder, vpc: str, group: str) -> NetworkBuilder:
+    data = builder.data()
+    for entry in data["vpcs"]:
+        if entry["name"] == vpc:
+            entry["subnets"] = [g for g in entry["subnets"] if g["name"] != group]
+    return network().top(**data)
+
+
+def released(loaded: LoadedNetwork) -> dict[str, str]:
+    """{cidr: was} of the lock ``loaded`` would write, read back from its text."""
+    assert loaded.lock is not None
+    return {str(r.cidr): r.was for r in parse_lock(loaded.lock.text(), "x").released}
+
+
+def test_a_removed_group_is_released_and_a_new_group_of_its_size_goes_elsewhere() -> None:
+    before = pooled(("a", 16)).load()  # private 10.0.0.0/24 and 10.0.1.0/24 (LOCK below)
+    edited = (
+        without_group(pooled(("a", 16)), "a", "private")
+        .at("a")
+        .group("data", tier="isolated", size=24)
+    )
+    after = relock(edited, before)
+    got = cidrs(after)
+    # public keeps 10.0.2-3.0/24; without the hold data would get 10.0.0.0/24 and 10.0.1.0/24.
+    assert got["a/data/us-east-1a"] == "10.0.4.0/24"
+    assert got["a/data/us-east-1b"] == "10.0.5.0/24"
+    assert cidrs(edited.load())["a/data/us-east-1a"] == "10.0.0.0/24"
+    assert released(after) == {
+        "10.0.0.0/24": "vpcs.a.subnets.private.us-east-1a",
+        "10.0.1.0/24": "vpcs.a.subnets.private.us-east-1b",
+    }
+    # Loading with the written lock changes nothing: the hold outlives any number of synths.
+    assert after.lock is not None
+    again = edited.load(lock=after.lock.text())
+    assert cidrs(again) == got and again.lock is not None and not again.lock.changed
+
+
+def test_a_removed_zone_and_a_removed_pool_vpc_are_released() -> None:
+    before = pooled(("a", 16), ("b", 16)).load()  # a 10.0.0.0/16, b 10.1.0.0/16
+    edited = pooled(("a", 16)).at("a").set(availability_zones=["us-east-1a"])
+    edited.vpc("c", cidr=None, pool="corp", size=16)
+    after = relock(edited, before)
+    assert cidrs(after)["c"] == "10.2.0.0/16"  # not b's 10.1.0.0/16
+    assert released(after) == {
+        "10.0.1.0/24": "vpcs.a.subnets.private.us-east-1b",
+        "10.0.3.0/24": "vpcs.a.subnets.public.us-east-1b",
+        "10.1.0.0/16": "vpcs.b",
+    }
+
+
+def test_what_held_a_released_range_takes_it_back() -> None:
+    """Removing a group and restoring it before the deploy gives the same subnets, so the
+    template does not change at all."""
+    builder = pooled(("a", 16))
+    before = builder.load()
+    removed = relock(without_group(builder, "a", "private"), before)
+    restored = relock(builder, removed)
+    assert cidrs(restored) == cidrs(before)
+    assert restored.addresses.subnet_origin("a", "private", "us-east-1a") == "lock"
+    assert released(restored) == {}
+    assert restored.lock is not None and restored.lock.text() == before.lock.text()  # type: ignore[union-attr]
+
+
+def test_forgetting_released_ranges_frees_them_for_the_next_change() -> None:
+    before = pooled(("a", 16)).load()
+    removed = relock(without_group(pooled(("a", 16)), "a", "private"), before)
+    assert removed.lock is not None
+    edited = (
+        without_group(pooled(("a", 16)), "a", "private")
+        .at("a")
+        .group("data", tier="isolated", size=24)
+    )
+    forgotten = edited.load(lock=removed.lock.text(), forget_released=True)
+    assert cidrs(forgotten)["a/data/us-east-1a"] == "10.0.0.0/24"
+    assert released(forgotten) == {}
+
+
+def test_a_range_pinned_in_the_config_by_what_held_it_is_not_released() -> None:
+    before = pooled(("a", 16)).load()
+    pinned = (
+        pooled(("a", 16))
+        .at("a")
+        .group(
+            "private", size=None, cidrs={"us-east-1a": "10.0.0.0/24", "us-east-1b": "10.0.1.0/24"}
+        )
+    )
+    after = relock(pinned, before)
+    assert released(after) == {}
+    assert cidrs(after)["a/private/us-east-1b"] == "10.0.1.0/24"
+
+
+def test_an_explicit_range_over_a_released_one_is_an_error() -> None:
+    before = pooled(("a", 16)).load()
+    edited = (
+        without_group(pooled(("a", 16)), "a", "private")
+        .at("a")
+        .group(
+            "data",
+            tier="isolated",
+            cidrs={"us-east-1a": "10.0.1.0/24", "us-east-1b": "10.0.8.0/24"},
+        )
+    )
+    assert before.lock is not None
+    [line] = errors(edited, before.lock.text())
+    assert line.endswith(
+        "vpcs[a].subnets[data].cidrs[us-east-1a]: 10.0.1.0/24 overlaps 10.0.1.0/24, which "
+        "vpcs.a.subnets.private.us-east-1b held (freed by this change) and which stays in use "
+        "until that removal is deployed; deploy the change that removed it first, then run "
+        "`multivpc plan --write-lock --forget-released`; or pick a free range (multivpc plan "
+        "shows what is free)"
+    ), line
+    # Once written to the lock, the message points at the lock's line.
+    removed = relock(without_group(pooled(("a", 16)), "a", "private"), before)
+    assert removed.lock is not None
+    [line] = errors(edited, removed.lock.text())
+    assert "(released in test.lock.yaml:" in line
+    vpc = pooled(("a", 16)).vpc("b", cidr="10.0.0.0/16")
+    without_a = network().top(**{**vpc.data(), "vpcs": vpc.data()["vpcs"][1:]})
+    [line] = errors(without_a, before.lock.text())
+    assert "vpcs[b].cidr: 10.0.0.0/16 overlaps 10.0.0.0/16, which vpcs.a held" in line
+
+
+def test_released_ranges_survive_a_round_trip_and_a_broken_entry_names_its_line() -> None:
+    text = LOCK + "released:\n  - cidr: 10.0.9.0/24\n    was: vpcs.a.subnets.data.us-east-1a\n"
+    lock = parse_lock(text, "x")
+    assert [(str(r.cidr), r.was, r.line) for r in lock.released] == [
+        ("10.0.9.0/24", "vpcs.a.subnets.data.us-east-1a", 14)
+    ]
+    assert render_lock(lock, "n.yaml").endswith(
+        text.split("version: 1\n", 1)[1].replace(
+            "released:",
+            "# Freed by a change, in use until that change is deployed: never allocated "
+            "again\n# until `multivpc plan --write-lock --forget-released` after that deploy.\n"
+            "released:",
+        )
+    )
+    with pytest.raises(ConfigError) as raised:
+        pooled(("a", 16)).load(lock=LOCK + "released:\n  - cidr: 10.0.9.0/24\n    was: a\n")
+    assert raised.value.lines()[0].startswith("test.lock.yaml:15: released[0].was: "), (
+        raised.value.lines()
+    )
+
+
 # -- helpers --------------------------------------------------------------------------------
 def net(text: str) -> ipaddress.IPv4Network:
     return ipaddress.IPv4Network(text)
