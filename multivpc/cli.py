@@ -15,7 +15,7 @@ from pathlib import Path
 
 from multivpc.config import ConfigError, NetworkConfig
 from multivpc.config.findings import display_path
-from multivpc.config.lockfile import LockFile, is_lock_file
+from multivpc.config.lockfile import AddressLock, LockFile, is_lock_file
 from multivpc.load import LoadedNetwork, load_network, write_lock
 
 EXIT_INVALID = 2
@@ -73,9 +73,22 @@ def _lock_note(loaded: LoadedNetwork) -> str | None:
         (len(after - before), f"{len(after - before)} released"),
         (len(before - after), f"{len(before - after)} released before, taken back or forgotten"),
     ]
+    placed = len(_shard_entries(lock.after) - _shard_entries(lock.before))
+    counts.append((placed, f"routing shards of {placed} attachments or routes"))
     what = ", ".join(text for n, text in counts if n) or "entries removed"
     verb = "would be created" if lock.before is None else "would change"
     return f"{lock.source}: {verb} ({what})"
+
+
+def _shard_entries(lock: AddressLock | None) -> set[tuple[str, str, int]]:
+    """(Transit Gateway, attachment or route, shard) of every routing entry of ``lock``."""
+    if lock is None:
+        return set()
+    return {
+        (tgw, item, shard)
+        for tgw, shards in lock.routing.items()
+        for item, shard in (*shards.attachments.items(), *shards.routes.items())
+    }
 
 
 def _validate(files: Sequence[str], strict: bool, locked: bool) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from multivpc.analysis import Assembly, AssemblyError, read_assembly
 from multivpc.config import ConfigError
+from multivpc.config.lockfile import lock_path
 from multivpc.load import LoadedNetwork, load_network, parse_network
 
 GIT_TIMEOUT_SECONDS = 60
@@ -48,7 +49,19 @@ def read_side(spec: str, *, context: Mapping[str, object]) -> Side:
     ref, colon, file = spec.partition(":")
     if colon and ref and file:
         text = _git_show(ref, file, spec)
-        return synthesize_side(_checked(lambda: parse_network(text, spec)), spec, context)
+        # The lock committed beside it at that ref: the ranges and routing shards deployed
+        # from it (without it, allocation would start afresh and show false changes).
+        locked = lock_path(file).as_posix()
+        lock_text = _git_show_if_present(ref, locked)
+        return synthesize_side(
+            _checked(
+                lambda: parse_network(
+                    text, spec, lock_text=lock_text, lock_source=f"{ref}:{locked}"
+                )
+            ),
+            spec,
+            context,
+        )
     raise SideError(
         [f"{spec}: no such folder or file; give a cdk.out folder, a config file or GIT_REF:PATH"]
     )
@@ -59,6 +72,14 @@ def _checked(load: Callable[[], LoadedNetwork]) -> LoadedNetwork:
         return load()
     except ConfigError as error:
         raise SideError(error.lines()) from None
+
+
+def _git_show_if_present(ref: str, file: str) -> str | None:
+    """``git show REF:FILE``, or None when the file does not exist there."""
+    try:
+        return _git_show(ref, file, f"{ref}:{file}")
+    except SideError:
+        return None
 
 
 def _git_show(ref: str, file: str, spec: str) -> str:

@@ -57,7 +57,7 @@ class LockState:
     @property
     def needed(self) -> bool:
         """A lock file should exist: something is allocated, or one exists already."""
-        return self.before is not None or any(not v.empty for v in self.after.vpcs.values())
+        return self.before is not None or not self.after.empty
 
     @property
     def changed(self) -> bool:

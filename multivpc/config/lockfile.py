@@ -12,15 +12,17 @@ writing the file on disk, by ``multivpc.load``.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from multivpc.config.findings import ConfigError, Finding, shown, with_lines
@@ -58,6 +60,25 @@ class ReleasedEntry(Model):
     )
 
 
+Shard = Annotated[int, Field(ge=0, le=999)]
+
+
+class LockedRoutingEntry(Model):
+    """One Transit Gateway's routing shards: 0 is the stack ``<network>-tgw-<name>-routing``,
+    N > 0 the stack ``<network>-tgw-<name>-routing-N``."""
+
+    attachments: dict[Name, Shard] = Field(
+        default_factory=dict,
+        description="The routing shard of each attachment (and of the static routes to its "
+        "VPC), by VPC name.",
+    )
+    routes: dict[Annotated[str, StringConstraints(max_length=80)], Shard] = Field(
+        default_factory=dict,
+        description="The routing shard of each route without a VPC (a blackhole), by "
+        "'SEGMENT CIDR'.",
+    )
+
+
 class LockFile(Model):
     """What ``<config>.lock.yaml`` holds: the ranges multivpc allocated once, kept so they
     never move. Written by multivpc; ``schema/multivpc-lock.schema.json`` is generated
@@ -68,6 +89,11 @@ class LockFile(Model):
     )
     vpcs: dict[Name, LockedVpcEntry] = Field(
         default_factory=dict, description="Allocated ranges by VPC name."
+    )
+    transit_gateways: dict[Name, LockedRoutingEntry] = Field(
+        default_factory=dict,
+        description="Routing shards by Transit Gateway name, kept so no routing resource "
+        "moves between stacks as the estate grows.",
     )
     released: list[ReleasedEntry] = Field(
         default_factory=list,
@@ -156,6 +182,19 @@ def subnet_path(vpc: str, group: str, zone: str) -> str:
 
 
 @dataclass(frozen=True)
+class RoutingShards:
+    """The shard of every attachment (by VPC) and of every route without a VPC (by
+    ``SEGMENT CIDR``) of one Transit Gateway; see ``multivpc.topology.shards``."""
+
+    attachments: Mapping[str, int] = field(default_factory=dict)
+    routes: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.attachments and not self.routes
+
+
+@dataclass(frozen=True)
 class AddressLock:
     """What a lock file holds, by VPC name, and the ranges held back as released;
     ``source`` names the file in findings."""
@@ -163,6 +202,17 @@ class AddressLock:
     source: str = ""
     vpcs: Mapping[str, LockedVpc] = field(default_factory=dict)
     released: tuple[ReleasedRange, ...] = ()
+    routing: Mapping[str, RoutingShards] = field(default_factory=dict)
+    """Routing shards by Transit Gateway name."""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to keep: no file is needed."""
+        return (
+            all(vpc.empty for vpc in self.vpcs.values())
+            and not self.released
+            and all(shards.empty for shards in self.routing.values())
+        )
 
     def vpc(self, name: str) -> LockedVpc:
         return self.vpcs.get(name) or LockedVpc()
@@ -175,11 +225,23 @@ class AddressLock:
         """The two locks hold the same ranges (lines and file names aside)."""
         mine = {name: vpc for name, vpc in self.vpcs.items() if not vpc.empty}
         theirs = {name: vpc for name, vpc in other.vpcs.items() if not vpc.empty}
-        return mine == theirs and set(self.released) == set(other.released)
+        return (
+            mine == theirs
+            and set(self.released) == set(other.released)
+            and _routing(self) == _routing(other)
+        )
 
     def without_released(self) -> AddressLock:
         """This lock with its released ranges forgotten (after the deploy that freed them)."""
-        return AddressLock(self.source, self.vpcs)
+        return dataclasses.replace(self, released=())
+
+
+def _routing(lock: AddressLock) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    return {
+        name: (dict(shards.attachments), dict(shards.routes))
+        for name, shards in lock.routing.items()
+        if not shards.empty
+    }
 
 
 CONFIG_SCHEMA = "multivpc.schema.json"
@@ -206,7 +268,8 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
     ``schema`` (see ``lock_schema_reference``) goes into the editors' schema line."""
     lines = [f"# yaml-language-server: $schema={schema}"] if schema else []
     lines += [
-        f"# Address ranges multivpc allocated for {config_name}, kept so they never move.",
+        f"# Address ranges and routing shards multivpc allocated for {config_name}, kept so",
+        "# they never move.",
         "# Commit this file with the config and review its changes in pull requests; a",
         "# range that is already deployed must not change. Written by `multivpc synth`,",
         "# `npx cdk synth` and `multivpc plan --write-lock`; see the README, Address pools.",
@@ -228,6 +291,19 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
             for group, zones in groups.items():
                 lines.append(f"      {group}:")
                 lines.extend(f"        {zone}: {entry.cidr}" for zone, entry in zones)
+    routing = {name: shards for name, shards in sorted(lock.routing.items()) if not shards.empty}
+    if routing:
+        lines += [
+            "# The routing stack of each attachment and blackhole, kept for life (0 is",
+            "# <network>-tgw-<name>-routing, N is ...-routing-N); see the README, Transit Gateway.",
+            "transit_gateways:",
+        ]
+    for name, shards in routing.items():
+        lines.append(f"  {name}:")
+        for key, entries in (("attachments", shards.attachments), ("routes", shards.routes)):
+            if entries:
+                lines.append(f"    {key}:")
+                lines.extend(f"      {item}: {shard}" for item, shard in sorted(entries.items()))
     if lock.released:
         lines += [
             "# Freed by a change, in use until that change is deployed: never allocated again",
@@ -292,14 +368,19 @@ def _address_lock(
         ReleasedRange(entry.cidr, entry.was, lines.get(("released", f"[{index}]")))
         for index, entry in enumerate(model.released)
     )
-    return AddressLock(source, vpcs, released)
+    routing = {
+        name: RoutingShards(dict(entry.attachments), dict(entry.routes))
+        for name, entry in model.transit_gateways.items()
+    }
+    return AddressLock(source, vpcs, released, routing)
 
 
 def _key_part(path: tuple[str, ...], key: str) -> str:
     """How a key shows in a finding's path: names under vpcs and subnets in brackets."""
     parent = path[-1] if path else ""
     grandparent = path[-2] if len(path) > 1 else ""
-    return f"[{key}]" if parent in ("vpcs", "subnets") or grandparent == "subnets" else key
+    named = ("vpcs", "subnets", "transit_gateways", "attachments", "routes")
+    return f"[{key}]" if parent in named or grandparent == "subnets" else key
 
 
 def _walk(

@@ -4,10 +4,10 @@ VPC-side routes that segment intent implies."""
 from __future__ import annotations
 
 import ipaddress
-import math
 import zlib
 from dataclasses import dataclass
 
+from multivpc.config.lockfile import RoutingShards
 from multivpc.config.models import NetworkConfig, TransitGateway
 from multivpc.plan.network import (
     AttachmentPlan,
@@ -29,18 +29,18 @@ from multivpc.topology import (
     TransitGatewayPeeringTopology,
     TransitTopology,
 )
-
-ROUTING_RESOURCE_BUDGET = 400
-"""Resources a routing stack may hold; CloudFormation's limit is 500."""
+from multivpc.topology.shards import route_key
 
 
 def hub_stack_name(network: str, tgw: str) -> str:
     return f"{network}-tgw-{tgw}"
 
 
-def routing_stack_name(network: str, tgw: str, shard: int, shards: int) -> str:
+def routing_stack_name(network: str, tgw: str, shard: int) -> str:
+    """Shard 0 is ``<network>-tgw-<tgw>-routing``, shard N ``...-routing-N`` (see
+    ``multivpc.topology.shards``)."""
     base = f"{network}-tgw-{tgw}-routing"
-    return base if shards == 1 else f"{base}-{shard + 1}"
+    return base if shard == 0 else f"{base}-{shard}"
 
 
 def peering_stack_names(network: str, peering: str) -> tuple[str, str, str]:
@@ -87,7 +87,7 @@ def plan_transit(topology: Topology) -> TransitPlans:
             for p in peerings
             if p.accepter.transit_gateway == tgw.name and not p.same_place
         }
-        planned, by_vpc = _plan_tgw(config, tgw, peer_readers)
+        planned, by_vpc = _plan_tgw(config, tgw, peer_readers, topology.routing_shards(tgw.name))
         tgws.append(planned)
         attachments.update(by_vpc)
     return TransitPlans(tuple(tgws), attachments, peerings)
@@ -161,7 +161,7 @@ def _tgw_id(network: str, tgw: TransitGateway, account_id: str) -> SharedId:
 
 
 def _plan_tgw(
-    config: NetworkConfig, tgw: TransitTopology, peer_readers: set[str]
+    config: NetworkConfig, tgw: TransitTopology, peer_readers: set[str], shards: RoutingShards
 ) -> tuple[TransitGatewayPlan, dict[str, AttachmentPlan]]:
     network = config.name
     spec = tgw.transit_gateway
@@ -171,8 +171,10 @@ def _plan_tgw(
     id_parameter = _tgw_id(network, spec, owner)
     spokes = {config.accounts[a.vpc.account] for a in tgw.attachments} - {owner}
     reader_accounts = sorted(spokes | peer_readers)
-    shards = _shards(tgw)
-    routing_names = tuple(routing_stack_name(network, spec.name, i, shards) for i in range(shards))
+
+    def routing_stack(shard: int) -> str:
+        return routing_stack_name(network, spec.name, shard)
+
     attachments: dict[str, AttachmentPlan] = {}
     routing = []
     for attachment in tgw.attachments:
@@ -209,7 +211,7 @@ def _plan_tgw(
                 propagates_into=tgw.propagates_into(attachment.segment),
                 cross_account=cross,
                 attachment_id=attachment_id,
-                routing_stack=routing_names[_shard_of(vpc.name, shards)],
+                routing_stack=routing_stack(shards.attachments[vpc.name]),
             )
         )
     routes = tuple(
@@ -218,9 +220,11 @@ def _plan_tgw(
             cidr=route.cidr,
             vpc=route.vpc,
             id=f"{segment.name}-{cidr_id(route.cidr)}",
-            routing_stack=routing_names[
-                _shard_of(route.vpc or f"{segment.name}-{cidr_id(route.cidr)}", shards)
-            ],
+            routing_stack=routing_stack(
+                shards.attachments.get(route.vpc, 0)
+                if route.vpc is not None
+                else shards.routes[route_key(segment.name, route.cidr)]
+            ),
         )
         for segment in spec.segments
         for route in segment.routes
@@ -237,42 +241,15 @@ def _plan_tgw(
         segments=tuple(s.name for s in spec.segments),
         routes=routes,
         attachments=tuple(routing),
-        # A shard the hash left empty is no stack (CloudFormation needs a resource).
+        # Only shards in use are stacks (CloudFormation needs a resource).
         routing_stacks=tuple(
-            name
-            for name in routing_names
-            if any(a.routing_stack == name for a in routing)
-            or any(r.routing_stack == name for r in routes)
+            routing_stack(shard)
+            for shard in sorted({*shards.attachments.values(), *shards.routes.values()})
         ),
         id_parameter=id_parameter,
         reader_accounts=tuple(reader_accounts),
     )
     return planned, attachments
-
-
-def _resources_per_attachment(tgw: TransitTopology) -> int:
-    """An upper bound: association, propagations, and the custom resource (with its
-    policy) that reads a cross-account attachment id."""
-    return 1 + len(tgw.transit_gateway.segments) + 2
-
-
-def _shards(tgw: TransitTopology) -> int:
-    """Routing stacks for a Transit Gateway: a power of two, so that together they hold
-    every attachment's routing and every static route within the budget (routes spread
-    over the shards like attachments: by a hash of their VPC or of their id)."""
-    routes = sum(len(s.routes) for s in tgw.transit_gateway.segments)
-    total = len(tgw.attachments) * _resources_per_attachment(tgw) + routes
-    needed = math.ceil(total / ROUTING_RESOURCE_BUDGET)
-    shards = 1
-    while shards < needed:
-        shards *= 2
-    return shards
-
-
-def _shard_of(vpc: str, shards: int) -> int:
-    """Deterministic: the routing stack of an attachment depends on its VPC's name only
-    (and on the shard count, which changes only when a power of two is crossed)."""
-    return zlib.crc32(vpc.encode()) % shards
 
 
 def transit_routes(

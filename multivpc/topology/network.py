@@ -7,17 +7,19 @@ computed here, once per VPC, instead of by whichever rule happens to ask first.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from multivpc.config.lockfile import AddressLock
+from multivpc.config.lockfile import AddressLock, RoutingShards
 from multivpc.config.models import NetworkConfig, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
 from multivpc.topology.allocation import PlacedSubnet, Placement, group_zones, place
 from multivpc.topology.endpoints import EndpointTopology, endpoint_topology
 from multivpc.topology.pools import AddressPlan, allocate
+from multivpc.topology.shards import routing_shards
 from multivpc.topology.transit import (
     TransitGatewayPeeringTopology,
     TransitTopology,
@@ -90,7 +92,8 @@ class Topology:
     each Transit Gateway, its ``TransitTopology``.
 
     ``config`` has every allocated range written in (see ``multivpc.topology.pools``);
-    ``addresses`` says where each range came from and what the lock file must hold."""
+    ``addresses`` says where each range came from and what the lock file must hold
+    (routing shards included)."""
 
     config: NetworkConfig
     vpcs: tuple[VpcTopology, ...]
@@ -111,6 +114,12 @@ class Topology:
     def transit_gateway(self, name: str) -> TransitTopology | None:
         return next((t for t in self.transit_gateways if t.name == name), None)
 
+    def routing_shards(self, tgw: str) -> RoutingShards:
+        """Where the routing of ``tgw``'s attachments and blackholes lives (see
+        ``multivpc.topology.shards``)."""
+        assert self.addresses is not None, "a topology always has its address plan"
+        return self.addresses.lock.routing[tgw]
+
     @cached_property
     def _facts_by_vpc(self) -> dict[int, VpcTopology]:
         return {id(facts.vpc): facts for facts in self.vpcs}
@@ -126,9 +135,17 @@ class Topology:
 def topology(config: NetworkConfig, lock: AddressLock | None = None) -> Topology:
     """Derive every fact rules and plan need, once: first the address plan (ranges kept
     from ``lock`` or allocated), then everything else from the config it resolves."""
-    addresses = allocate(config, lock or AddressLock())
+    lock = lock or AddressLock()
+    addresses = allocate(config, lock)
     config = addresses.config
     transits = transit_topology(config)
+    shards = {
+        tgw.name: routing_shards(tgw, lock.routing.get(tgw.name))
+        for tgw in reversed(transits)  # a name given twice (a rule reports it): the first
+    }
+    addresses = dataclasses.replace(
+        addresses, lock=dataclasses.replace(addresses.lock, routing=shards)
+    )
     return Topology(
         config,
         tuple(_vpc_topology(config, vpc) for vpc in config.vpcs),

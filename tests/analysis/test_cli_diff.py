@@ -10,13 +10,18 @@ import pytest
 import yaml
 
 from multivpc.cli import main
+from multivpc.config.lockfile import lock_path
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "hub-and-spoke.yaml"
 
 
-def _write(path: Path, data: dict[str, object]) -> Path:
+def _write(path: Path, data: dict[str, object], lock_of: Path | None = EXAMPLE) -> Path:
+    """An edit of an example, with the example's lock (its routing shards) beside it, as a
+    config repository has: under CI=true a missing lock is an error."""
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    if lock_of is not None:
+        lock_path(path).write_text(lock_path(lock_of).read_text(), encoding="utf-8")
     return path
 
 
@@ -207,7 +212,7 @@ def test_a_git_ref_side_is_read_with_git_show(
     data["vpcs"][0]["cidr"] = "10.7.0.0/16"
     for group in data["vpcs"][0]["subnets"]:
         group["cidr"] = group["cidr"].replace("10.0.", "10.7.", 1)
-    _write(config, data)
+    _write(config, data, lock_of=None)
     monkeypatch.chdir(repo)
     assert main(["diff", "HEAD:network.yaml", "network.yaml", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -234,3 +239,51 @@ def test_the_readme_example_output_is_what_the_diff_prints(
             assert any(p.startswith(head) and p.endswith(tail) for p in printed), line
         else:
             assert line in printed, line
+
+
+def test_a_git_ref_side_reads_the_lock_committed_beside_its_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lock whose ranges differ from what allocating afresh gives: the ref side must use
+    it, or the same config at HEAD and in the work tree would differ."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    example = ROOT / "examples" / "address-pools.yaml"
+    config = repo / "network.yaml"
+    config.write_text(example.read_text(), encoding="utf-8")
+    moved = lock_path(example).read_text().replace("10.66.", "10.67.")  # shared: 10.67.0.0/20
+    lock_path(config).write_text(moved, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "network.yaml", "network.lock.yaml")
+    _git(repo, "commit", "-qm", "network")
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("CI", raising=False)  # the work tree may allocate
+    assert main(["diff", "HEAD:network.yaml", "network.yaml", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["replace"] == 0
+    lock_path(config).unlink()  # the work tree allocates afresh: shared moves to 10.66.0.0/20
+    assert main(["diff", "HEAD:network.yaml", "network.yaml", "--json"]) == 1
+
+
+def test_growth_across_a_routing_shard_boundary_moves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One routing stack full to its budget, then one spoke more: with the shards locked,
+    the diff adds a routing stack and moves nothing (without the lock every spoke's routing
+    would move to two new stacks)."""
+    from tests.plan.test_plan_edges import FOUR, sharded
+
+    monkeypatch.delenv("CI", raising=False)  # the lock is written here, as a user would
+    before, after = tmp_path / "before" / "net.yaml", tmp_path / "after" / "net.yaml"
+    before.parent.mkdir()
+    after.parent.mkdir()
+    before.write_text(sharded(FOUR, 379).yaml(), encoding="utf-8")
+    assert main(["plan", str(before), "--write-lock"]) == 0
+    after.write_text(sharded([*FOUR, "spoke-2"], 379).yaml(), encoding="utf-8")
+    lock_path(after).write_text(lock_path(before).read_text(), encoding="utf-8")
+    assert main(["plan", str(after), "--write-lock"]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(before), str(after), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["move"] == 0 and report["summary"]["replace"] == 0
+    added = {s["name"] for s in report["stacks"] if s["status"] == "added"}
+    assert added == {"net-spoke-2", "net-tgw-hub-routing-1"}

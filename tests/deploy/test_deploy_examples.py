@@ -116,20 +116,31 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
     )
 
 
-def _swap_a_sized_group(example: Path, edit: NetworkBuilder, edited_path: Path) -> set[str]:
-    """For an example with an address lock, the edit also removes its first isolated
-    size-only group and adds one of the same size, in the same deploy; the edited config gets the
-    lock that edit writes. Returns the removed group's ranges (none without a lock)."""
+def write_with_lock(example: Path, text: str, path: Path) -> None:
+    """An edit of ``example`` at ``path``, with the example's lock beside it brought up to
+    date as `multivpc plan --write-lock` would (under CI=true the app never writes one)."""
+    path.write_text(text)
     lock = example.with_name(f"{example.stem}{LOCK_SUFFIX}")
-    if not lock.is_file():
-        edited_path.write_text(edit.yaml())
-        return set()
+    if lock.is_file():
+        path.with_name(f"{path.stem}{LOCK_SUFFIX}").write_text(lock.read_text())
+    write_lock(load_network(path, locked=False))
+
+
+def _swap_a_sized_group(example: Path, edit: NetworkBuilder, edited_path: Path) -> set[str]:
+    """When the example has a size-only isolated group, the edit also removes the first
+    one and adds one of the same size, in the same deploy. The edited config gets the lock
+    that edit writes. Returns the removed group's ranges (none without such a group)."""
     raw = yaml.safe_load(example.read_text())
     # An isolated group: a public one would take the VPC's NAT gateway along, whose
     # deletion moto's CloudFormation does not emulate.
-    vpc, group = next(
+    sized = [
         (v, g) for v in raw["vpcs"] for g in v["subnets"] if "size" in g and g["tier"] == "isolated"
-    )
+    ]
+    if not sized:
+        write_with_lock(example, edit.yaml(), edited_path)
+        return set()
+    vpc, group = sized[0]
+    lock = example.with_name(f"{example.stem}{LOCK_SUFFIX}")
     removed = yaml.safe_load(lock.read_text())["vpcs"][vpc["name"]]["subnets"][group["name"]]
     data = edit.data()
     for entry in data["vpcs"]:
@@ -138,11 +149,8 @@ def _swap_a_sized_group(example: Path, edit: NetworkBuilder, edited_path: Path) 
             entry["subnets"].append(
                 {"name": "swapped", "tier": group["tier"], "size": group["size"]}
             )
-    edited_path.write_text(yaml.safe_dump(data, sort_keys=False))
-    edited_lock = edited_path.with_name(lock.name)
-    edited_lock.write_text(lock.read_text())
-    write_lock(load_network(edited_path, locked=False))
-    written = yaml.safe_load(edited_lock.read_text())
+    write_with_lock(example, yaml.safe_dump(data, sort_keys=False), edited_path)
+    written = yaml.safe_load(edited_path.with_name(lock.name).read_text())
     given = written["vpcs"][vpc["name"]]["subnets"]["swapped"]
     assert {entry["cidr"] for entry in written["released"]} == set(removed.values())
     assert not any(

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from multivpc.load import load_config, parse_config
+from multivpc.load import load_config
 from tests.conftest import ROOT
 from tests.conftest import plan_of as plan
 from tests.deploy.deploy import Deployer
 from tests.deploy.emulator import Emulator
-from tests.deploy.test_deploy_examples import _check_matches, _check_order
+from tests.deploy.test_deploy_examples import _check_matches, _check_order, write_with_lock
 from tests.support.builder import network_from
 
 pytestmark = pytest.mark.deploy
@@ -31,8 +31,8 @@ def test_a_spoke_moves_to_another_segment_in_one_deploy(emulator: Emulator, tmp_
     moved = network_from(config.model_dump(mode="json", exclude_none=True)).at("dev-tools")
     moved.set(transit_gateway={"name": "hub", "segment": "prod", "subnet_group": "transit"})
     moved_path = tmp_path / "moved.yaml"
-    moved_path.write_text(moved.yaml())
-    moved_network = plan(parse_config(moved_path.read_text(), str(moved_path)))
+    write_with_lock(EXAMPLE, moved.yaml(), moved_path)
+    moved_network = plan(load_config(moved_path))
     _check_order(deployer.deploy(moved_path, moved_network), moved_network)
     # The oracle reads the edited file: dev-tools is now associated with prod, propagates
     # into prod and shared, and prod-app routes to it.

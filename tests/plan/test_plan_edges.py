@@ -30,8 +30,8 @@ from multivpc.plan import (
     plan,
 )
 from multivpc.plan.network import AvailabilityZonePlan, LocalZonePlan, identity_version
-from multivpc.plan.transit import ROUTING_RESOURCE_BUDGET
 from multivpc.topology import PlacedSubnet
+from multivpc.topology.shards import ROUTING_RESOURCE_BUDGET
 from multivpc.vocabulary import Tier
 from tests.support.builder import NetworkBuilder, network
 
@@ -676,3 +676,85 @@ def test_routing_stacks_hold_every_segment_route_within_the_budget() -> None:
     held = len(tgw.routes) + sum(1 + len(a.propagates_into) for a in tgw.attachments)
     assert held == 502
     assert held <= ROUTING_RESOURCE_BUDGET * len(tgw.routing_stacks)
+
+
+# -- routing shards are locked: growth never moves an attachment's routing ---------------
+def _locked(
+    builder: NetworkBuilder, lock: str | None = None
+) -> tuple[dict[str, tuple[str, ...]], str]:
+    """{routing stack: VPCs} of ``builder`` loaded with ``lock``, and the lock it writes."""
+    loaded = builder.load(strict=True, lock=lock)
+    assert loaded.lock is not None
+    network_plan = loaded.network_plan()
+    stacks = {s.name: s.vpcs for s in network_plan.stacks if s.role == "routing"}
+    return stacks, loaded.lock.text()
+
+
+def _hand_lock(attachments: dict[str, int], routes: dict[str, int]) -> str:
+    lines = ["version: 1", "vpcs: {}", "transit_gateways:", "  hub:", "    attachments:"]
+    lines += [f"      {vpc}: {shard}" for vpc, shard in attachments.items()]
+    lines += ["    routes:"] + [f"      {key}: {shard}" for key, shard in routes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _blackhole_keys(count: int) -> list[str]:
+    """The lock's keys of ``sharded``'s blackholes, then of prod's one route."""
+    blocks = ipaddress.IPv4Network("172.16.0.0/12").subnets(new_prefix=24)
+    return [f"shared {next(blocks)}" for _ in range(count)] + ["prod 192.168.0.0/24"]
+
+
+def test_growth_past_one_stack_keeps_every_attachment_where_it_was() -> None:
+    # 4 x 5 + 379 + 1 = 400: one stack; a fifth spoke makes 405.
+    before, lock = _locked(sharded(FOUR, 379))
+    assert before == {"net-tgw-hub-routing": tuple(FOUR)}
+    grown = sharded([*FOUR, "spoke-2"], 379)
+    after, _ = _locked(grown, lock)
+    assert after == {"net-tgw-hub-routing": tuple(FOUR), "net-tgw-hub-routing-1": ("spoke-2",)}
+    # Without the lock the same growth re-hashes every spoke over two new stacks.
+    assert set(_routing(grown)) == {"net-tgw-hub-routing-1", "net-tgw-hub-routing-2"}
+
+
+def test_new_vpcs_fill_the_lowest_shard_with_room_then_the_next() -> None:
+    keys = _blackhole_keys(380)
+    # shard 1: spoke-0 (5) + 300 routes = 305, room for 19 spokes of 5; shard 2: 5 + 81 = 86
+    lock = _hand_lock(
+        {"spoke-0": 1, "spoke-1": 2}, {key: 1 if i < 300 else 2 for i, key in enumerate(keys)}
+    )
+    new = [f"new-{i:02}" for i in range(20)]
+    after, written = _locked(sharded(["spoke-0", "spoke-1", *new], 380), lock)
+    assert after == {
+        "net-tgw-hub-routing-1": ("spoke-0", *new[:19]),
+        "net-tgw-hub-routing-2": ("spoke-1", "new-19"),
+    }
+    again, rewritten = _locked(sharded(["spoke-0", "spoke-1", *new], 380), written)
+    assert again == after and rewritten == written
+
+
+@pytest.mark.parametrize(("used", "fits"), [(395, True), (396, False)])
+def test_a_shard_takes_a_vpc_up_to_exactly_the_budget(used: int, fits: bool) -> None:
+    keys = _blackhole_keys(used - 6)  # used - 6 blackholes and prod's route, with spoke-0: used
+    lock = _hand_lock({"spoke-0": 0}, dict.fromkeys(keys, 0))
+    after, _ = _locked(sharded(["spoke-0", "spoke-1"], used - 6), lock)
+    expected = (
+        {"net-tgw-hub-routing": ("spoke-0", "spoke-1")}
+        if fits
+        else {"net-tgw-hub-routing": ("spoke-0",), "net-tgw-hub-routing-1": ("spoke-1",)}
+    )
+    assert after == expected
+
+
+def test_a_removed_vpc_leaves_the_lock_and_moves_nothing() -> None:
+    keys = _blackhole_keys(10)
+    lock = _hand_lock({"spoke-0": 3, "spoke-1": 5}, dict.fromkeys(keys, 3))
+    after, written = _locked(sharded(["spoke-1"], 10), lock)
+    assert after == {"net-tgw-hub-routing-3": (), "net-tgw-hub-routing-5": ("spoke-1",)}
+    assert "spoke-0" not in written and "      spoke-1: 5" in written
+
+
+def test_a_broken_shard_entry_names_its_line_in_the_lock() -> None:
+    lock = _hand_lock({"spoke-0": -1}, {})
+    with pytest.raises(ConfigError) as raised:
+        sharded(["spoke-0"], 0).load(lock=lock)
+    assert raised.value.lines()[0].startswith(
+        "test.lock.yaml:6: transit_gateways[hub].attachments[spoke-0]: "
+    ), raised.value.lines()
