@@ -123,7 +123,49 @@ def render(results: dict[str, Any], findings: str = "FINDINGS.md") -> str:
     ):
         if key in results:
             lines += validate_section(results[key], title)
+    if "shard_growth" in results:
+        lines += growth_section(results["shard_growth"])
     return "\n".join(lines)
+
+
+def growth_section(growth: dict[str, Any]) -> list[str]:
+    """The hub estate grown across a routing shard boundary, with its lock: what
+    `multivpc diff` reports (no moves, no replacements expected)."""
+    before, after = growth["vpcs"]
+    summary = growth["summary"]
+    return [
+        "",
+        f"## Growth across a routing shard boundary: {before} -> {after} hub-estate VPCs",
+        "",
+        "Each side's lock written by `multivpc plan --write-lock` (the second from the "
+        "first's), then `multivpc diff BEFORE AFTER`: routing shards are locked, so the growth "
+        "adds a routing stack and moves nothing.",
+        "",
+        *table(
+            [
+                "exit",
+                "moves",
+                "replacements",
+                "added",
+                "updated",
+                "routing stacks before",
+                "after",
+                "diff s",
+            ],
+            [
+                [
+                    growth["exit_status"],
+                    summary.get("move", 0),
+                    summary.get("replace", 0) + summary.get("may_replace", 0),
+                    summary.get("add", 0),
+                    summary.get("update", 0),
+                    ", ".join(growth["routing_stacks"]["before"]),
+                    ", ".join(growth["routing_stacks"]["after"]),
+                    growth["diff_s"],
+                ]
+            ],
+        ),
+    ]
 
 
 def synth_section(title: str, synth: list[dict[str, Any]], target: float) -> list[str]:
@@ -261,7 +303,14 @@ def problems(synth: list[dict[str, Any]]) -> list[str]:
 
 def all_problems(results: dict[str, Any]) -> list[str]:
     """The problems of every estate's results."""
-    return problems(results.get("synth", []) + results.get("hub_synth", []))
+    found = problems(results.get("synth", []) + results.get("hub_synth", []))
+    growth = results.get("shard_growth")
+    if growth and (growth["summary"].get("move") or growth["summary"].get("replace")):
+        found.append(
+            f"growth {growth['vpcs'][0]} -> {growth['vpcs'][1]} VPCs moves or replaces: "
+            f"{growth['summary']}"
+        )
+    return found
 
 
 def write(results_json: Path, results_md: Path) -> None:

@@ -61,6 +61,9 @@ APPS = {"multivpc": "app.py", "baseline": "bench/baseline_app.py"}  # A, B
 HUB_APPS = {"multivpc": "app.py", "baseline": "bench/baseline_hub_app.py"}
 DEFAULT_SIZES = (1, 10, 50, 100, 250)
 DEFAULT_HUB_SIZES = (10, 50, 100, 300)
+DEFAULT_GROWTH = (56, 60)
+"""Hub-estate sizes either side of its first routing shard boundary: 56 VPCs fill one
+routing stack, 57 need a second."""
 ESTATES = ("vpc", "hub")
 SAMPLE_S = 0.05  # how often the process tree's RSS is read from /proc
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -270,6 +273,69 @@ def time_validate(vpcs: int, runs: int, scratch: Path, *, kind: str = "vpc") -> 
     }
 
 
+def shard_growth(sizes: tuple[int, int], scratch: Path, timeout_s: float) -> dict[str, Any]:
+    """The hub estate grown from ``sizes[0]`` to ``sizes[1]`` VPCs across a routing shard
+    boundary, each side's lock written by `multivpc plan --write-lock` (the second starting
+    from the first's, as a config repository would): what `multivpc diff` reports. Moves
+    and replacements must be none (issue 20: routing shards are locked)."""
+    multivpc = str(venv_python().parent / "multivpc")
+    env = {**cdk_cli_env(scratch), "PYTHONPATH": str(ROOT)}
+    env.pop("CI", None)  # the locks are written here, as a user would
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [multivpc, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=timeout_s,
+        )
+
+    configs: list[Path] = []
+    for side, vpcs in zip(("before", "after"), sizes, strict=True):
+        folder = scratch / f"growth-{side}"
+        folder.mkdir()
+        config = estate.write_hub_config(folder / "estate.yaml", vpcs)
+        if configs:
+            lock = configs[0].with_name("estate.lock.yaml")
+            shutil.copy(lock, folder / lock.name)
+        result = run("plan", str(config), "--write-lock")
+        if result.returncode != 0:
+            raise BenchError(f"multivpc plan {config}: {result.stderr.strip()}")
+        configs.append(config)
+    start = time.perf_counter()
+    result = run("diff", str(configs[0]), str(configs[1]), "--json")
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise BenchError(f"multivpc diff: {result.stderr.strip()}")
+    report = json.loads(result.stdout)
+    routing = {
+        side: sorted(
+            s["name"]
+            for s in report["stacks"]
+            if "-routing" in s["name"] and s["status"] in statuses
+        )
+        for side, statuses in (
+            ("before", ("unchanged", "changed", "removed")),
+            ("after", ("unchanged", "changed", "added")),
+        )
+    }
+    log(
+        f"shard growth {sizes[0]} -> {sizes[1]} VPCs: {report['summary']}, routing stacks "
+        f"{routing['before']} -> {routing['after']} ({elapsed:.0f} s)"
+    )
+    return {
+        "vpcs": list(sizes),
+        "command": "multivpc diff BEFORE AFTER --json",
+        "exit_status": result.returncode,
+        "summary": report["summary"],
+        "routing_stacks": routing,
+        "diff_s": round(elapsed, 1),
+    }
+
+
 def output(command: list[str], scratch: Path) -> str:
     env = {**cdk_cli_env(scratch), "GIT_OPTIONAL_LOCKS": "0"}  # git: never touch the index
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
@@ -336,6 +402,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=lambda text: [part for part in text.split(",") if part],
         default=list(ESTATES),
         help="which estates: vpc, hub or both (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--growth",
+        type=lambda text: tuple(int(part) for part in text.split(":")),
+        default=DEFAULT_GROWTH,
+        help="BEFORE:AFTER hub-estate sizes across a routing shard boundary, for the "
+        "multivpc diff of that growth (default: %(default)s)",
     )
     parser.add_argument("--runs", type=int, default=3, help="runs per app and size (default: 3)")
     parser.add_argument("--validate-vpcs", type=int, default=1000, help="VPCs for validate")
@@ -432,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["attachments_validate"] = time_validate(
                     estate.ATTACHMENTS_DEFAULT, args.validate_runs, scratch, kind="attachments"
                 )
+                results["shard_growth"] = shard_growth(args.growth, scratch, args.timeout)
         except BenchError as error:
             log(f"FAILED: {error}")
             return 1
