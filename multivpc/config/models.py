@@ -430,20 +430,10 @@ class VpcPeering(Model):
     accepter: VpcPeeringSide = Field(description="The side that accepts it.")
     dns_resolution: bool = Field(
         default=False,
-        description="Resolve the peer's private DNS host names to private IPs. Not "
-        "supported yet (CloudFormation has no such option); true is an error.",
+        description="Each VPC resolves the other's public DNS host names to private IPs "
+        "(ModifyVpcPeeringConnectionOptions on both sides, each in its own account and "
+        "region). Both VPCs need dns support and hostnames on.",
     )
-
-    @field_validator("dns_resolution")
-    @classmethod
-    def _no_dns_yet(cls, value: bool) -> bool:
-        if value:
-            raise ValueError(
-                "DNS resolution across a peering is not supported yet (CloudFormation's "
-                "AWS::EC2::VPCPeeringConnection has no DNS option); remove dns_resolution or "
-                "set it false, and set it with ModifyVpcPeeringConnectionOptions after deploy"
-            )
-        return value
 
 
 EndpointPolicy = Literal["restricted", "open"] | dict[str, Any]

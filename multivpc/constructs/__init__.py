@@ -32,7 +32,11 @@ from multivpc.constructs.vpc_endpoints import (
     InterfaceEndpointSpec,
     VpcEndpoints,
 )
-from multivpc.constructs.vpc_peering import PeeringAcceptRole, VpcPeeringConnection
+from multivpc.constructs.vpc_peering import (
+    PeeringAcceptRole,
+    PeeringDnsResolution,
+    VpcPeeringConnection,
+)
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "NatGatewaySpec",
     "NetworkVpc",
     "PeeringAcceptRole",
+    "PeeringDnsResolution",
     "PublishedId",
     "PublishedIds",
     "RemoteId",

@@ -3,12 +3,20 @@ and routes toward it in route tables of any stack."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from multivpc.constructs.routing import Router
+from multivpc.constructs.sdk_call_provider import sdk_call
+
+PeeringSide = Literal["requester", "accepter"]
 
 
 class VpcPeeringConnection(Construct):
@@ -133,3 +141,84 @@ class PeeringAcceptRole(Construct):
     @property
     def role_arn(self) -> str:
         return self.role.role_arn
+
+
+class PeeringDnsResolution(Construct):
+    """DNS resolution across a VPC peering connection for the ``sides`` this stack's
+    account and region own: ``AllowDnsResolutionFromRemoteVpc`` on, so the peer VPC
+    resolves this side's public DNS host names to private IPs. CloudFormation has no
+    property for it, so an SDK call (``Custom::AWS``) makes
+    ``ModifyVpcPeeringConnectionOptions`` on create and update, and turns it off on delete
+    (a connection already deleted is no error).
+
+    AWS lets each side's owner set that side's option only, in that side's region; in one
+    account and region one call sets both. The connection must be active: put this after
+    the connection (the requester's side: a connection CloudFormation accepted; the
+    accepter's: after its id was read).
+
+    Args:
+        connection_id: the peering connection.
+        sides: ``("requester",)``, ``("accepter",)`` or both (one account and region).
+        owner_account: the requester's account, which created the connection.
+        encryption_key: encrypts the SDK-call provider's log group, if this is the stack's
+            first SDK call. Default: none.
+    """
+
+    resource: cr.AwsCustomResource
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        connection_id: str,
+        sides: Sequence[PeeringSide],
+        owner_account: str,
+        encryption_key: kms.IKey | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        if not sides or len(set(sides)) != len(sides):
+            raise ValueError(f"{self.node.path}: sides is requester, accepter, or both once")
+
+        def call(allow: bool) -> cr.AwsSdkCall:
+            options = {"AllowDnsResolutionFromRemoteVpc": allow}
+            parameters: dict[str, object] = {"VpcPeeringConnectionId": connection_id}
+            for side in sides:
+                parameters[f"{side.capitalize()}PeeringConnectionOptions"] = options
+            return cr.AwsSdkCall(
+                service="EC2",
+                action="modifyVpcPeeringConnectionOptions",
+                parameters=parameters,
+                physical_resource_id=cr.PhysicalResourceId.of(
+                    f"{connection_id}:dns:{'+'.join(sides)}"
+                ),
+                # Deleting the peering deletes the connection first: nothing left to turn off.
+                ignore_error_codes_matching="InvalidVpcPeeringConnectionID.NotFound"
+                if not allow
+                else None,
+            )
+
+        stack = cdk.Stack.of(self)
+        # The connection by its id, named in the account that created it and, for an
+        # accepter, in its own (IAM documents the accepter's policies that way), in this
+        # region: both ARNs exact, no wildcard.
+        arns = [
+            f"arn:{cdk.Aws.PARTITION}:ec2:{stack.region}:{account}:"
+            f"vpc-peering-connection/{connection_id}"
+            for account in dict.fromkeys((owner_account, stack.account))
+        ]
+        self.resource = sdk_call(
+            self,
+            "Modify",
+            on_create=call(True),
+            on_update=call(True),
+            on_delete=call(False),
+            statements=[
+                iam.PolicyStatement(
+                    actions=["ec2:ModifyVpcPeeringConnectionOptions"], resources=arns
+                )
+            ],
+            inline_policy_reason="AwsCustomResource attaches its own policy; it allows "
+            "modifying the options of one peering connection.",
+            encryption_key=encryption_key,
+        )

@@ -259,6 +259,10 @@ class VpcPeeringPlan:
     """The accepter VPC's id, read by the connection stack when not ``same_place``."""
     connection_id: SharedId
     """The connection's id, read by the accepter's routes stack when not ``same_place``."""
+    dns_resolution: bool = False
+    """Each side's ``AllowDnsResolutionFromRemoteVpc``, set by its own account and region:
+    the connection stack sets the requester's (in one account and region, both), the
+    accepter's routes stack the accepter's."""
 
 
 @dataclass(frozen=True)

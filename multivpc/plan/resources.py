@@ -31,6 +31,8 @@ READER_ROLE = 2
 """The role (and its managed policy) that other accounts assume to read published ids."""
 REMOTE_ID = 2
 """A custom resource reading an id across accounts or regions, and its own policy."""
+SDK_CALL = 2
+"""Any other ``AwsCustomResource`` (the VPC peering DNS option) and its own policy."""
 PROVIDER = 4
 """The stack's SDK-call log group, its KMS key, the role and the role's managed policy."""
 PROVIDER_FUNCTION = 1
@@ -104,14 +106,16 @@ def _routing(tgw: TransitGatewayPlan, name: str) -> int:
 
 def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
     requester, accepter = peering.requester, peering.accepter
+    dns = SDK_CALL * peering.dns_resolution  # the DNS option, in each side's stack
     if peering.same_place:
-        return 1 + len(requester.routes) + len(accepter.routes)
+        provider = (PROVIDER + PROVIDER_FUNCTION) * peering.dns_resolution
+        return 1 + len(requester.routes) + len(accepter.routes) + dns + provider
     if stack.role == "vpc-peering-accepter":
         return PUBLISHED_ID + READER_ROLE + 2 * peering.cross_account  # and the accept role
     remote = REMOTE_ID + PROVIDER + PROVIDER_FUNCTION  # reads the peer's id
     if stack.role == "vpc-peering":
-        return 1 + len(requester.routes) + PUBLISHED_ID + READER_ROLE + remote
-    return len(accepter.routes) + remote
+        return 1 + len(requester.routes) + PUBLISHED_ID + READER_ROLE + remote + dns
+    return len(accepter.routes) + remote + dns
 
 
 def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:

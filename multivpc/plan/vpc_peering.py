@@ -67,6 +67,7 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
             # Create-only: VpcId, PeerVpcId, PeerOwnerId, PeerRegion.
             version=identity_version("vpc-peering", requester_vpc, accepter_vpc),
         ),
+        dns_resolution=peering.peering.dns_resolution,
     )
 
 

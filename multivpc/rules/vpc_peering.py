@@ -52,6 +52,30 @@ def vpc_peering_references(topology: Topology) -> Iterator[Finding]:
 
 
 @rule(
+    "vpc-peering-dns",
+    finding="dns_resolution on a peering whose VPC has DNS support or DNS hostnames off",
+    why="AWS resolves a peer's host names to private IPs only when both VPCs have DNS "
+    "resolution and DNS hostnames enabled; the option would be set and do nothing",
+)
+def vpc_peering_dns(topology: Topology) -> Iterator[Finding]:
+    for peering in vpc_peering_topology(topology.config):
+        if not peering.peering.dns_resolution:
+            continue
+        for end in peering.ends:
+            vpc = end.vpc
+            if vpc is None:
+                continue
+            off = [key for key in ("support", "hostnames") if not getattr(vpc.dns, key)]
+            if off:
+                yield Finding(
+                    _path(peering.name, "dns_resolution"),
+                    f"VPC {vpc.name} has dns {' and '.join(off)} off",
+                    f"set dns: {{support: true, hostnames: true}} on VPC {vpc.name}, or "
+                    "dns_resolution: false",
+                )
+
+
+@rule(
     "vpc-peering-cidrs",
     finding="the two VPCs of a peering have overlapping ranges",
     why="AWS refuses a peering connection between VPCs whose CIDR blocks overlap",
@@ -134,4 +158,10 @@ def vpc_peering_quota(topology: Topology) -> Iterator[Finding]:
             )
 
 
-RULES = (vpc_peering_references, vpc_peering_cidrs, vpc_peering_transitive, vpc_peering_quota)
+RULES = (
+    vpc_peering_references,
+    vpc_peering_dns,
+    vpc_peering_cidrs,
+    vpc_peering_transitive,
+    vpc_peering_quota,
+)

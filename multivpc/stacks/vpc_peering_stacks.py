@@ -12,6 +12,7 @@ from constructs import Construct
 
 from multivpc.constructs import (
     PeeringAcceptRole,
+    PeeringDnsResolution,
     PublishedId,
     Router,
     RouteTarget,
@@ -127,6 +128,15 @@ class VpcPeeringStack(PlannedStack):
         )
         target = self.connection.target
         _routes(self, requester, requester_vpc, target)
+        if peering.dns_resolution:
+            # In one account and region both options in one call; else the requester's.
+            PeeringDnsResolution(
+                self,
+                "DnsResolution",
+                connection_id=self.connection.connection_id,
+                sides=("requester", "accepter") if peering.same_place else ("requester",),
+                owner_account=requester.account_id,
+            )
         if peering.same_place:
             _routes(self, accepter, accepter_vpc, target)
         else:
@@ -162,3 +172,11 @@ class VpcPeeringRoutesStack(PlannedStack):
         connection_id = remote_id(self, "ConnectionId", peering.connection_id)
         target = Router(ec2.RouterType.VPC_PEERING_CONNECTION, connection_id)
         _routes(self, peering.accepter, accepter_vpc, target)
+        if peering.dns_resolution:
+            PeeringDnsResolution(
+                self,
+                "DnsResolution",
+                connection_id=connection_id,
+                sides=("accepter",),
+                owner_account=peering.requester.account_id,
+            )

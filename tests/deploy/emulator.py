@@ -99,6 +99,13 @@ emulator would otherwise prove nothing about that part of the network:
    cleanup phase, at the end. So a subnet whose range a removed subnet held fails in AWS
    (the range is still in use) and passed in moto. We apply an update in CloudFormation's
    order: add, modify, then remove.
+15. ``ModifyVpcPeeringConnectionOptions`` (the DNS option multivpc sets with ``Custom::AWS``):
+   moto lets any account change either side's options of any connection, active or not.
+   We refuse, as AWS does, a change of the requester's options by another account or
+   region than the requester VPC's, of the accepter's by another than the accepter VPC's,
+   and any change before the connection is active. moto reports the options in
+   ``DescribeVpcPeeringConnections`` (each side's ``PeeringOptions``), which the test reads.
+   Not proven: DNS answers themselves, and the ``Delete`` call (moto does not run it).
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -725,6 +732,34 @@ def _accept_on_both_sides(original: Any) -> Any:
     return accept
 
 
+def _options_by_owner(original: Any) -> Any:
+    """Each side's peering options changed only by that side's owner, in its region, on
+    an active connection (gap 15)."""
+
+    def modify(
+        self: Any,
+        vpc_pcx_id: str,
+        accepter_options: dict[str, Any] | None = None,
+        requester_options: dict[str, Any] | None = None,
+    ) -> Any:
+        connection = self.get_vpc_peering_connection(vpc_pcx_id)
+        if connection is not None:
+            if connection._status.code != "active":
+                raise EmulatorRefuses(f"{vpc_pcx_id} is {connection._status.code}, not active")
+            for options, vpc, side in (
+                (requester_options, connection.vpc, "requester"),
+                (accepter_options, connection.peer_vpc, "accepter"),
+            ):
+                if options and (self.account_id, self.region_name) != (vpc.owner_id, vpc.region):
+                    raise EmulatorRefuses(
+                        f"only {vpc.owner_id} in {vpc.region} may change the {side} options "
+                        f"of {vpc_pcx_id}, not {self.account_id} in {self.region_name}"
+                    )
+        return original(self, vpc_pcx_id, accepter_options, requester_options)
+
+    return modify
+
+
 def _associate_once(original: Any) -> Any:
     def associate(
         self: Any, transit_gateway_attachment_id: str, transit_gateway_route_table_id: str
@@ -991,6 +1026,9 @@ def install_moto_fixes() -> None:
     )
     backend_class.accept_transit_gateway_peering_attachment = _accept_on_both_sides(  # type: ignore[method-assign]
         backend_class.accept_transit_gateway_peering_attachment
+    )
+    backend_class.modify_vpc_peering_connection_options = _options_by_owner(  # type: ignore[method-assign]
+        backend_class.modify_vpc_peering_connection_options
     )
     CloudFormationBackend.update_stack = _register_exports(  # type: ignore[method-assign]
         CloudFormationBackend.update_stack

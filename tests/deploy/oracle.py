@@ -302,7 +302,8 @@ def _vpc_peering_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, 
     """{group: {destination: target}} of the VPC's peerings, restated from the README: each
     side's route_from groups (default: every group but public ones) send its destinations
     (default: the peer VPC's CIDR) to the connection, which CloudFormation has accepted
-    (target ``vpc-peering <network>-peering-<name> active``)."""
+    (target ``vpc-peering <network>-peering-<name> active``, then `` dns`` when the
+    peering has dns_resolution: both sides' options are on)."""
     cidr_of = {v["name"]: v["cidr"] for v in data["vpcs"]}
     routes: dict[str, dict[str, str]] = {}
     for peering in data.get("peerings", []):
@@ -311,6 +312,8 @@ def _vpc_peering_routes(data: dict[str, Any], vpc: dict[str, Any]) -> dict[str, 
             if side["vpc"] != vpc["name"]:
                 continue
             target = f"vpc-peering {data['name']}-peering-{peering['name']} active"
+            if peering.get("dns_resolution"):
+                target += " dns"  # this side's AllowDnsResolutionFromRemoteVpc is on
             groups = side.get("route_from") or [
                 g["name"] for g in vpc["subnets"] if g["tier"] != "public"
             ]

@@ -222,3 +222,38 @@ def test_an_update_deletes_what_it_removes_last_as_cloudformation_does(
         cloudformation.update_stack(
             StackName="order", TemplateBody=template({"Newer": "10.9.1.0/24"})
         )
+
+
+def test_peering_options_change_only_on_an_active_connection_by_each_sides_owner(
+    emulator: Emulator,
+) -> None:
+    """Gap 15: ModifyVpcPeeringConnectionOptions as AWS allows it: each side's options from
+    that side's account and region, once the connection is active."""
+    east = emulator.client("ec2", REGION, OWNER)
+    west = emulator.client("ec2", "us-west-2", OWNER)
+    requester = east.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+    accepter = west.create_vpc(CidrBlock="10.11.0.0/16")["Vpc"]["VpcId"]
+    pcx = east.create_vpc_peering_connection(
+        VpcId=requester, PeerVpcId=accepter, PeerRegion="us-west-2"
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    on = {"AllowDnsResolutionFromRemoteVpc": True}
+    with pytest.raises(ClientError, match="not active"):
+        east.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx, RequesterPeeringConnectionOptions=on
+        )
+    west.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    with pytest.raises(ClientError, match="may change the accepter options"):
+        east.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions=on
+        )
+    east.modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=pcx, RequesterPeeringConnectionOptions=on
+    )
+    west.modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions=on
+    )
+    [connection] = east.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])[
+        "VpcPeeringConnections"
+    ]
+    for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+        assert connection[side]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True

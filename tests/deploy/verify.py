@@ -40,6 +40,16 @@ def stack_resources(emulator: Emulator, stack: StackPlan) -> dict[str, str]:
     return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
 
 
+def _resolves_dns(connection: dict[str, Any], vpc_id: str) -> bool:
+    """``AllowDnsResolutionFromRemoteVpc`` of ``vpc_id``'s side of a peering connection."""
+    side = (
+        connection["RequesterVpcInfo"]
+        if connection["RequesterVpcInfo"]["VpcId"] == vpc_id
+        else connection["AccepterVpcInfo"]
+    )
+    return bool(side.get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc"))
+
+
 def observed_vpc(
     emulator: Emulator, vpc: VpcPlan, gateway_names: dict[str, str] | None = None
 ) -> tuple[Shape, dict[str, str]]:
@@ -63,6 +73,8 @@ def observed_vpc(
             (
                 *(t["Value"] for t in c.get("Tags", []) if t["Key"] == "Name"),
                 c["Status"]["Code"],
+                # This VPC's side of the connection: does the peer resolve its host names?
+                *(["dns"] if _resolves_dns(c, vpc_id) else []),
             )
         )
         for c in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]

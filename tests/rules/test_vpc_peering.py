@@ -50,6 +50,12 @@ CASES = {
         "peerings[app-shared].accepter.vpc: VPC shraed is not declared; use one of: app, "
         "shared, other",
     ),
+    "vpc-peering-dns": Case(
+        peered({**_peering(), "dns_resolution": True}),
+        peered({**_peering(), "dns_resolution": True}).at("shared").set(dns={"hostnames": False}),
+        "peerings[app-shared].dns_resolution: VPC shared has dns hostnames off; set dns: "
+        "{support: true, hostnames: true} on VPC shared, or dns_resolution: false",
+    ),
     "vpc-peering-cidrs": Case(
         peered(),
         peered().at("shared").set(cidr="10.0.0.0/16"),
@@ -168,11 +174,20 @@ def test_the_old_peering_quota_key_says_where_it_moved() -> None:
     ), findings
 
 
-def test_dns_resolution_is_refused_with_the_reason() -> None:
-    findings = peered({**_peering(), "dns_resolution": True}).findings()
-    assert any("DNS resolution across a peering is not supported yet" in f for f in findings), (
-        findings
+def test_dns_resolution_needs_dns_support_and_hostnames_on_both_vpcs() -> None:
+    both_off = (
+        peered({**_peering(), "dns_resolution": True})
+        .at("app")
+        .set(dns={"support": False, "hostnames": False})
     )
+    assert [f for f in both_off.findings() if "vpc-peering-dns" in f] == [
+        "vpc-peering-dns test.yaml:52: peerings[app-shared].dns_resolution: VPC app has dns "
+        "support and hostnames off; set dns: {support: true, hostnames: true} on VPC app, or "
+        "dns_resolution: false"
+    ]
+    # Off DNS without dns_resolution is no finding of this rule.
+    quiet = peered().at("app").set(dns={"support": False, "hostnames": False})
+    assert not [f for f in quiet.findings() if "vpc-peering-dns" in f]
 
 
 def test_default_route_from_is_every_group_but_public() -> None:

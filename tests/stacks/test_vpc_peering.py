@@ -104,7 +104,8 @@ def test_same_account_and_region_uses_plain_references(example: Templates) -> No
     props = _connection(template)
     assert set(props) == {"VpcId", "PeerVpcId", "Tags"}
     assert "peering-shared-services:" in json.dumps(props["PeerVpcId"])
-    assert not _resources(template, "Custom::AWS")
+    # No id crosses: the only SDK call is the DNS option (dns_resolution in the example).
+    assert len(_resources(template, "Custom::AWS")) == len(_dns_calls(template)) == 1
     assert not _resources(template, "AWS::SSM::Parameter")
     assert "peering-peering-app-shared-accepter" not in example
 
@@ -119,7 +120,11 @@ def test_cross_account_connection_names_owner_and_role(example: Templates) -> No
     )
     # The accepter VPC's id is read from the partner account's parameter through its role.
     assert "Parameter.Value" in json.dumps(props["PeerVpcId"])
-    [read] = _resources(template, "Custom::AWS").values()
+    [read] = [
+        r
+        for r in _resources(template, "Custom::AWS").values()
+        if "getParameter" in json.dumps(r["Properties"]["Create"])
+    ]
     create = json.dumps(read["Properties"]["Create"])
     assert "/multivpc/peering/peerings/app-partner/accepter-vpc-id" in create
     assert f"{PARTNER}:role/mvpc-peering-peering-app-partner-vpc-ids" in create
@@ -238,3 +243,82 @@ def test_a_cross_account_peer_without_role_is_refused_by_the_construct() -> None
     stack = cdk.Stack(cdk.App(), "s")
     with pytest.raises(ValueError, match="needs peer_role_arn"):
         VpcPeeringConnection(stack, "p", vpc_id="vpc-1", peer_vpc_id="vpc-2", peer_owner_id="1")
+
+
+# -- DNS resolution across a peering: who calls what, on which connection -----------------
+DNS_SIDES = {
+    # stack: (sides whose option it sets, the connection as the template names it)
+    "peering-peering-app-shared": (["requester", "accepter"], "Ref"),
+    "peering-peering-app-partner": (["requester"], "Ref"),
+    "peering-peering-app-partner-accepter-routes": (["accepter"], "Fn::GetAtt"),
+}
+"""From examples/peering.yaml: app-shared (one account and region) and app-partner (two
+accounts) have dns_resolution; app-eu has not."""
+
+
+def _dns_calls(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Create calls of the template's ModifyVpcPeeringConnectionOptions resources,
+    with the connection token put back where the JSON string was cut."""
+    calls = []
+    for resource in _resources(template, "Custom::AWS").values():
+        parts = resource["Properties"]["Create"]["Fn::Join"][1]
+        if "modifyVpcPeeringConnectionOptions" not in json.dumps(parts):
+            continue
+        text = "".join(p if isinstance(p, str) else "CONNECTION" for p in parts)
+        token = next(p for p in parts if not isinstance(p, str))
+        calls.append({"call": json.loads(text), "token": token, "delete": resource["Properties"]})
+    return calls
+
+
+@pytest.mark.parametrize("stack", sorted(DNS_SIDES))
+def test_dns_resolution_is_set_by_each_sides_own_stack(example: Templates, stack: str) -> None:
+    sides, token_kind = DNS_SIDES[stack]
+    [found] = _dns_calls(example[stack])
+    call = found["call"]
+    assert call["service"] == "EC2" and call["action"] == "modifyVpcPeeringConnectionOptions"
+    assert "region" not in call and "assumedRoleArn" not in call  # its own account and region
+    assert call["parameters"] == {
+        "VpcPeeringConnectionId": "CONNECTION",
+        **{
+            f"{side.capitalize()}PeeringConnectionOptions": {
+                "AllowDnsResolutionFromRemoteVpc": True
+            }
+            for side in sides
+        },
+    }
+    assert token_kind in found["token"]
+    delete = json.loads(
+        "".join(
+            p if isinstance(p, str) else "CONNECTION"
+            for p in found["delete"]["Delete"]["Fn::Join"][1]
+        )
+    )
+    assert {
+        key: value["AllowDnsResolutionFromRemoteVpc"]
+        for key, value in delete["parameters"].items()
+        if key != "VpcPeeringConnectionId"
+    } == {f"{side.capitalize()}PeeringConnectionOptions": False for side in sides}
+    assert delete["ignoreErrorCodesMatching"] == "InvalidVpcPeeringConnectionID.NotFound"
+
+
+def test_dns_resolution_calls_may_modify_one_connection_only(example: Templates) -> None:
+    for stack, (_, token_kind) in DNS_SIDES.items():
+        [policy] = [
+            r
+            for r in _resources(example[stack], "AWS::IAM::Policy").values()
+            if "ModifyVpcPeeringConnectionOptions" in json.dumps(r)
+        ]
+        [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert statement["Action"] == "ec2:ModifyVpcPeeringConnectionOptions"
+        resources = statement["Resource"]
+        resources = resources if isinstance(resources, list) else [resources]
+        accounts = {NETWORK} if "accepter" not in stack else {NETWORK, PARTNER}
+        assert {json.dumps(r["Fn::Join"][1][2]) for r in resources} == {
+            json.dumps(f":ec2:us-east-1:{account}:vpc-peering-connection/") for account in accounts
+        }
+        assert all(token_kind in json.dumps(r["Fn::Join"][1][3]) for r in resources)
+
+
+def test_no_dns_resolution_no_call(example: Templates) -> None:
+    called = {stack for stack, template in example.items() if _dns_calls(template)}
+    assert called == set(DNS_SIDES)
