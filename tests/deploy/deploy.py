@@ -1,7 +1,11 @@
 """Deploy a config to the emulator through the real CDK CLI, as a platform team would.
 
 Each account is bootstrapped with its own credentials; accounts other than the one we
-deploy from trust it (``cdk bootstrap --trust``, as the README describes). Then one
+deploy from trust it (``cdk bootstrap --trust``, as the README describes). The bootstrap
+stack is the CLI's own template (``cdk bootstrap --show-template``, read once per
+process) created through CloudFormation with the parameters the CLI passes for
+``--trust`` and ``--cloudformation-execution-policies``: the same stack as ``cdk
+bootstrap`` makes, without a CLI process per account and region (4-5 s each). Then one
 ``cdk deploy --all`` from the deploying account (the first stack's) deploys every stack in
 dependency order, assuming each account's CDK deploy role for that account's stacks.
 moto maps an access key to the account of the role it was issued for, so every request
@@ -22,6 +26,7 @@ from tests.conftest import cdk_cli_env
 from tests.deploy.emulator import Emulator, credentials_in
 
 ROOT = Path(__file__).resolve().parents[2]
+TOOLKIT_STACK = "CDKToolkit"
 TIMEOUT = 300  # seconds for one CLI call; nothing waits unbounded
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
@@ -43,7 +48,10 @@ class Deployer:
         }
         self._bootstrapped: set[tuple[str, str]] = set()
 
-    def _cdk(self, *args: str, account: str | None = None) -> str:
+    _bootstrap_template: str | None = None
+    """The CLI's bootstrap template, shared by every deployer of this process."""
+
+    def _cdk(self, *args: str, account: str | None = None, quiet: bool = False) -> str:
         command = ["npx", "--no-install", "cdk", *args, "--no-notices"]
         if account is None:  # synth needs no credentials
             credentials = {"AWS_ACCESS_KEY_ID": "synth", "AWS_SECRET_ACCESS_KEY": "synth"}
@@ -66,7 +74,7 @@ class Deployer:
         )
         if result.returncode != 0:
             raise DeployError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout + result.stderr
+        return result.stdout if quiet else result.stdout + result.stderr
 
     def deploy(self, config: Path, network: NetworkPlan) -> list[str]:
         """Synthesize once, bootstrap each environment once, deploy every stack; returns
@@ -77,17 +85,7 @@ class Deployer:
         for account, region in dict.fromkeys((s.account_id, s.region) for s in network.stacks):
             if (account, region) in self._bootstrapped:
                 continue
-            trust = [] if account == deploying else ["--trust", deploying]
-            self._cdk(
-                "bootstrap",
-                "--app",
-                str(assembly),
-                f"aws://{account}/{region}",
-                *trust,
-                "--cloudformation-execution-policies",
-                ADMIN,
-                account=account,
-            )
+            self._bootstrap(account, region, trusting=None if account == deploying else deploying)
             self._bootstrapped.add((account, region))
         try:
             # --previous-parameters=false: on updates the CLI would send UsePreviousValue
@@ -107,6 +105,29 @@ class Deployer:
         except DeployError as error:
             raise DeployError(f"{error}\n{self.stack_events(network.stacks)}") from None
         return re.findall(r"^(\S+): deploying\.\.\. \[\d+/\d+\]", output, re.MULTILINE)
+
+    def _bootstrap(self, account: str, region: str, *, trusting: str | None) -> None:
+        """``cdk bootstrap aws://ACCOUNT/REGION [--trust TRUSTING]
+        --cloudformation-execution-policies ADMIN``, as the CLI would create it."""
+        if Deployer._bootstrap_template is None:
+            Deployer._bootstrap_template = self._cdk("bootstrap", "--show-template", quiet=True)
+        parameters = {
+            "TrustedAccounts": trusting or "",
+            "CloudFormationExecutionPolicies": ADMIN,
+            "FileAssetsBucketKmsKeyId": "AWS_MANAGED_KEY",  # the CLI's default
+        }
+        cloudformation = self.emulator.client("cloudformation", region, account)
+        try:
+            cloudformation.create_stack(
+                StackName=TOOLKIT_STACK,
+                TemplateBody=Deployer._bootstrap_template,
+                Parameters=[
+                    {"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()
+                ],
+                Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+            )
+        except Exception as error:
+            raise DeployError(f"bootstrap of {account}/{region} failed: {error}") from None
 
     def stack_events(self, stacks: Iterable[StackPlan]) -> str:
         """The events of these stacks, oldest first."""

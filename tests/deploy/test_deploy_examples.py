@@ -126,15 +126,31 @@ def write_with_lock(example: Path, text: str, path: Path) -> None:
     write_lock(load_network(path, locked=False))
 
 
+def _named_groups(raw: dict[str, Any], vpc: dict[str, Any]) -> set[str]:
+    """The groups of ``vpc`` that other keys name (attachment and endpoint subnets, route
+    sources of endpoints and peerings): removing one would break the config."""
+    names = {(vpc.get("transit_gateway") or {}).get("subnet_group")}
+    endpoints = vpc.get("endpoints") or {}
+    names |= {endpoints.get("subnet_group"), *endpoints.get("route_from", [])}
+    for peering in raw.get("peerings", []):
+        for side in (peering["requester"], peering["accepter"]):
+            if side["vpc"] == vpc["name"]:
+                names |= set(side.get("route_from") or [])
+    return {name for name in names if name}
+
+
 def _swap_a_sized_group(example: Path, edit: NetworkBuilder, edited_path: Path) -> set[str]:
     """When the example has a size-only isolated group, the edit also removes the first
     one and adds one of the same size, in the same deploy. The edited config gets the lock
     that edit writes. Returns the removed group's ranges (none without such a group)."""
     raw = yaml.safe_load(example.read_text())
-    # An isolated group: a public one would take the VPC's NAT gateway along, whose
-    # deletion moto's CloudFormation does not emulate.
+    # An isolated group no other key names: a public one would take the VPC's NAT gateway
+    # along, whose deletion moto's CloudFormation does not emulate.
     sized = [
-        (v, g) for v in raw["vpcs"] for g in v["subnets"] if "size" in g and g["tier"] == "isolated"
+        (v, g)
+        for v in raw["vpcs"]
+        for g in v["subnets"]
+        if "size" in g and g["tier"] == "isolated" and g["name"] not in _named_groups(raw, v)
     ]
     if not sized:
         write_with_lock(example, edit.yaml(), edited_path)
