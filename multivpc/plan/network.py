@@ -12,7 +12,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -195,29 +195,62 @@ class TransitGatewayPeeringRoutePlan:
 
 
 @dataclass(frozen=True)
-class TransitGatewayPeeringSidePlan:
-    transit_gateway: str
-    hub_stack: str
+class PeeringSidePlan:
+    """Where one side of a peering (of either kind) is."""
+
     account_id: str
     region: str
+
+
+@dataclass(frozen=True)
+class TransitGatewayPeeringSidePlan(PeeringSidePlan):
+    transit_gateway: str
+    hub_stack: str
     segment: str
     """The segment whose route table the peering attachment is associated with."""
     routes: tuple[TransitGatewayPeeringRoutePlan, ...]
 
 
+SideT = TypeVar("SideT", bound=PeeringSidePlan)
+
+
 @dataclass(frozen=True)
-class TransitGatewayPeeringPlan:
+class PeeringPlan(Generic[SideT]):
+    """What the two kinds of peering (Transit Gateway, VPC) share: a name, the requester
+    (it creates the peering attachment or connection) and the accepter, and where they
+    are. In one account and region (``same_place``) ids are plain references; otherwise
+    the accepter's resource id and the attachment's or connection's id cross as
+    ``SharedId``s, and the accepter side's work waits in a stack of its own."""
+
+    name: str
+    requester: SideT
+    accepter: SideT
+
+    @property
+    def sides(self) -> tuple[SideT, SideT]:
+        return (self.requester, self.accepter)
+
+    @property
+    def same_place(self) -> bool:
+        """Both sides in one account and region."""
+        return (self.requester.account_id, self.requester.region) == (
+            self.accepter.account_id,
+            self.accepter.region,
+        )
+
+    @property
+    def cross_account(self) -> bool:
+        return self.requester.account_id != self.accepter.account_id
+
+
+@dataclass(frozen=True)
+class TransitGatewayPeeringPlan(PeeringPlan[TransitGatewayPeeringSidePlan]):
     """A peering between two Transit Gateways, over three stacks: the attachment
     (requester), the acceptance with the accepter's routing, the requester's routing."""
 
-    name: str
-    requester: TransitGatewayPeeringSidePlan
-    accepter: TransitGatewayPeeringSidePlan
     attachment_stack: str
     accepter_stack: str
     requester_routing_stack: str
-    same_place: bool
-    """Both sides in one account and region: ids are plain references."""
     peer_transit_gateway_id: SharedId
     """The accepter's gateway id, read by the attachment stack when not ``same_place``."""
     attachment_id: SharedId
@@ -225,19 +258,17 @@ class TransitGatewayPeeringPlan:
 
 
 @dataclass(frozen=True)
-class VpcPeeringSidePlan:
+class VpcPeeringSidePlan(PeeringSidePlan):
     """One VPC of a VPC peering, with the routes its route tables send to the peer
     (``RoutePlan``s of target kind ``vpc-peering``, ``target_name`` the peering)."""
 
     vpc: str
     vpc_stack: str
-    account_id: str
-    region: str
     routes: tuple[RoutePlan, ...]
 
 
 @dataclass(frozen=True)
-class VpcPeeringPlan:
+class VpcPeeringPlan(PeeringPlan[VpcPeeringSidePlan]):
     """A VPC peering connection. In one account and region: one stack (``connection_stack``)
     with the connection and both sides' routes, plain references. Otherwise three, in
     deploy order: ``accepter_stack`` (accepter's account and region: the accepter VPC's id
@@ -245,14 +276,9 @@ class VpcPeeringPlan:
     (requester's: the connection with PeerOwnerId/PeerRegion/PeerRoleArn, the requester's
     routes, the connection id published for the accepter), ``accepter_routes_stack``."""
 
-    name: str
-    requester: VpcPeeringSidePlan
-    accepter: VpcPeeringSidePlan
     connection_stack: str
     accepter_stack: str
     accepter_routes_stack: str
-    same_place: bool
-    cross_account: bool
     peer_role: str | None
     """The accepter account's role the requester assumes to accept (cross-account only)."""
     accepter_vpc_id: SharedId

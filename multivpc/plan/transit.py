@@ -109,8 +109,6 @@ def _plan_peering(
         attachment_stack=attachment_stack,
         accepter_stack=accepter_stack,
         requester_routing_stack=routing_stack,
-        same_place=(requester.account_id, requester.region)
-        == (accepter.account_id, accepter.region),
         peer_transit_gateway_id=peer_tgw_id,
         attachment_id=SharedId(
             parameter=f"/multivpc/{network}/transit-gateway-peerings/{peering.name}/attachment-id",

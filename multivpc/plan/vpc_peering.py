@@ -49,8 +49,6 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
         connection_stack=connection_stack,
         accepter_stack=accepter_stack,
         accepter_routes_stack=routes_stack,
-        same_place=not cross_account and requester.region == accepter.region,
-        cross_account=cross_account,
         peer_role=accept_role_name(network, peering.name) if cross_account else None,
         accepter_vpc_id=SharedId(
             parameter=f"{parameters}/accepter-vpc-id",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from multivpc.plan.resources import stack_resources
-from tests.conftest import Templates, synthesize
+from tests.conftest import ROOT, Templates, synthesize
 from tests.rules.test_stacks import at_the_limit
 from tests.support.builder import NetworkBuilder, network
 
@@ -129,3 +129,44 @@ def test_each_peering_stack_names_its_kind_of_peering() -> None:
     }
     planned, synthesized = _counted(network_from(data))
     assert planned == synthesized
+
+
+@pytest.mark.parametrize("example", ["multi-account", "peering", "tgw-peering"])
+def test_both_kinds_of_peering_share_one_plan_shape(example: str) -> None:
+    """same_place and cross_account of every peering of the example, from the raw config
+    on its own: a side's account and region are its VPC's or gateway's, else the
+    defaults."""
+    import yaml
+
+    from multivpc.load import load_network
+    from multivpc.plan import PeeringPlan
+
+    raw = yaml.safe_load((ROOT / "examples" / f"{example}.yaml").read_text())
+    default = raw["defaults"]
+
+    def place(item: dict[str, Any]) -> tuple[str, str]:
+        account = raw["accounts"][item.get("account", default["account"])]
+        return account, item.get("region", default["region"])
+
+    vpcs = {v["name"]: place(v) for v in raw["vpcs"]}
+    gateways = {t["name"]: place(t) for t in raw.get("transit_gateways", [])}
+    expected = {
+        p["name"]: (vpcs[p["requester"]["vpc"]], vpcs[p["accepter"]["vpc"]])
+        for p in raw.get("peerings", [])
+    } | {
+        p["name"]: (
+            gateways[p["requester"]["transit_gateway"]],
+            gateways[p["accepter"]["transit_gateway"]],
+        )
+        for p in raw.get("transit_gateway_peerings", [])
+    }
+    network = load_network(ROOT / "examples" / f"{example}.yaml").network_plan()
+    peerings: list[PeeringPlan[Any]] = [*network.vpc_peerings, *network.transit_gateway_peerings]
+    assert {p.name for p in peerings} == set(expected)
+    for peering in peerings:
+        requester, accepter = expected[peering.name]
+        assert peering.same_place == (requester == accepter), peering.name
+        assert peering.cross_account == (requester[0] != accepter[0]), peering.name
+        assert [(s.account_id, s.region) for s in peering.sides] == [requester, accepter]
+    if example == "peering":  # app-shared: one account and region
+        assert any(p.same_place for p in peerings)
