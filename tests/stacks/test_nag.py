@@ -10,6 +10,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+import yaml
 from aws_cdk import aws_ec2 as ec2
 
 from multivpc.cdk_app import nag_packs
@@ -29,11 +30,25 @@ ACKNOWLEDGED = {
     "HIPAA.Security": SHARED | {"LambdaConcurrency", "LambdaDLQ"},
     "PCI.DSS.321": SHARED,
 }
-# hub-and-spoke has no public subnet, so no route to an internet gateway to acknowledge.
-WITHOUT_INTERNET = {"hub-and-spoke", "tgw-peering", "local-endpoints", "peering", "multi-account"}
+
+
+def _raw(example: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(example.read_text())
+    return data
+
+
+# Read from each example's YAML, so a new example needs no entry here. Without a public
+# subnet group there is no route to an internet gateway to acknowledge.
+WITHOUT_INTERNET = {
+    example.stem
+    for example in EXAMPLES
+    if not any(g["tier"] == "public" for v in _raw(example)["vpcs"] for g in v["subnets"])
+}
 # Examples with Transit Gateway routing: their custom-resource functions hold IAM
 # wildcards that AwsSolutions finds (IAM5) and the constructs acknowledge.
-WITH_INLINE_FUNCTIONS = {"hub-and-spoke", "tgw-peering", "multi-account"}
+WITH_INLINE_FUNCTIONS = {
+    example.stem for example in EXAMPLES if _raw(example).get("transit_gateways")
+}
 
 
 def _report(app: cdk.App, outdir: str) -> dict[str, Any]:
@@ -124,3 +139,15 @@ def test_nag_packs_context_value(value: str | None, expected: list[str]) -> None
 def test_unknown_nag_pack_names_the_known_ones() -> None:
     with pytest.raises(ValueError, match="unknown pack nist; use any of nist-800-53-r5, hipaa"):
         nag_packs("nist")
+
+
+def test_the_example_lists_read_from_the_configs() -> None:
+    # What the lists held when they were written by hand, plus multi-account.
+    assert {
+        "hub-and-spoke",
+        "tgw-peering",
+        "local-endpoints",
+        "peering",
+        "multi-account",
+    } == WITHOUT_INTERNET
+    assert {"hub-and-spoke", "tgw-peering", "multi-account"} == WITH_INLINE_FUNCTIONS
