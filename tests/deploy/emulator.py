@@ -106,6 +106,11 @@ emulator would otherwise prove nothing about that part of the network:
    and any change before the connection is active. moto reports the options in
    ``DescribeVpcPeeringConnections`` (each side's ``PeeringOptions``), which the test reads.
    Not proven: DNS answers themselves, and the ``Delete`` call (moto does not run it).
+16. ``AWS::EC2::Route``: moto's CloudFormation neither updates nor deletes a route (an
+   update leaves nothing in the stack's resource map, a removed route stays). We change
+   its target in place (``ReplaceRoute``: a NAT gateway, Transit Gateway or peering
+   connection that changed, as CloudFormation does) and delete a removed route; a change
+   of its route table or destination (create-only) fails loudly.
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -138,6 +143,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
+from moto.ec2.models.route_tables import Route
 from moto.ec2.models.subnets import Subnet
 from moto.ec2.models.transit_gateway import TransitGateway
 from moto.ec2.models.transit_gateway_attachments import (
@@ -227,6 +233,78 @@ class SubnetWithPublicIpSetting(Shim, CloudFormationModel):
         Subnet.delete_from_cloudformation_json(
             resource_name, cloudformation_json, account_id, region_name
         )
+
+
+_ROUTE_TARGETS = {
+    "GatewayId": "gateway_id",
+    "NatGatewayId": "nat_gateway_id",
+    "TransitGatewayId": "transit_gateway_id",
+    "VpcPeeringConnectionId": "vpc_peering_connection_id",
+    "EgressOnlyInternetGatewayId": "egress_only_igw_id",
+    "InstanceId": "instance_id",
+    "NetworkInterfaceId": "interface_id",
+}
+_ROUTE_PLACE = ("RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock")
+
+
+class RouteWithUpdates(Shim, CloudFormationModel):
+    """AWS::EC2::Route whose target changes in place and which is deleted when removed
+    (gap 16); creation is moto's."""
+
+    CFN_TYPE = "AWS::EC2::Route"
+    ATTRIBUTES_OF = Route
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Route:
+        route = Route.create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        route.multivpc_properties = dict(cloudformation_json["Properties"])  # type: ignore[attr-defined]
+        return route
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Route,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Route:
+        properties = cloudformation_json["Properties"]
+        old = getattr(original_resource, "multivpc_properties", {})
+        if any(properties.get(key) != old.get(key) for key in _ROUTE_PLACE):
+            raise EmulatorRefuses(
+                "the emulator does not replace AWS::EC2::Route (its route table or "
+                "destination changed; tests/deploy/emulator.py)"
+            )
+        route = ec2_backends[account_id][region_name].replace_route(
+            properties["RouteTableId"],
+            properties["DestinationCidrBlock"],
+            **{arg: properties[key] for key, arg in _ROUTE_TARGETS.items() if key in properties},
+        )
+        route.multivpc_properties = dict(properties)  # type: ignore[attr-defined]
+        return route
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        table_id, _, cidr = resource_name.partition("~")  # moto's route id: TABLE~CIDR
+        backend = ec2_backends[account_id][region_name]
+        if table_id in backend.route_tables and cidr:
+            backend.delete_route(table_id, cidr)
 
 
 class EmulatorRefuses(ServiceException):
@@ -778,6 +856,7 @@ def _associate_once(original: Any) -> Any:
 for _model in (
     RouteTableAssociation,
     SubnetWithPublicIpSetting,
+    RouteWithUpdates,
     TransitGatewayWithoutDefaults,
     TransitGatewayRouteTableModel,
     TransitGatewayAttachmentModel,

@@ -257,3 +257,58 @@ def test_peering_options_change_only_on_an_active_connection_by_each_sides_owner
     ]
     for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
         assert connection[side]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+
+
+def test_a_route_changes_its_target_in_place_and_goes_when_removed(emulator: Emulator) -> None:
+    """Gap 16: a route to a Transit Gateway moves to another gateway in place (one route,
+    new target), a removed route is deleted, and a new destination fails loudly."""
+
+    def template(target: str | None, cidr: str = "10.99.0.0/16") -> str:
+        gateway = {
+            "Type": "AWS::EC2::TransitGateway",
+            "Properties": {
+                "DefaultRouteTableAssociation": "disable",
+                "DefaultRouteTablePropagation": "disable",
+            },
+        }
+        resources: dict[str, Any] = {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.8.0.0/16"}},
+            "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+            "One": gateway,
+            "Two": gateway,
+        }
+        if target is not None:
+            resources["Route"] = {
+                "Type": "AWS::EC2::Route",
+                "Properties": {
+                    "RouteTableId": {"Ref": "Table"},
+                    "DestinationCidrBlock": cidr,
+                    "TransitGatewayId": {"Ref": target},
+                },
+            }
+        outputs = {key: {"Value": {"Ref": key}} for key in ("Table", "One", "Two")}
+        return json.dumps({"Resources": resources, "Outputs": outputs})
+
+    cloudformation = emulator.client("cloudformation", REGION, OWNER)
+    ec2 = emulator.client("ec2", REGION, OWNER)
+    cloudformation.create_stack(StackName="route", TemplateBody=template("One"))
+    [stack] = cloudformation.describe_stacks(StackName="route")["Stacks"]
+    ids = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+
+    def routes() -> dict[str, str]:
+        [table] = ec2.describe_route_tables(RouteTableIds=[ids["Table"]])["RouteTables"]
+        return {
+            r["DestinationCidrBlock"]: r.get("TransitGatewayId", r.get("GatewayId", ""))
+            for r in table["Routes"]
+        }
+
+    assert routes() == {"10.8.0.0/16": "local", "10.99.0.0/16": ids["One"]}
+    cloudformation.update_stack(StackName="route", TemplateBody=template("Two"))
+    assert routes() == {"10.8.0.0/16": "local", "10.99.0.0/16": ids["Two"]}
+    cloudformation.update_stack(StackName="route", TemplateBody=template(None))
+    assert routes() == {"10.8.0.0/16": "local"}
+    cloudformation.update_stack(StackName="route", TemplateBody=template("One"))
+    with pytest.raises(ClientError, match="does not replace AWS::EC2::Route"):
+        cloudformation.update_stack(
+            StackName="route", TemplateBody=template("One", cidr="10.98.0.0/16")
+        )
