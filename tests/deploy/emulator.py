@@ -111,6 +111,10 @@ emulator would otherwise prove nothing about that part of the network:
    its target in place (``ReplaceRoute``: a NAT gateway, Transit Gateway or peering
    connection that changed, as CloudFormation does) and delete a removed route; a change
    of its route table or destination (create-only) fails loudly.
+17. Exports in use: CloudFormation refuses a stack update that changes or removes an export
+   another stack imports ("Cannot update export ... as it is in use by ..."); moto
+   changed it silently. We refuse it too (checked after moto applied the update, which
+   moto cannot roll back: the deploy fails loudly either way).
 
 Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
 loudly instead of reporting a change that was not made.
@@ -1034,15 +1038,47 @@ def add_local_zones(zones: Iterable[tuple[str, str]]) -> None:
 
 
 def _register_exports(original: Any) -> Any:
-    """An update's new exports become importable, as a created stack's do (gap 13)."""
+    """An update's new exports become importable, as a created stack's do (gap 13), and
+    an export another stack imports may neither change nor go away (gap 17)."""
 
     def update_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        before = {e.name: e.value for e in self.get_stack(name).exports}
         stack = original(self, name, *args, **kwargs)
+        after = {e.name: e.value for e in stack.exports}
+        for export, value in before.items():
+            if after.get(export) == value:
+                continue
+            users = [
+                other.name
+                for other in self.stacks.values()
+                if other.stack_id != stack.stack_id
+                and other.status != "DELETE_COMPLETE"
+                and export in _imports(other.template_dict)
+            ]
+            if users:
+                raise EmulatorRefuses(
+                    f"Cannot update export {export} as it is in use by {', '.join(users)}"
+                )
         for export in stack.exports:
             self.exports[export.name] = export
         return stack
 
     return update_stack
+
+
+def _imports(node: Any) -> set[str]:
+    """The export names a template imports (``Fn::ImportValue`` of a plain name)."""
+    if isinstance(node, dict):
+        found = set()
+        for key, value in node.items():
+            if key == "Fn::ImportValue" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _imports(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_imports(item) for item in node)) if node else set()
+    return set()
 
 
 def _update_then_clean_up(

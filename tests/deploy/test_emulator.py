@@ -312,3 +312,34 @@ def test_a_route_changes_its_target_in_place_and_goes_when_removed(emulator: Emu
         cloudformation.update_stack(
             StackName="route", TemplateBody=template("One", cidr="10.98.0.0/16")
         )
+
+
+def test_an_export_in_use_can_neither_change_nor_go(emulator: Emulator) -> None:
+    """Gap 17: as CloudFormation, an update may add exports, but not change or remove one
+    that another stack imports."""
+
+    def exporter(value: str, extra: bool = False) -> str:
+        outputs = {"Id": {"Value": value, "Export": {"Name": "shared-id"}}}
+        if extra:
+            outputs["More"] = {"Value": "more", "Export": {"Name": "more-id"}}
+        vpc = {"CidrBlock": "10.7.0.0/16", "Tags": [{"Key": "id", "Value": value}]}
+        resources = {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": vpc}}
+        return json.dumps({"Resources": resources, "Outputs": outputs})
+
+    imported = {"Key": "id", "Value": {"Fn::ImportValue": "shared-id"}}
+    importer = {
+        "Resources": {
+            "Copy": {
+                "Type": "AWS::EC2::VPC",
+                "Properties": {"CidrBlock": "10.6.0.0/16", "Tags": [imported]},
+            }
+        }
+    }
+    cloudformation = emulator.client("cloudformation", REGION, OWNER)
+    cloudformation.create_stack(StackName="exporter", TemplateBody=exporter("one"))
+    cloudformation.create_stack(StackName="importer", TemplateBody=json.dumps(importer))
+    cloudformation.update_stack(StackName="exporter", TemplateBody=exporter("one", extra=True))
+    with pytest.raises(
+        ClientError, match="Cannot update export shared-id as it is in use by importer"
+    ):
+        cloudformation.update_stack(StackName="exporter", TemplateBody=exporter("two", extra=True))
