@@ -36,3 +36,9 @@ RETENTION_DAY_NAMES: dict[int, str] = {
 
 NagPack = Literal["nist-800-53-r5", "hipaa-security", "pci-dss-3.2.1"]
 """cdk-nag compliance packs a network may ask for, besides AwsSolutions (always on)."""
+
+
+def cidr_id(cidr: object) -> str:
+    """A construct ID from a CIDR (a string or an ``IPv4Network``): 10.99.0.0/16 ->
+    10-99-0-0-16."""
+    return str(cidr).replace(".", "-").replace("/", "-")

@@ -15,6 +15,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.vocabulary import cidr_id
 
 SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
 HTTPS = 443
@@ -168,7 +169,7 @@ class VpcEndpoints(Construct):
                 # One resource per source, named after it: adding a source adds a rule.
                 ec2.CfnSecurityGroupIngress(
                     self,
-                    f"HttpsFrom-{source.cidr.replace('.', '-').replace('/', '-')}",
+                    f"HttpsFrom-{cidr_id(source.cidr)}",
                     group_id=self.security_group.attr_group_id,
                     ip_protocol="tcp",
                     from_port=HTTPS,

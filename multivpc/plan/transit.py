@@ -30,6 +30,7 @@ from multivpc.topology import (
     TransitTopology,
 )
 from multivpc.topology.shards import route_key
+from multivpc.vocabulary import cidr_id
 
 
 def hub_stack_name(network: str, tgw: str) -> str:
@@ -51,11 +52,6 @@ def peering_stack_names(network: str, peering: str) -> tuple[str, str, str]:
 
 def vpc_stack_name(network: str, vpc: str) -> str:
     return f"{network}-{vpc}"
-
-
-def cidr_id(cidr: ipaddress.IPv4Network) -> str:
-    """A construct ID from a CIDR: 10.99.0.0/16 -> 10-99-0-0-16."""
-    return str(cidr).replace(".", "-").replace("/", "-")
 
 
 def role_name(*parts: str) -> str:

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 from multivpc.config.lockfile import RoutingShards
 from multivpc.topology.transit import TransitTopology
+from multivpc.vocabulary import cidr_id
 
 ROUTING_RESOURCE_BUDGET = 400
 """Resources per routing stack, under CloudFormation's 500, leaving room for CDK's own
@@ -120,7 +121,7 @@ def _first_placement(tgw: TransitTopology, vpcs: Iterable[str], routes: list[str
 
     def legacy_id(key: str) -> str:
         segment, cidr = key.split(" ")
-        return f"{segment}-{cidr.replace('.', '-').replace('/', '-')}"
+        return f"{segment}-{cidr_id(cidr)}"
 
     return RoutingShards(
         {vpc: shard(vpc) for vpc in vpcs},

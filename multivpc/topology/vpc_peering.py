@@ -7,6 +7,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from multivpc.config.models import NetworkConfig, Vpc, VpcPeering, VpcPeeringSide
+from multivpc.vocabulary import cidr_id
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class VpcPeeringEnd:
             return ()
         if self.side.peer_ranges is not None:
             return tuple(
-                (f"Peering-{self.peer.name}-{_cidr_id(c)}", c)
+                (f"Peering-{self.peer.name}-{cidr_id(c)}", c)
                 for c in dict.fromkeys(self.side.peer_ranges)
             )
         if self.peer.cidr is None:
@@ -59,10 +60,6 @@ class VpcPeeringTopology:
     @property
     def ends(self) -> tuple[VpcPeeringEnd, VpcPeeringEnd]:
         return (self.requester, self.accepter)
-
-
-def _cidr_id(cidr: ipaddress.IPv4Network) -> str:
-    return str(cidr).replace(".", "-").replace("/", "-")
 
 
 def vpc_peering_topology(config: NetworkConfig) -> tuple[VpcPeeringTopology, ...]:
