@@ -69,6 +69,17 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
         }
 
 
+def changed_resources(before: Templates, after: Templates) -> list[str]:
+    """``stack/logical id`` of every resource of ``before`` that ``after`` changes or
+    lacks."""
+    return [
+        f"{stack}/{logical_id}"
+        for stack, template in before.items()
+        for logical_id, resource in template["Resources"].items()
+        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
+    ]
+
+
 @pytest.fixture(scope="session")
 def example_templates() -> dict[str, Templates]:
     """Every example, synthesized once with cdk-nag on: {example file stem: templates}."""

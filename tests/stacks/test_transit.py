@@ -14,7 +14,7 @@ import yaml
 from multivpc.load import parse_network
 from multivpc.plan import NetworkPlan, plan
 from multivpc.stacks.transit_stacks import HubStack, RoutingStack
-from tests.conftest import Templates, synthesize
+from tests.conftest import Templates, changed_resources, synthesize
 from tests.rules.test_transit_gateway import hub
 from tests.support.builder import NetworkBuilder
 
@@ -130,15 +130,6 @@ def _synth(builder: NetworkBuilder) -> Templates:
     return synthesize(builder.build(), checks=False)
 
 
-def _changed(before: Templates, after: Templates) -> list[str]:
-    return [
-        f"{stack}/{logical_id}"
-        for stack, template in before.items()
-        for logical_id, resource in template["Resources"].items()
-        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
-    ]
-
-
 def _spoke(builder: NetworkBuilder, name: str, cidr: str, segment: str) -> NetworkBuilder:
     return (
         builder.vpc(name, cidr=cidr, account="apps", nat="none")
@@ -154,7 +145,7 @@ def _spoke(builder: NetworkBuilder, name: str, cidr: str, segment: str) -> Netwo
 def test_adding_a_spoke_changes_nothing_that_exists() -> None:
     before = _synth(hub())
     after = _synth(_spoke(hub(), "prod-two", "10.2.0.0/16", "prod"))
-    changed = _changed(before, after)
+    changed = changed_resources(before, after)
     # The shared VPC gains a route to the new spoke; existing routes and everything else
     # keep their logical ids and properties. Exports may change order, nothing else.
     assert [c for c in changed if "Output" not in c] == [], changed
@@ -170,7 +161,7 @@ def test_adding_a_segment_or_a_static_route_changes_nothing_that_exists() -> Non
         {"name": "sandbox"},
     ]
     after = _synth(hub(segments=more))
-    assert [c for c in _changed(before, after) if "Output" not in c] == []
+    assert [c for c in changed_resources(before, after) if "Output" not in c] == []
 
 
 def _estate(spokes: int, segments: int) -> NetworkPlan:

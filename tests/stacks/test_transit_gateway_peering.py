@@ -17,7 +17,7 @@ import pytest
 
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
-from tests.conftest import Templates, plan_of, synthesize
+from tests.conftest import Templates, changed_resources, plan_of, synthesize
 from tests.rules.test_transit_gateway_peering import EU, US, _peering, peered
 from tests.support.builder import NetworkBuilder, network_from
 
@@ -225,15 +225,6 @@ def test_peers_in_one_account_and_region_use_plain_references() -> None:
     assert attachment["Properties"]["PeerAccountId"] == NETWORK
 
 
-def _changed(before: Templates, after: Templates) -> list[str]:
-    return [
-        f"{stack}/{logical_id}"
-        for stack, template in before.items()
-        for logical_id, resource in template["Resources"].items()
-        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
-    ]
-
-
 def test_adding_a_vpc_behind_the_peer_adds_routes_and_changes_nothing() -> None:
     before = _synth(peered())
     after = _synth(
@@ -250,7 +241,7 @@ def test_adding_a_vpc_behind_the_peer_adds_routes_and_changes_nothing() -> None:
             transit_gateway={"name": "hub-eu", "segment": "apps", "subnet_group": "transit"},
         )
     )
-    assert _changed(before, after) == []
+    assert changed_resources(before, after) == []
     assert _routes(after["test-tgw-peering-us-eu-routing"]) - _routes(
         before["test-tgw-peering-us-eu-routing"]
     ) == {("shared", "10.65.0.0/16"), ("prod", "10.65.0.0/16")}
@@ -263,7 +254,7 @@ def test_adding_a_peering_changes_only_the_readers_of_the_peer_gateway_id() -> N
     after = _synth(peered())
     # hub-eu's id gets a reader role for the requester account; nothing else that exists
     # changes (hub-eu had no reader before: its spokes are all in its own account).
-    assert _changed(before, after) == []
+    assert changed_resources(before, after) == []
     assert set(after) - set(before) == {
         "test-tgw-peering-us-eu",
         "test-tgw-peering-us-eu-accept",

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Templates, plan_of, synthesize
+from tests.conftest import Templates, changed_resources, plan_of, synthesize
 from tests.rules.test_vpc_peering import _peering, peered
 from tests.support.builder import NetworkBuilder
 
@@ -215,19 +215,10 @@ def _synth(builder: NetworkBuilder) -> Templates:
     return synthesize(builder.build(), checks=False)
 
 
-def _changed(before: Templates, after: Templates) -> list[str]:
-    return [
-        f"{stack}/{logical_id}"
-        for stack, template in before.items()
-        for logical_id, resource in template["Resources"].items()
-        if after.get(stack, {}).get("Resources", {}).get(logical_id) != resource
-    ]
-
-
 def test_adding_a_peering_adds_stacks_and_changes_nothing() -> None:
     before = _synth(peered())
     after = _synth(peered(_peering(), _peering("other", "shared", name="other-shared")))
-    assert _changed(before, after) == []
+    assert changed_resources(before, after) == []
     assert set(after) - set(before) == {
         "test-peering-other-shared-accepter",
         "test-peering-other-shared",
