@@ -114,7 +114,7 @@ snapshot-update: setup
 
 schema: setup
 	$(BIN)/multivpc schema --output schema/multivpc.schema.json
-	$(BIN)/multivpc schema --lock --output schema/multivpc-lock.schema.json
+	$(BIN)/multivpc schema --lock --output schema/lock/multivpc-lock.schema.json
 
 # Writes bench/results.json and renders bench/RESULTS.md from it; BENCH_ARGS=--quick for a smoke run.
 bench: setup

@@ -79,7 +79,8 @@ def test_synth_refuses_invalid_config_and_writes_nothing(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("flags", "file"), [((), "multivpc.schema.json"), (("--lock",), "multivpc-lock.schema.json")]
+    ("flags", "file"),
+    [((), "multivpc.schema.json"), (("--lock",), "lock/multivpc-lock.schema.json")],
 )
 def test_schema_file_is_in_sync(flags: tuple[str, ...], file: str) -> None:
     result = _run("schema", *flags)

@@ -129,7 +129,7 @@ def test_invalid_configs_are_rejected_by_the_schema(case: str) -> None:
     assert _problems(data) == [expected]
 
 
-LOCK_SCHEMA = json.loads((ROOT / "schema" / "multivpc-lock.schema.json").read_text())
+LOCK_SCHEMA = json.loads((ROOT / "schema" / "lock" / "multivpc-lock.schema.json").read_text())
 LOCKS = sorted((ROOT / "examples").glob("*.lock.yaml"))
 
 
@@ -165,7 +165,7 @@ def test_every_written_lock_points_editors_at_the_lock_schema() -> None:
         # What multivpc writes is the committed file, schema line first.
         assert loaded.lock.text() == lock.read_text()
         assert lock.read_text().splitlines()[0] == (
-            "# yaml-language-server: $schema=../schema/multivpc-lock.schema.json"
+            "# yaml-language-server: $schema=../schema/lock/multivpc-lock.schema.json"
         )
 
 
@@ -177,6 +177,14 @@ def test_a_lock_beside_a_config_without_a_schema_line_points_at_this_checkout(
     lock = tmp_path / "net.lock.yaml"
     reference = lock_schema_reference("name: net\n", lock)
     assert reference is not None
-    assert (tmp_path / reference).resolve() == ROOT / "schema" / "multivpc-lock.schema.json"
+    assert (
+        tmp_path / reference
+    ).resolve() == ROOT / "schema" / "lock" / "multivpc-lock.schema.json"
     other = "# yaml-language-server: $schema=/opt/schemas/multivpc.schema.json\nname: n\n"
-    assert lock_schema_reference(other, lock) == "/opt/schemas/multivpc-lock.schema.json"
+    assert lock_schema_reference(other, lock) == "/opt/schemas/lock/multivpc-lock.schema.json"
+
+
+def test_the_config_schema_is_the_only_schema_at_the_top_of_schema() -> None:
+    """Tools that validate every YAML file against the first schema of ``schema/`` must
+    find the config's, not the lock's (which sorts first by name)."""
+    assert sorted(p.name for p in (ROOT / "schema").glob("*.json")) == ["multivpc.schema.json"]

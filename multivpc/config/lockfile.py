@@ -81,7 +81,7 @@ class LockedRoutingEntry(Model):
 
 class LockFile(Model):
     """What ``<config>.lock.yaml`` holds: the ranges multivpc allocated once, kept so they
-    never move. Written by multivpc; ``schema/multivpc-lock.schema.json`` is generated
+    never move. Written by multivpc; ``schema/lock/multivpc-lock.schema.json`` is generated
     from this model."""
 
     version: int = Field(
@@ -245,14 +245,17 @@ def _routing(lock: AddressLock) -> dict[str, tuple[dict[str, int], dict[str, int
 
 
 CONFIG_SCHEMA = "multivpc.schema.json"
-LOCK_SCHEMA = "multivpc-lock.schema.json"
+LOCK_SCHEMA = "lock/multivpc-lock.schema.json"
+"""Beside the config schema, in a folder of its own: tools that take the first schema
+of ``schema/`` for every YAML file then find the config schema."""
 _SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S*)$", re.MULTILINE)
 
 
 def lock_schema_reference(config_text: str, lock_file: Path | None) -> str | None:
     """Where the lock's ``yaml-language-server`` line points: beside the schema the config
-    points at (``../schema/multivpc.schema.json`` gives ``../schema/multivpc-lock.schema.json``);
-    without one, the schema/ folder of this checkout of multivpc, relative to the lock;
+    points at (``../schema/multivpc.schema.json`` gives
+    ``../schema/lock/multivpc-lock.schema.json``); without one, the schema/ folder of this
+    checkout of multivpc, relative to the lock;
     None when neither exists (an installed package carries no schema files)."""
     match = _SCHEMA_LINE.search(config_text[:2000])
     if match and match[1].endswith(CONFIG_SCHEMA):
