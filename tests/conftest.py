@@ -69,6 +69,17 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
         }
 
 
+def ssm_parameter_read(template: dict[str, Any], value: Any) -> str | None:
+    """The SSM parameter ``value`` reads, when it is a ``Ref`` to a template parameter of an
+    SSM parameter type (how a stack reads an id of its own account and region); else None."""
+    if not (isinstance(value, dict) and set(value) == {"Ref"}):
+        return None
+    parameter = template.get("Parameters", {}).get(value["Ref"])
+    if parameter is None or not parameter["Type"].startswith("AWS::SSM::Parameter::Value<"):
+        return None
+    return str(parameter["Default"])
+
+
 def changed_resources(before: Templates, after: Templates) -> list[str]:
     """``stack/logical id`` of every resource of ``before`` that ``after`` changes or
     lacks."""

@@ -15,7 +15,7 @@ from multivpc.constructs.routing import (
     add_route,
     add_table_route,
 )
-from multivpc.constructs.shared_ids import PublishedId, RemoteId
+from multivpc.constructs.shared_ids import LocalId, PublishedId, RemoteId
 from multivpc.constructs.transit_gateway import (
     SegmentRouting,
     TransitGatewayAssociation,
@@ -45,6 +45,7 @@ __all__ = [
     "GatewayEndpointSpec",
     "HttpsSource",
     "InterfaceEndpointSpec",
+    "LocalId",
     "NatGatewaySpec",
     "NetworkVpc",
     "PeeringAcceptRole",

@@ -1,11 +1,15 @@
-"""Ids that cross accounts: published as an SSM parameter by the account that owns them,
-read by another account's stack through a role the owner lets it assume.
+"""Ids that cross stacks: published as an SSM parameter by the stack that owns them, read
+by another stack at deploy time.
 
 CloudFormation cannot reference a resource of another account, and SSM parameters are
 readable in their own account only. So the owner publishes (``PublishedId``: a parameter
 and a reader role trusted by the named accounts, allowed ``ssm:GetParameter`` on that one
 parameter), and the reader reads at deploy time (``RemoteId``: an SDK call that assumes
-the reader role). Stack dependencies make the owner's stack deploy first.
+the reader role). In the owner's own account and region a stack reads the parameter
+through a CloudFormation parameter of an SSM parameter type (``LocalId``), not through a
+cross-stack export: CloudFormation refuses to change an export another stack imports, so
+an owner could never replace a resource whose id is imported. Stack dependencies make the
+owner's stack deploy first.
 """
 
 from __future__ import annotations
@@ -113,6 +117,41 @@ class PublishedId(Construct):
                     )
                 ],
             )
+
+
+class LocalId(Construct):
+    """An id read at deploy time from a ``PublishedId`` of the same account and region: a
+    CloudFormation parameter of type ``AWS::SSM::Parameter::Value<String>``.
+
+    CloudFormation resolves it on every create and update of the stack, and updates what
+    references it when the value changed. The CDK CLI skips a stack whose template did not
+    change when its SSM parameters say ``[cdk:skip]``; ``version`` is in the parameter's
+    description, so the template changes exactly when the owner replaces the resource.
+
+    Args:
+        parameter_name: the parameter's name.
+        version: changes whenever the owner replaces the resource whose id is published
+            (see ``RemoteId``). Default: none.
+    """
+
+    value: str
+    """The id, a token resolved at deploy time."""
+    parameter: cdk.CfnParameter
+    """The template parameter that reads it."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, parameter_name: str, version: str = ""
+    ) -> None:
+        super().__init__(scope, id)
+        self.parameter = cdk.CfnParameter(
+            self,
+            "Parameter",
+            type="AWS::SSM::Parameter::Value<String>",
+            default=parameter_name,
+            description=f"[cdk:skip] {parameter_name}"
+            + (f" (version {version})" if version else ""),
+        )
+        self.value = self.parameter.value_as_string
 
 
 class RemoteId(Construct):

@@ -108,6 +108,8 @@ class SharedId:
     account_id: str
     region: str
     reader_role: str
+    """The role other accounts assume to read it; empty when only its own account and
+    region read it (through a CloudFormation parameter of an SSM parameter type)."""
     version: str = ""
     """A digest of what identifies the owner's resource: its create-only properties and
     those of what it references (``identity_version``). It changes exactly when the owner
@@ -179,6 +181,9 @@ class TransitGatewayPlan:
     id_parameter: SharedId
     reader_accounts: tuple[str, ...]
     """Accounts allowed to read the Transit Gateway's id (spoke accounts other than its own)."""
+    route_table_ids: dict[str, SharedId]
+    """Each segment's route table id, published for the routing stacks of the gateway's
+    own account and region (no reader role)."""
 
     def attachment(self, vpc: str) -> AttachmentRoutingPlan:
         return next(a for a in self.attachments if a.vpc == vpc)
@@ -251,10 +256,13 @@ class TransitGatewayPeeringPlan(PeeringPlan[TransitGatewayPeeringSidePlan]):
     attachment_stack: str
     accepter_stack: str
     requester_routing_stack: str
+    transit_gateway_id: SharedId
+    """The requester's gateway id, read by the attachment stack (same account and region)."""
     peer_transit_gateway_id: SharedId
-    """The accepter's gateway id, read by the attachment stack when not ``same_place``."""
+    """The accepter's gateway id, read by the attachment stack."""
     attachment_id: SharedId
-    """The peering attachment's id, read by the accepter's stack when not ``same_place``."""
+    """The peering attachment's id, read by the accepter's stack and the requester's
+    routing stack."""
 
 
 @dataclass(frozen=True)

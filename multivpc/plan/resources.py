@@ -91,7 +91,9 @@ def _vpc(vpc: VpcPlan) -> int:
 
 
 def _hub(tgw: TransitGatewayPlan) -> int:
-    count = 1 + len(tgw.segments) + bool(tgw.share_principals) + PUBLISHED_ID
+    # the gateway, its route tables, the share, the gateway's and route tables' ids
+    count = 1 + len(tgw.segments) + bool(tgw.share_principals)
+    count += PUBLISHED_ID * (1 + len(tgw.segments))
     return count + READER_ROLE * bool(tgw.reader_accounts)
 
 
@@ -121,7 +123,7 @@ def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
 def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:
     remote = 0 if peering.same_place else REMOTE_ID + PROVIDER_FUNCTION
     if stack.role == "tgw-peering":
-        published = 0 if peering.same_place else PUBLISHED_ID + READER_ROLE
+        published = PUBLISHED_ID + (0 if peering.same_place else READER_ROLE)
         return 1 + published + remote + PROVIDER * (not peering.same_place)
     side = peering.accepter if stack.role == "tgw-peering-accepter" else peering.requester
     count = len(side.routes) + 1 + INLINE_FUNCTION + PROVIDER  # routes, association

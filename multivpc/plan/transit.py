@@ -105,6 +105,7 @@ def _plan_peering(
         attachment_stack=attachment_stack,
         accepter_stack=accepter_stack,
         requester_routing_stack=routing_stack,
+        transit_gateway_id=own_tgw_id,
         peer_transit_gateway_id=peer_tgw_id,
         attachment_id=SharedId(
             parameter=f"/multivpc/{network}/transit-gateway-peerings/{peering.name}/attachment-id",
@@ -242,6 +243,18 @@ def _plan_tgw(
         ),
         id_parameter=id_parameter,
         reader_accounts=tuple(reader_accounts),
+        route_table_ids={
+            segment.name: SharedId(
+                parameter=f"/multivpc/{network}/transit-gateways/{spec.name}/route-tables/"
+                f"{segment.name}",
+                account_id=owner,
+                region=spec.region,
+                reader_role="",
+                # AWS::EC2::TransitGatewayRouteTable: TransitGatewayId is create-only.
+                version=identity_version("route-table", id_parameter.version, segment.name),
+            )
+            for segment in spec.segments
+        },
     )
     return planned, attachments
 

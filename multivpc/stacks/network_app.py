@@ -55,47 +55,24 @@ def add_network(
             AwsSolutionsChecks(app), *(NAG_PACKS[pack](app) for pack in packs)
         )
     stacks: dict[str, cdk.Stack] = {}
-    hubs: dict[str, HubStack] = {}
     spokes: dict[str, VpcStack] = {}
-    peerings: dict[str, TransitGatewayPeeringStack] = {}
     for planned in network.stacks:
         stack: cdk.Stack
         if planned.role == "hub":
             assert planned.transit_gateway is not None
             tgw = network.transit_gateway(planned.transit_gateway)
-            stack = hubs[tgw.name] = HubStack(app, stack=planned, tgw=tgw)
+            stack = HubStack(app, stack=planned, tgw=tgw)
         elif planned.role == "vpc":
             [vpc_name] = planned.vpcs
-            vpc = network.vpc(vpc_name)
-            hub = hubs.get(vpc.attachment.transit_gateway) if vpc.attachment else None
-            same_place = hub is not None and (hub.account, hub.region) == (
-                planned.account_id,
-                planned.region,
-            )
-            stack = spokes[vpc_name] = VpcStack(
-                app,
-                stack=planned,
-                vpc=vpc,
-                transit_gateway_id=hub.hub.transit_gateway_id if hub and same_place else None,
-            )
+            stack = spokes[vpc_name] = VpcStack(app, stack=planned, vpc=network.vpc(vpc_name))
         elif planned.transit_gateway_peering is not None:
-            stack = _transit_gateway_peering_stack(app, planned, network, hubs, peerings)
+            stack = _transit_gateway_peering_stack(app, planned, network)
         elif planned.role in ("vpc-peering-accepter", "vpc-peering", "vpc-peering-routes"):
             stack = _vpc_peering_stack(app, planned, network, spokes)
         else:
             assert planned.transit_gateway is not None
             tgw = network.transit_gateway(planned.transit_gateway)
-            stack = RoutingStack(
-                app,
-                stack=planned,
-                tgw=tgw,
-                hub=hubs[tgw.name],
-                attachment_ids={
-                    name: spoke.attachment.attachment_id
-                    for name, spoke in spokes.items()
-                    if spoke.attachment is not None and name in planned.vpcs
-                },
-            )
+            stack = RoutingStack(app, stack=planned, tgw=tgw)
         for dependency in planned.depends_on:
             if dependency not in stacks:
                 raise ValueError(
@@ -110,39 +87,24 @@ def add_network(
 
 
 def _transit_gateway_peering_stack(
-    app: cdk.App,
-    planned: StackPlan,
-    network: NetworkPlan,
-    hubs: dict[str, HubStack],
-    peerings: dict[str, TransitGatewayPeeringStack],
+    app: cdk.App, planned: StackPlan, network: NetworkPlan
 ) -> cdk.Stack:
     assert planned.transit_gateway_peering is not None
     peering = network.transit_gateway_peering(planned.transit_gateway_peering)
-    requester_hub = hubs[peering.requester.transit_gateway]
-    accepter_hub = hubs[peering.accepter.transit_gateway]
     if planned.role == "tgw-peering":
-        attachment = peerings[peering.name] = TransitGatewayPeeringStack(
-            app,
-            stack=planned,
-            peering=peering,
-            requester_hub=requester_hub,
-            accepter_hub=accepter_hub,
-        )
-        return attachment
+        return TransitGatewayPeeringStack(app, stack=planned, peering=peering)
     if planned.role == "tgw-peering-accepter":
         return TransitGatewayPeeringAccepterStack(
             app,
             stack=planned,
             peering=peering,
-            attachment=peerings[peering.name],
-            accepter_hub=accepter_hub,
+            accepter_tgw=network.transit_gateway(peering.accepter.transit_gateway),
         )
     return TransitGatewayPeeringRoutingStack(
         app,
         stack=planned,
         peering=peering,
-        attachment=peerings[peering.name],
-        requester_hub=requester_hub,
+        requester_tgw=network.transit_gateway(peering.requester.transit_gateway),
     )
 
 

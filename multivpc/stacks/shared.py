@@ -1,14 +1,15 @@
 """What every stack module needs from a plan entry: the stack itself (named and placed as
-planned), and an id published by another account or region (read at deploy time)."""
+planned), and an id another stack publishes (read at deploy time)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from multivpc.constructs import RemoteId
+from multivpc.constructs import LocalId, RemoteId
 from multivpc.plan import SharedId, StackPlan
 
 
@@ -27,8 +28,18 @@ class PlannedStack(cdk.Stack):
         )
 
 
-def remote_id(scope: Construct, id: str, shared: SharedId) -> str:
-    """``shared``'s value, read with ``RemoteId`` through its owner's reader role."""
+def read_id(
+    scope: Construct, id: str, shared: SharedId, *, encryption_key: kms.IKey | None = None
+) -> str:
+    """``shared``'s value, read at deploy time: with ``LocalId`` in the owner's account and
+    region, else with ``RemoteId`` through the owner's reader role (``encryption_key``
+    encrypts its SDK-call log group). Never a cross-stack export, which would stop the
+    owner from replacing the resource (CloudFormation refuses to change an export in use)."""
+    stack = cdk.Stack.of(scope)
+    if (stack.account, stack.region) == (shared.account_id, shared.region):
+        return LocalId(scope, id, parameter_name=shared.parameter, version=shared.version).value
+    if not shared.reader_role:
+        raise ValueError(f"{shared.parameter} is readable in {shared.account_id} only")
     return RemoteId(
         scope,
         id,
@@ -36,5 +47,18 @@ def remote_id(scope: Construct, id: str, shared: SharedId) -> str:
         account_id=shared.account_id,
         region=shared.region,
         reader_role_name=shared.reader_role,
+        encryption_key=encryption_key,
         version=shared.version,
     ).value
+
+
+def keep_export(stack: cdk.Stack, value: str) -> None:
+    """Keep the export that CDK made for ``value`` when another stack of the same account
+    and region referenced it directly (multivpc before ids were read with ``LocalId``).
+
+    An estate deployed before still has stacks that import it, and CloudFormation refuses to
+    remove an export in use: without it, the owner's stack, deployed first, would fail. With
+    it, ``cdk deploy --all`` updates the owner (export unchanged), then the readers (which
+    stop importing). Nothing imports it afterwards, so its value may change (a replaced
+    resource) and a later release can drop it (README, upgrade notes)."""
+    stack.export_value(value)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from constructs import Construct
@@ -21,12 +20,13 @@ from multivpc.plan import (
     TransitGatewayPeeringSidePlan,
     TransitGatewayPlan,
 )
-from multivpc.stacks.shared import PlannedStack, remote_id
+from multivpc.stacks.shared import PlannedStack, keep_export, read_id
 
 
 class HubStack(PlannedStack):
-    """A Transit Gateway, its segment route tables, its RAM share, and its id published
-    for spokes in other accounts."""
+    """A Transit Gateway, its segment route tables, its RAM share, and their ids published:
+    the gateway's for spokes in other accounts too, the route tables' for the routing
+    stacks (same account and region)."""
 
     hub: TransitGatewayHub
     published_id: PublishedId
@@ -60,24 +60,26 @@ class HubStack(PlannedStack):
             reader_accounts=tgw.reader_accounts,
             reader_role_name=tgw.id_parameter.reader_role,
         )
+        keep_export(self, self.hub.transit_gateway_id)
+        for segment, table in self.hub.route_tables.items():
+            PublishedId(
+                self,
+                f"PublishedRouteTableId-{segment}",
+                parameter_name=tgw.route_table_ids[segment].parameter,
+                value=table.ref,
+            )
+            keep_export(self, table.ref)
 
 
 class RoutingStack(PlannedStack):
     """Associations, propagations and static routes of a Transit Gateway's attachments
-    (those the plan puts in this stack), in the gateway owner's account. Attachment ids of
-    same-account spokes are plain references; others are read with ``RemoteId``."""
+    (those the plan puts in this stack), in the gateway owner's account. Every id is read at
+    deploy time (``read_id``), so the hub and the spokes can replace what they own."""
 
     routing: SegmentRouting
 
     def __init__(
-        self,
-        scope: Construct,
-        *,
-        stack: StackPlan,
-        tgw: TransitGatewayPlan,
-        hub: HubStack,
-        attachment_ids: Mapping[str, str],
-        **kwargs: Any,
+        self, scope: Construct, *, stack: StackPlan, tgw: TransitGatewayPlan, **kwargs: Any
     ) -> None:
         super().__init__(
             scope,
@@ -86,13 +88,6 @@ class RoutingStack(PlannedStack):
             **kwargs,
         )
         routed = [tgw.attachment(vpc) for vpc in stack.vpcs]
-        ids: dict[str, str] = {}
-        for attachment in routed:
-            if attachment.cross_account:
-                shared = attachment.attachment_id
-                ids[attachment.vpc] = remote_id(self, f"{attachment.vpc}-AttachmentId", shared)
-            else:
-                ids[attachment.vpc] = attachment_ids[attachment.vpc]
         routes = [
             (route.id, route.segment, str(route.cidr), route.vpc)
             for route in tgw.routes
@@ -101,24 +96,41 @@ class RoutingStack(PlannedStack):
         self.routing = SegmentRouting(
             self,
             "Routing",
-            route_tables={name: table.ref for name, table in hub.hub.route_tables.items()},
-            attachments=[(a.vpc, ids[a.vpc], a.segment, a.propagates_into) for a in routed],
+            route_tables=_route_tables(self, tgw),
+            attachments=[
+                (
+                    a.vpc,
+                    read_id(self, f"{a.vpc}-AttachmentId", a.attachment_id),
+                    a.segment,
+                    a.propagates_into,
+                )
+                for a in routed
+            ],
             routes=routes,
         )
 
 
+def _route_tables(scope: Construct, tgw: TransitGatewayPlan) -> dict[str, str]:
+    """The ids of ``tgw``'s segment route tables, read from what its hub publishes."""
+    return {
+        segment: read_id(scope, f"RouteTableId-{segment}", shared)
+        for segment, shared in tgw.route_table_ids.items()
+    }
+
+
 def _side_routing(
     scope: Construct,
-    hub: HubStack,
+    tgw: TransitGatewayPlan,
     peering: TransitGatewayPeeringPlan,
     side: TransitGatewayPeeringSidePlan,
     attachment_id: str,
 ) -> SegmentRouting:
-    """The peering attachment as a member of ``side.segment``, and its static routes."""
+    """The peering attachment as a member of ``side.segment`` of ``tgw`` (that side's
+    gateway), and its static routes."""
     return SegmentRouting(
         scope,
         "Routing",
-        route_tables={name: table.ref for name, table in hub.hub.route_tables.items()},
+        route_tables=_route_tables(scope, tgw),
         attachments=[(peering.name, attachment_id, side.segment, ())],
         routes=[(route.id, route.segment, str(route.cidr), peering.name) for route in side.routes],
     )
@@ -126,7 +138,8 @@ def _side_routing(
 
 class TransitGatewayPeeringStack(PlannedStack):
     """A Transit Gateway peering attachment, in the requester's account and region; its id
-    published for the accepter when that is another account or region."""
+    published for the accepter's stack and the requester's routing stack (with a reader role
+    when the accepter is in another account or region)."""
 
     attachment: TransitGatewayPeeringAttachment
 
@@ -136,8 +149,6 @@ class TransitGatewayPeeringStack(PlannedStack):
         *,
         stack: StackPlan,
         peering: TransitGatewayPeeringPlan,
-        requester_hub: HubStack,
-        accepter_hub: HubStack,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -148,29 +159,27 @@ class TransitGatewayPeeringStack(PlannedStack):
             **kwargs,
         )
         accepter = peering.accepter
-        peer_id = (
-            accepter_hub.hub.transit_gateway_id
-            if peering.same_place
-            else remote_id(self, "PeerTransitGatewayId", peering.peer_transit_gateway_id)
-        )
         self.attachment = TransitGatewayPeeringAttachment(
             self,
             peering.name,
-            transit_gateway_id=requester_hub.hub.transit_gateway_id,
-            peer_transit_gateway_id=peer_id,
+            transit_gateway_id=read_id(self, "TransitGatewayId", peering.transit_gateway_id),
+            peer_transit_gateway_id=read_id(
+                self, "PeerTransitGatewayId", peering.peer_transit_gateway_id
+            ),
             peer_account_id=accepter.account_id,
             peer_region=accepter.region,
         )
         self.attachment.attachment.tags.set_tag("Name", f"{stack.name}")
-        if not peering.same_place:
-            PublishedId(
-                self,
-                "PublishedId",
-                parameter_name=peering.attachment_id.parameter,
-                value=self.attachment.attachment_id,
-                reader_accounts=(accepter.account_id,),
-                reader_role_name=peering.attachment_id.reader_role,
-            )
+        remote = not peering.same_place  # the accepter reads it with RemoteId
+        PublishedId(
+            self,
+            "PublishedId",
+            parameter_name=peering.attachment_id.parameter,
+            value=self.attachment.attachment_id,
+            reader_accounts=(accepter.account_id,) if remote else (),
+            reader_role_name=peering.attachment_id.reader_role if remote else None,
+        )
+        keep_export(self, self.attachment.attachment_id)
 
 
 class TransitGatewayPeeringAccepterStack(PlannedStack):
@@ -186,8 +195,7 @@ class TransitGatewayPeeringAccepterStack(PlannedStack):
         *,
         stack: StackPlan,
         peering: TransitGatewayPeeringPlan,
-        attachment: TransitGatewayPeeringStack,
-        accepter_hub: HubStack,
+        accepter_tgw: TransitGatewayPlan,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -197,15 +205,11 @@ class TransitGatewayPeeringAccepterStack(PlannedStack):
             f"{peering.name} on {peering.accepter.transit_gateway}",
             **kwargs,
         )
-        attachment_id = (
-            attachment.attachment.attachment_id
-            if peering.same_place
-            else remote_id(self, "AttachmentId", peering.attachment_id)
-        )
+        attachment_id = read_id(self, "AttachmentId", peering.attachment_id)
         self.acceptance = TransitGatewayPeeringAcceptance(
             self, "Acceptance", attachment_id=attachment_id
         )
-        self.routing = _side_routing(self, accepter_hub, peering, peering.accepter, attachment_id)
+        self.routing = _side_routing(self, accepter_tgw, peering, peering.accepter, attachment_id)
         self.routing.node.add_dependency(self.acceptance)
 
 
@@ -221,8 +225,7 @@ class TransitGatewayPeeringRoutingStack(PlannedStack):
         *,
         stack: StackPlan,
         peering: TransitGatewayPeeringPlan,
-        attachment: TransitGatewayPeeringStack,
-        requester_hub: HubStack,
+        requester_tgw: TransitGatewayPlan,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -233,5 +236,9 @@ class TransitGatewayPeeringRoutingStack(PlannedStack):
             **kwargs,
         )
         self.routing = _side_routing(
-            self, requester_hub, peering, peering.requester, attachment.attachment.attachment_id
+            self,
+            requester_tgw,
+            peering,
+            peering.requester,
+            read_id(self, "AttachmentId", peering.attachment_id),
         )

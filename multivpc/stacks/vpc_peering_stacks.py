@@ -20,7 +20,7 @@ from multivpc.constructs import (
     add_table_route,
 )
 from multivpc.plan import StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
-from multivpc.stacks.shared import PlannedStack, remote_id
+from multivpc.stacks.shared import PlannedStack, read_id
 from multivpc.stacks.vpc_stack import VpcStack
 
 
@@ -110,7 +110,7 @@ class VpcPeeringStack(PlannedStack):
         if peering.same_place:
             peer_vpc_id = accepter_vpc.network_vpc.cfn_vpc.ref
         else:
-            peer_vpc_id = remote_id(self, "AccepterVpcId", peering.accepter_vpc_id)
+            peer_vpc_id = read_id(self, "AccepterVpcId", peering.accepter_vpc_id)
         role_arn = (
             f"arn:{cdk.Aws.PARTITION}:iam::{accepter.account_id}:role/{peering.peer_role}"
             if peering.peer_role is not None
@@ -169,7 +169,7 @@ class VpcPeeringRoutesStack(PlannedStack):
             f"multivpc: routes of VPC peering {peering.name} in {peering.accepter.vpc}",
             **kwargs,
         )
-        connection_id = remote_id(self, "ConnectionId", peering.connection_id)
+        connection_id = read_id(self, "ConnectionId", peering.connection_id)
         target = Router(ec2.RouterType.VPC_PEERING_CONNECTION, connection_id)
         _routes(self, peering.accepter, accepter_vpc, target)
         if peering.dns_resolution:

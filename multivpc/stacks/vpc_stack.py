@@ -17,7 +17,6 @@ from multivpc.constructs import (
     NetworkVpc,
     PublishedId,
     PublishedIds,
-    RemoteId,
     Router,
     RouteSpec,
     SubnetSpec,
@@ -27,7 +26,7 @@ from multivpc.constructs import (
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 from multivpc.plan.endpoints import EndpointsPlan
-from multivpc.stacks.shared import PlannedStack
+from multivpc.stacks.shared import PlannedStack, keep_export, read_id
 
 
 class VpcStack(PlannedStack):
@@ -42,11 +41,10 @@ class VpcStack(PlannedStack):
         *,
         stack: StackPlan,
         vpc: VpcPlan,
-        transit_gateway_id: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """``transit_gateway_id``: the id of a same-account Transit Gateway the VPC attaches
-        to (a plain reference); for one of another account it is read with ``RemoteId``."""
+        """A VPC attached to a Transit Gateway reads the gateway's id at deploy time
+        (``read_id``): with ``LocalId`` in the gateway's account and region, else ``RemoteId``."""
         super().__init__(
             scope,
             stack,
@@ -101,7 +99,7 @@ class VpcStack(PlannedStack):
         )
         self.attachment: TransitGatewayVpcAttachment | None = None
         if vpc.attachment is not None:
-            self.attachment = self._attach(vpc, vpc.attachment, transit_gateway_id)
+            self.attachment = self._attach(vpc, vpc.attachment)
         self.endpoints: VpcEndpoints | None = None
         if vpc.endpoints is not None:
             self.endpoints = self._endpoints(vpc, vpc.endpoints)
@@ -134,22 +132,11 @@ class VpcStack(PlannedStack):
             name=vpc.stack_name,
         )
 
-    def _attach(
-        self, vpc: VpcPlan, planned: AttachmentPlan, transit_gateway_id: str | None
-    ) -> TransitGatewayVpcAttachment:
+    def _attach(self, vpc: VpcPlan, planned: AttachmentPlan) -> TransitGatewayVpcAttachment:
         key = self.network_vpc.flow_logs.key if self.network_vpc.flow_logs else None
-        if planned.cross_account or transit_gateway_id is None:
-            shared = planned.transit_gateway_id
-            transit_gateway_id = RemoteId(
-                self,
-                "TransitGatewayId",
-                parameter_name=shared.parameter,
-                account_id=shared.account_id,
-                region=shared.region,
-                reader_role_name=shared.reader_role,
-                encryption_key=key,
-                version=shared.version,
-            ).value
+        transit_gateway_id = read_id(
+            self, "TransitGatewayId", planned.transit_gateway_id, encryption_key=key
+        )
         subnets = self.network_vpc.subnets
         attachment = TransitGatewayVpcAttachment(
             self,
@@ -160,6 +147,8 @@ class VpcStack(PlannedStack):
             appliance_mode=planned.appliance_mode,
         )
         attachment.attachment.tags.set_tag("Name", vpc.stack_name)
+        if not planned.cross_account:  # the routing stack of this account reads it
+            keep_export(self, attachment.attachment_id)
         PublishedId(
             self,
             "PublishedAttachmentId",

@@ -183,6 +183,23 @@ def _attachment_id(vpc: str, account: str) -> SharedId:
     )
 
 
+def _route_table_ids(
+    tgw: str, account: str, region: str, tgw_version: str, segments: tuple[str, ...]
+) -> dict[str, SharedId]:
+    """Each segment's route table id: published in the hub's account and region for its
+    routing stacks only (no reader role); replaced with the gateway."""
+    return {
+        segment: SharedId(
+            parameter=f"/multivpc/estate/transit-gateways/{tgw}/route-tables/{segment}",
+            account_id=account,
+            region=region,
+            reader_role="",
+            version=identity_version("route-table", tgw_version, segment),
+        )
+        for segment in segments
+    }
+
+
 def test_stacks_hubs_then_vpcs_then_routing(planned: NetworkPlan) -> None:
     spokes = ("shared-services", "prod-app", "dev-app", "dev-tools")
     assert planned.stacks == (
@@ -252,6 +269,13 @@ def test_a_gateway_without_attachments_has_no_routing_stack(planned: NetworkPlan
             version=identity_version("transit-gateway", PROD, "us-west-2", 4200000001),
         ),
         reader_accounts=(),
+        route_table_ids=_route_table_ids(
+            "edge",
+            PROD,
+            "us-west-2",
+            identity_version("transit-gateway", PROD, "us-west-2", 4200000001),
+            ("inspect",),
+        ),
     )
 
 
@@ -321,6 +345,9 @@ def test_hub_plan_segment_intent_and_who_reads_which_id(planned: NetworkPlan) ->
         routing_stacks=(routing,),
         id_parameter=_hub_id(),
         reader_accounts=(PROD, DEV),
+        route_table_ids=_route_table_ids(
+            "hub", NETWORK, "us-east-1", HUB_VERSION, ("shared", "prod", "dev")
+        ),
     )
     assert planned.transit_gateway("hub").attachment("dev-app").propagates_into == ("shared",)
 

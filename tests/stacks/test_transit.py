@@ -14,9 +14,9 @@ import yaml
 from multivpc.load import parse_network
 from multivpc.plan import NetworkPlan, plan
 from multivpc.stacks.transit_stacks import HubStack, RoutingStack
-from tests.conftest import Templates, changed_resources, synthesize
+from tests.conftest import ROOT, Templates, changed_resources, ssm_parameter_read, synthesize
 from tests.rules.test_transit_gateway import hub
-from tests.support.builder import NetworkBuilder
+from tests.support.builder import NetworkBuilder, network_from
 
 NETWORK = "111111111111"
 BOS = "us-east-1-bos-1a"
@@ -225,7 +225,7 @@ def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
     hub_plan = next(s for s in network.stacks if s.role == "hub")
     hub_stack = HubStack(app, stack=hub_plan, tgw=tgw)
     routing = [
-        RoutingStack(app, stack=planned, tgw=tgw, hub=hub_stack, attachment_ids={})
+        RoutingStack(app, stack=planned, tgw=tgw)
         for planned in network.stacks
         if planned.role == "routing"
     ]
@@ -368,3 +368,114 @@ def test_every_route_from_group_routes_in_every_zone_local_zones_included() -> N
     expected = {(group, zone, "10.1.0.0/16") for group in route_from for zone in zones[group]}
     assert observed == expected
     assert ("app", BOS, "10.1.0.0/16") in observed
+
+
+HUB_IDS = "/multivpc/hub-and-spoke/transit-gateways/hub"
+
+
+def _imports(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["Fn::ImportValue"]} if isinstance(node.get("Fn::ImportValue"), str) else set()
+        return found.union(*(_imports(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_imports(v) for v in node))
+    return set()
+
+
+def test_same_account_stacks_read_gateway_ids_from_parameters_not_exports(
+    example: Templates,
+) -> None:
+    """A stack in the gateway's account and region reads each id through a template
+    parameter of an SSM type: an export another stack imports could never change, so the
+    hub could not replace its gateway (and the spokes their attachments)."""
+    hub_stack = example["hub-and-spoke-tgw-hub"]
+    published = {
+        r["Properties"]["Name"]: r["Properties"]["Value"]
+        for r in _resources(hub_stack, "AWS::SSM::Parameter")
+    }
+    tables = {
+        lid: r for lid, r in hub_stack["Resources"].items()
+        if r["Type"] == "AWS::EC2::TransitGatewayRouteTable"
+    }  # fmt: skip
+    for segment in ("shared", "prod", "dev"):
+        tag = {"Key": "Name", "Value": f"hub-and-spoke-tgw-hub-{segment}"}
+        [table] = [lid for lid, r in tables.items() if tag in r["Properties"]["Tags"]]
+        assert published[f"{HUB_IDS}/route-tables/{segment}"] == {"Ref": table}
+    shared = example["hub-and-spoke-shared-services"]
+    [attachment] = _resources(shared, "AWS::EC2::TransitGatewayAttachment")
+    tgw_id = attachment["Properties"]["TransitGatewayId"]
+    assert ssm_parameter_read(shared, tgw_id) == f"{HUB_IDS}/id"
+    assert not _resources(shared, "Custom::AWS") or all(
+        "transit-gateways" not in json.dumps(r["Properties"])
+        for r in _resources(shared, "Custom::AWS")
+    )
+    routing = example["hub-and-spoke-tgw-hub-routing"]
+    reads = {
+        ssm_parameter_read(routing, r["Properties"][key])
+        for r in routing["Resources"].values()
+        for key in ("RouteTableId", "TransitGatewayRouteTableId", "AttachmentId")
+        if key in r.get("Properties", {})
+    }
+    assert reads == {
+        f"{HUB_IDS}/route-tables/shared",
+        f"{HUB_IDS}/route-tables/prod",
+        f"{HUB_IDS}/route-tables/dev",
+        f"{HUB_IDS}/attachments/shared-services",
+        None,  # the other accounts' attachment ids, read with an SDK call
+    }
+    for name, template in example.items():
+        assert not _imports(template), name
+        for parameter in template.get("Parameters", {}).values():
+            if parameter["Type"].startswith("AWS::SSM::Parameter::"):
+                # The CDK CLI deploys the stack when its template changes, not every time.
+                assert "[cdk:skip]" in parameter["Description"], name
+
+
+def test_the_exports_of_an_estate_deployed_before_are_kept(example: Templates) -> None:
+    """Stacks deployed by an earlier multivpc import these (names from its templates);
+    CloudFormation refuses to remove an export in use, so the owners keep them."""
+    exported = {
+        output["Export"]["Name"]
+        for template in example.values()
+        for output in template.get("Outputs", {}).values()
+        if "Export" in output
+    }
+    assert exported == {
+        "hub-and-spoke-shared-services:ExportsOutputRefTransitGatewayAttachment610A3027725D177E",
+        "hub-and-spoke-tgw-hub:ExportsOutputRefhub9804E927C498BAF2",
+        "hub-and-spoke-tgw-hub:ExportsOutputRefhubSegmentdevD9F6F457A2B25790",
+        "hub-and-spoke-tgw-hub:ExportsOutputRefhubSegmentprod989CD19183E55DF6",
+        "hub-and-spoke-tgw-hub:ExportsOutputRefhubSegmentsharedC0AD84AFC7C1823C",
+    }
+
+
+def test_a_replaced_gateway_changes_every_same_account_reader_and_nothing_else() -> None:
+    """An ASN change replaces the gateway and its route tables: the description of every
+    parameter that reads their ids (or an attachment id on the new gateway) changes, so the
+    CDK CLI deploys those stacks and CloudFormation resolves the new ids."""
+    data = yaml.safe_load((ROOT / "examples" / "hub-and-spoke.yaml").read_text())
+
+    def readers(edit: bool) -> dict[tuple[str, str], str]:
+        if edit:
+            data["transit_gateways"][0]["amazon_side_asn"] = 64600
+        templates = synthesize(network_from(data).build(), checks=False)
+        return {
+            (stack, parameter["Default"]): parameter["Description"]
+            for stack, template in templates.items()
+            for parameter in template.get("Parameters", {}).values()
+            if str(parameter["Default"]).startswith(HUB_IDS)
+        }
+
+    before, after = readers(False), readers(True)
+    assert (
+        before.keys()
+        == after.keys()
+        == {
+            ("hub-and-spoke-shared-services", f"{HUB_IDS}/id"),
+            ("hub-and-spoke-tgw-hub-routing", f"{HUB_IDS}/route-tables/shared"),
+            ("hub-and-spoke-tgw-hub-routing", f"{HUB_IDS}/route-tables/prod"),
+            ("hub-and-spoke-tgw-hub-routing", f"{HUB_IDS}/route-tables/dev"),
+            ("hub-and-spoke-tgw-hub-routing", f"{HUB_IDS}/attachments/shared-services"),
+        }
+    )
+    assert all(before[key] != after[key] for key in before)

@@ -17,7 +17,7 @@ import pytest
 
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
-from tests.conftest import Templates, changed_resources, plan_of, synthesize
+from tests.conftest import Templates, changed_resources, plan_of, ssm_parameter_read, synthesize
 from tests.rules.test_transit_gateway_peering import EU, US, _peering, peered
 from tests.support.builder import NetworkBuilder, network_from
 
@@ -31,17 +31,20 @@ def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]
     return {k: r for k, r in template["Resources"].items() if r["Type"] == kind}
 
 
-def _segment_of(table_ref: Any) -> str:
-    """The segment a route table reference points at (``...Segment<name>...``)."""
-    text = json.dumps(table_ref)
-    [segment] = [s for s in ("shared", "prod", "apps") if f"Segment{s}" in text]
+def _segment_of(template: dict[str, Any], table_ref: Any) -> str:
+    """The segment whose route table ``table_ref`` reads (the hub publishes each route
+    table's id as ``.../route-tables/<segment>``)."""
+    parameter = ssm_parameter_read(template, table_ref)
+    assert parameter is not None, table_ref
+    prefix, segment = parameter.rsplit("/", 1)
+    assert prefix.endswith("/route-tables"), parameter
     return segment
 
 
 def _routes(template: dict[str, Any]) -> set[tuple[str, str]]:
     return {
         (
-            _segment_of(r["Properties"]["TransitGatewayRouteTableId"]),
+            _segment_of(template, r["Properties"]["TransitGatewayRouteTableId"]),
             r["Properties"]["DestinationCidrBlock"],
         )
         for r in _resources(template, "AWS::EC2::TransitGatewayRoute").values()
@@ -74,7 +77,11 @@ def test_the_peering_attachment_reads_the_accepter_gateway_id_across_accounts(
     props = attachment["Properties"]
     assert props["PeerAccountId"] == EUROPE
     assert props["PeerRegion"] == "eu-west-1"
-    assert "Fn::ImportValue" in json.dumps(props["TransitGatewayId"])  # same account: a reference
+    # Its own gateway's id, of the same account and region: a template parameter that reads
+    # the hub's published id (no export the hub could not change).
+    assert ssm_parameter_read(template, props["TransitGatewayId"]) == (
+        "/multivpc/tgw-peering/transit-gateways/hub/id"
+    )
     assert "Parameter.Value" in json.dumps(props["PeerTransitGatewayId"])
     [call] = _sdk_calls(template)
     assert call["parameters"] == {"Name": "/multivpc/tgw-peering/transit-gateways/hub-eu/id"}
@@ -111,7 +118,7 @@ def test_the_accepter_accepts_then_associates_and_routes(example: Templates) -> 
         f":iam::{NETWORK}:role/mvpc-tgw-peering-peering-us-eu-ids"
     )
     [association] = _resources(template, "Custom::TransitGatewayAssociation").values()
-    assert _segment_of(association["Properties"]["RouteTableId"]) == "apps"
+    assert _segment_of(template, association["Properties"]["RouteTableId"]) == "apps"
     assert _routes(template) == {("apps", "10.0.0.0/16"), ("apps", "10.1.0.0/16")}
     # Nothing is routed before the attachment is available.
     for resource in [
@@ -156,7 +163,7 @@ def test_the_acceptance_function_runs_the_handler_with_least_privilege(
 def test_the_requester_routes_after_acceptance(example: Templates) -> None:
     template = example[ROUTING_STACK]
     [association] = _resources(template, "Custom::TransitGatewayAssociation").values()
-    assert _segment_of(association["Properties"]["RouteTableId"]) == "shared"
+    assert _segment_of(template, association["Properties"]["RouteTableId"]) == "shared"
     assert _routes(template) == {("shared", "10.64.0.0/16"), ("prod", "10.64.0.0/16")}
     network = plan_of(peered().build())
     stacks = {s.name: s for s in network.stacks}
@@ -207,7 +214,7 @@ def test_summary_destinations_replace_the_per_vpc_routes() -> None:
     }
 
 
-def test_peers_in_one_account_and_region_use_plain_references() -> None:
+def test_peers_in_one_account_and_region_read_ids_without_sdk_calls() -> None:
     data = peered().data()
     data["transit_gateways"][1].update(account="network", region="us-east-1")
     eu = data["vpcs"][2]
@@ -215,14 +222,26 @@ def test_peers_in_one_account_and_region_use_plain_references() -> None:
         account="network", region="us-east-1", availability_zones=["us-east-1a", "us-east-1b"]
     )
     templates = _synth(network_from(data))
+    prefix = "/multivpc/test/transit-gateway"
     for stack in ("test-tgw-peering-us-eu", "test-tgw-peering-us-eu-accept"):
         assert not _resources(templates[stack], "Custom::AWS"), stack
-        assert not _resources(templates[stack], "AWS::SSM::Parameter"), stack
-    [attachment] = _resources(
-        templates["test-tgw-peering-us-eu"], "AWS::EC2::TransitGatewayPeeringAttachment"
-    ).values()
-    assert attachment["Properties"]["PeerRegion"] == "us-east-1"
-    assert attachment["Properties"]["PeerAccountId"] == NETWORK
+        assert "Fn::ImportValue" not in json.dumps(templates[stack]), stack
+    peering = templates["test-tgw-peering-us-eu"]
+    [attachment] = _resources(peering, "AWS::EC2::TransitGatewayPeeringAttachment").values()
+    props = attachment["Properties"]
+    assert props["PeerRegion"] == "us-east-1"
+    assert props["PeerAccountId"] == NETWORK
+    assert ssm_parameter_read(peering, props["TransitGatewayId"]) == f"{prefix}s/hub/id"
+    assert ssm_parameter_read(peering, props["PeerTransitGatewayId"]) == f"{prefix}s/hub-eu/id"
+    # The attachment id is published without a reader role, for the two stacks that read it.
+    [published] = _resources(peering, "AWS::SSM::Parameter").values()
+    assert published["Properties"]["Name"] == f"{prefix}-peerings/us-eu/attachment-id"
+    assert not _resources(peering, "AWS::IAM::Role")
+    for stack in ("test-tgw-peering-us-eu-accept", "test-tgw-peering-us-eu-routing"):
+        [association] = _resources(templates[stack], "Custom::TransitGatewayAssociation").values()
+        assert ssm_parameter_read(templates[stack], association["Properties"]["AttachmentId"]) == (
+            f"{prefix}-peerings/us-eu/attachment-id"
+        ), stack
 
 
 def test_adding_a_vpc_behind_the_peer_adds_routes_and_changes_nothing() -> None:
