@@ -8,6 +8,7 @@ from multivpc.analysis.assembly import Assembly, AssemblyError, StackTemplate, r
 from multivpc.analysis.diff import (
     ACTIONS,
     ASSOCIATION_NOTE,
+    GATEWAY_NOTE,
     Action,
     Change,
     Report,
@@ -19,6 +20,7 @@ from multivpc.analysis.report import summary_line, to_json, to_json_data, to_mar
 __all__ = [
     "ACTIONS",
     "ASSOCIATION_NOTE",
+    "GATEWAY_NOTE",
     "Action",
     "Assembly",
     "AssemblyError",

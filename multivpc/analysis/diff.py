@@ -50,6 +50,14 @@ ASSOCIATION_NOTE = (
     "it in the next, or use multivpc's TransitGatewayAssociation, which moves in place "
     "(README: moving a spoke to another segment)"
 )
+GATEWAY_NOTE = (
+    "AWS deletes neither a Transit Gateway that still has attachments nor a route table "
+    "that still has associations, and this stack's cleanup runs before the spokes and the "
+    "routing stacks move to the new gateway: CloudFormation leaves the old one (and its "
+    "route tables) behind and completes. Once every stack has deployed, delete them by "
+    "hand (README: replacing a Transit Gateway)"
+)
+GATEWAY_TYPES = ("AWS::EC2::TransitGateway", "AWS::EC2::TransitGatewayRouteTable")
 
 ResourceKey = tuple[str, str]  # (stack name, logical id)
 
@@ -251,6 +259,12 @@ class _Diff:
                     )
                 )
         self._note_association_swaps(changes)
+        for listed in changes.values():
+            for index, change in enumerate(listed):
+                if change.action in ("replace", "may-replace") and (
+                    change.resource_type in GATEWAY_TYPES
+                ):
+                    listed[index] = replace(change, notes=(*change.notes, GATEWAY_NOTE))
         used: set[str] = set()
         stacks = []
         names = [*self.after.stacks, *(n for n in self.before.stacks if n not in self.after.stacks)]

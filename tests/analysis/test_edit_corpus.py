@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from multivpc.analysis import Assembly, Report, diff
+from multivpc.analysis import GATEWAY_NOTE, Assembly, Report, diff
 from multivpc.diff_sides import synthesize_side
 from tests.conftest import CDK_CONTEXT, ROOT
 from tests.support.builder import Data, network_from
@@ -490,6 +490,14 @@ def test_a_transit_gateway_asn_replaces_it_and_every_attachment_in_every_account
     # through exports, which CloudFormation would refuse to change (the hub could not
     # replace its gateway while another stack imports its id).
     assert "through export" not in reasons
+    # The old gateway and its route tables outlive the deploy: the reviewer is told so on
+    # each of them, and on nothing else.
+    noted = {(c.resource_type, c.logical_id) for c in report.changes if GATEWAY_NOTE in c.notes}
+    assert {kind for kind, _ in noted} == {
+        "AWS::EC2::TransitGateway",
+        "AWS::EC2::TransitGatewayRouteTable",
+    }
+    assert len(noted) == 1 + len(example_data("hub-and-spoke")["transit_gateways"][0]["segments"])
     routing = [c for c in report.blocking if c.stack == "hub-and-spoke-tgw-hub-routing"]
     assert routing and all(
         "/multivpc/hub-and-spoke/transit-gateways/hub/route-tables/" in " ".join(c.reasons)

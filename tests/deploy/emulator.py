@@ -116,25 +116,39 @@ emulator would otherwise prove nothing about that part of the network:
    changed it silently. We refuse it too (checked after moto applied the update, which
    moto cannot roll back: the deploy fails loudly either way).
 
-Updates of the gap-5, gap-6 and gap-8 models are not emulated: a deploy that changes one fails
-loudly instead of reporting a change that was not made.
+18. Replacement, and values that change without the template: moto's update compares
+   template text only, so a template parameter of an SSM type that now reads another id,
+   or a reference to a replaced resource, changes nothing; and moto never replaces. We
+   record each resource's resolved properties when it is created or updated, apply an
+   update in dependency order, update a resource whose resolved properties changed, and
+   replace a gap-5 model whose create-only property changed (the properties come from the
+   resource schemas ``multivpc diff`` reads): the new one takes the logical id, the
+   original is deleted in the cleanup at the end. As AWS does, a gateway with attachments
+   and a route table with associations refuse deletion; the update completes and leaves
+   them (``ORPHANS``). A deleted attachment takes its association and propagations with
+   it. The RAM share changes its principals and resources in place.
+
+In-place updates of the gap-5 and gap-8 models are not emulated: a deploy that changes one
+fails loudly instead of reporting a change that was not made.
 
 What the emulator cannot prove: property semantics (moto reports other updates as
 complete without applying them), NACLs, endpoint services, IAM policy evaluation (roles
 exist; trust and permissions are never enforced), organization-wide RAM sharing and
 share invitations, Transit Gateway propagated routes and traffic, KMS key policies, and
-replacement behaviour. Those stay with snapshot review, cfn-lint and cdk-nag.
+replacement beyond the gap-5 models. Those stay with snapshot review, cfn-lint and cdk-nag.
 """
 
 from __future__ import annotations
 
 import copy
+import graphlib
 import json
 import logging
 import re
 import threading
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -163,6 +177,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.ram.models import ram_backends
 from werkzeug.serving import make_server
 
+from multivpc.analysis.schemas import create_only_properties
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 from tests.deploy import endpoint_models  # noqa: F401  (registers gaps 10 and 11 with moto)
@@ -350,7 +365,15 @@ class _Record(_NoUpdate, Shim):
         return self.physical_id
 
 
-class TransitGatewayWithoutDefaults(_NoUpdate, Shim, CloudFormationModel):
+class _Replaceable:
+    """A model that CloudFormation replaces when a create-only property changes (gap 18):
+    the update creates it anew and deletes the original in its cleanup, through the
+    model's ``delete_from_cloudformation_json`` (given the original's physical id)."""
+
+    REPLACEABLE: ClassVar[bool] = True
+
+
+class TransitGatewayWithoutDefaults(_Replaceable, _NoUpdate, Shim, CloudFormationModel):
     """AWS::EC2::TransitGateway; no default route table when both defaults are off (gap 5)."""
 
     CFN_TYPE = "AWS::EC2::TransitGateway"
@@ -382,8 +405,29 @@ class TransitGatewayWithoutDefaults(_NoUpdate, Shim, CloudFormationModel):
             del gateway.options["PropagationDefaultRouteTableId"]
         return gateway
 
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        """As AWS: refused while attachments exist (gap 18)."""
+        backend = ec2_backends[account_id][region_name]
+        attached = [
+            a.id
+            for a in backend.transit_gateway_attachments.values()
+            if a.transit_gateway_id == resource_name and a.state != "deleted"
+        ]
+        if attached:
+            raise EmulatorRefuses(
+                f"IncorrectState: {resource_name} has non-deleted attachments {attached}"
+            )
+        backend.delete_transit_gateway(resource_name)
 
-class TransitGatewayRouteTableModel(_Record, CloudFormationModel):
+
+class TransitGatewayRouteTableModel(_Replaceable, _Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRouteTable, on a gateway of this account (gap 5)."""
 
     CFN_TYPE = "AWS::EC2::TransitGatewayRouteTable"
@@ -407,8 +451,26 @@ class TransitGatewayRouteTableModel(_Record, CloudFormationModel):
         table = backend.create_transit_gateway_route_table(gateway.id, tags=_tags(properties))
         return cls(table.id)
 
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        """As AWS: refused while attachments are associated with it (gap 18)."""
+        backend = ec2_backends[account_id][region_name]
+        table = backend.transit_gateways_route_tables[resource_name]
+        if table.route_table_associations:
+            raise EmulatorRefuses(
+                f"IncorrectState: {resource_name} has associations "
+                f"{sorted(table.route_table_associations)}"
+            )
+        backend.delete_transit_gateway_route_table(resource_name)
 
-class TransitGatewayAttachmentModel(_Record, CloudFormationModel):
+
+class TransitGatewayAttachmentModel(_Replaceable, _Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayAttachment (a VPC's), also of a shared gateway (gap 5)."""
 
     CFN_TYPE = "AWS::EC2::TransitGatewayAttachment"
@@ -452,6 +514,7 @@ class TransitGatewayAttachmentModel(_Record, CloudFormationModel):
         )
         if owner is not backend and gateway.options["AutoAcceptSharedAttachments"] != "enable":
             attachment.state = "pendingAcceptance"
+        attachment.multivpc_owner = owner  # type: ignore[attr-defined]
         backend.transit_gateway_attachments[attachment.id] = attachment
         owner.transit_gateway_attachments[attachment.id] = attachment
         default = gateway.default_route_table
@@ -461,6 +524,33 @@ class TransitGatewayAttachmentModel(_Record, CloudFormationModel):
             if gateway.options["DefaultRouteTablePropagation"] == "enable":
                 owner.enable_transit_gateway_route_table_propagation(attachment.id, default.id)
         return cls(attachment.id)
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        """Gone from both accounts' records, with its association and propagations, as AWS
+        removes them with the attachment (gap 18)."""
+        backend = ec2_backends[account_id][region_name]
+        attachment = backend.transit_gateway_attachments.get(resource_name)
+        if attachment is None:
+            return
+        owner = getattr(attachment, "multivpc_owner", backend)  # the gateway's account
+        for table in owner.transit_gateways_route_tables.values():
+            table.route_table_associations.pop(resource_name, None)
+            table.route_table_propagation = [
+                p for p in table.route_table_propagation
+                if p.transitGatewayAttachmentId != resource_name
+            ]  # fmt: skip
+        owner.transit_gateway_associations.pop(resource_name, None)
+        owner.transit_gateway_propagations.pop(resource_name, None)
+        for records in {id(backend): backend, id(owner): owner}.values():
+            records.transit_gateway_attachments.pop(resource_name, None)
+        attachment.state = "deleted"
 
 
 def _table_and_attachment(
@@ -483,7 +573,7 @@ def _table_and_attachment(
     return table, attachment
 
 
-class TransitGatewayPropagationModel(_Record, CloudFormationModel):
+class TransitGatewayPropagationModel(_Replaceable, _Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRouteTablePropagation (gap 5)."""
 
     CFN_TYPE = "AWS::EC2::TransitGatewayRouteTablePropagation"
@@ -508,8 +598,25 @@ class TransitGatewayPropagationModel(_Record, CloudFormationModel):
         backend.enable_transit_gateway_route_table_propagation(attachment.id, table.id)
         return cls(f"{table.id}|{attachment.id}")
 
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        """Off in its table; already gone with a deleted attachment (gap 18)."""
+        table_id, attachment_id = resource_name.split("|")
+        table = ec2_backends[account_id][region_name].transit_gateways_route_tables[table_id]
+        table.route_table_propagation = [
+            p
+            for p in table.route_table_propagation
+            if p.transitGatewayAttachmentId != attachment_id
+        ]
 
-class TransitGatewayRouteModel(_Record, CloudFormationModel):
+
+class TransitGatewayRouteModel(_Replaceable, _Record, CloudFormationModel):
     """AWS::EC2::TransitGatewayRoute, to an attachment or a blackhole (gap 5)."""
 
     CFN_TYPE = "AWS::EC2::TransitGatewayRoute"
@@ -541,10 +648,23 @@ class TransitGatewayRouteModel(_Record, CloudFormationModel):
             route["transitGatewayAttachments"] = [target]
         return cls(f"{table.id}_{cidr}")
 
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        """Gone from its table (gap 18)."""
+        table_id, cidr = resource_name.split("_", 1)
+        table = ec2_backends[account_id][region_name].transit_gateways_route_tables[table_id]
+        table.routes.pop(cidr, None)
+
 
 class ResourceShareModel(_Record, CloudFormationModel):
     """AWS::RAM::ResourceShare, recorded by moto's RAM backend; delivers Transit Gateways
-    to the account principals (gap 6)."""
+    to the account principals (gap 6), and changes them in place (gap 18)."""
 
     CFN_TYPE = "AWS::RAM::ResourceShare"
     ATTRIBUTES = frozenset({"Arn"})
@@ -562,25 +682,63 @@ class ResourceShareModel(_Record, CloudFormationModel):
         **kwargs: Any,
     ) -> ResourceShareModel:
         properties = cloudformation_json["Properties"]
-        principals = list(properties.get("Principals", []))
-        arns = list(properties.get("ResourceArns", []))
         share = ram_backends[account_id][region_name].create_resource_share(
             name=properties["Name"],
-            principals=principals,
-            resourceArns=arns,
+            principals=list(properties.get("Principals", [])),
+            resourceArns=list(properties.get("ResourceArns", [])),
             allowExternalPrincipals=properties.get("AllowExternalPrincipals", True),
         )["resourceShare"]
-        backend = ec2_backends[account_id][region_name]
-        for arn in arns:
-            if ":transit-gateway/" not in arn:
-                continue
-            gateway = backend.transit_gateways.get(arn.rsplit("/", 1)[1])
-            if gateway is None or arn.split(":")[3:5] != [region_name, account_id]:
-                raise EmulatorRefuses(f"{arn} is not a Transit Gateway of {account_id}")
-            for principal in principals:
-                if re.fullmatch(r"\d{12}", principal):
-                    ec2_backends[principal][region_name].transit_gateways[gateway.id] = gateway
-        return cls(share["resourceShareArn"])
+        _deliver(properties, account_id, region_name)
+        record = cls(share["resourceShareArn"])
+        record.multivpc_properties = properties  # type: ignore[attr-defined]
+        return record
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        """Principals and resources change in place (gap 18): what the share no longer
+        names is withdrawn, what it names now is delivered, and moto's RAM record of the
+        share names what the template names."""
+        properties = cloudformation_json["Properties"]
+        _deliver(original_resource.multivpc_properties, account_id, region_name, withdraw=True)
+        _deliver(properties, account_id, region_name)
+        [share] = [
+            share
+            for share in ram_backends[account_id][region_name].resource_shares
+            if share.arn == original_resource.physical_id
+        ]
+        share.principals = list(properties.get("Principals", []))
+        share.resource_arns = list(properties.get("ResourceArns", []))
+        original_resource.multivpc_properties = properties
+        return original_resource
+
+
+def _deliver(
+    properties: dict[str, Any], account_id: str, region_name: str, *, withdraw: bool = False
+) -> None:
+    """The share's Transit Gateways in (or, ``withdraw``, out of) its account principals'
+    EC2 backends, as an accepted share makes them visible there."""
+    backend = ec2_backends[account_id][region_name]
+    principals = [p for p in properties.get("Principals", []) if re.fullmatch(r"\d{12}", p)]
+    for arn in properties.get("ResourceArns", []):
+        if ":transit-gateway/" not in arn:
+            continue
+        gateway_id = arn.rsplit("/", 1)[1]
+        gateway = backend.transit_gateways.get(gateway_id)
+        if not withdraw and (gateway is None or arn.split(":")[3:5] != [region_name, account_id]):
+            raise EmulatorRefuses(f"{arn} is not a Transit Gateway of {account_id}")
+        for principal in principals:
+            shared = ec2_backends[principal][region_name].transit_gateways
+            if withdraw:
+                shared.pop(gateway_id, None)
+            elif gateway is not None:
+                shared[gateway_id] = gateway
 
 
 class KmsKeyWithTags(Shim, CloudFormationModel):
@@ -1081,13 +1239,105 @@ def _imports(node: Any) -> set[str]:
     return set()
 
 
+# --- gap 18: what an update resolves, and replacement --------------------------------
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A replaced resource whose delete failed in an update's cleanup: CloudFormation
+    reports DELETE_FAILED, completes the update and leaves the resource behind."""
+
+    stack: str
+    logical_id: str
+    physical_id: str
+    reason: str
+
+
+ORPHANS: list[Orphan] = []
+"""Every orphan since the emulator started or was last reset."""
+
+
+def _references(node: Any) -> set[str]:
+    """The logical ids and parameter names a template fragment references (``Ref``,
+    ``Fn::GetAtt``, ``Fn::Sub``)."""
+    if isinstance(node, list):
+        return set().union(*(_references(item) for item in node)) if node else set()
+    if not isinstance(node, dict):
+        return set()
+    found: set[str] = set()
+    for key, value in node.items():
+        if key == "Ref" and isinstance(value, str):
+            found.add(value)
+        elif key == "Fn::GetAtt":
+            found.add(value.split(".", 1)[0] if isinstance(value, str) else str(value[0]))
+        elif key == "Fn::Sub":
+            text, variables = (value, {}) if isinstance(value, str) else value
+            found |= {n.split(".", 1)[0] for n in re.findall(r"\$\{([^!}][^}]*)\}", text)}
+            found |= _references(variables)
+        else:
+            found |= _references(value)
+    return found
+
+
+def _dependency_order(resources: dict[str, Any]) -> list[str]:
+    """Logical ids, each after every resource it references or depends on."""
+    graph: dict[str, set[str]] = {}
+    for logical_id, resource in resources.items():
+        depends = resource.get("DependsOn", [])
+        named = {depends} if isinstance(depends, str) else set(depends)
+        graph[logical_id] = ((_references(resource) | named) & resources.keys()) - {logical_id}
+    return list(graphlib.TopologicalSorter(graph).static_order())
+
+
+def _resolve(resources_map: Any, resource_json: dict[str, Any]) -> Any:
+    """A resource's properties as CloudFormation would pass them now, or None when moto
+    cannot resolve them (then only the template text tells a change)."""
+    try:
+        return parsing.clean_json(copy.deepcopy(resource_json.get("Properties", {})), resources_map)
+    except Exception:  # moto lacks an attribute: compare the text only
+        return None
+
+
+def _resolved_of(resources_map: Any) -> dict[str, Any]:
+    """{logical id: its properties as last created or updated}, kept on moto's map."""
+    recorded: dict[str, Any] = resources_map.__dict__.setdefault("multivpc_resolved", {})
+    return recorded
+
+
+def _recording(original: Any) -> Any:
+    """moto's parse-and-create (or -update) that also records the resolved properties."""
+
+    def parse(
+        logical_id: str,
+        resource_json: dict[str, Any],
+        resources_map: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        resource = original(logical_id, resource_json, resources_map, account_id, region_name)
+        _resolved_of(resources_map)[logical_id] = _resolve(resources_map, resource_json)
+        return resource
+
+    return parse
+
+
 def _update_then_clean_up(
     self: parsing.ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None
 ) -> None:
-    """moto's ``ResourceMap.update`` in CloudFormation's order: add, modify, then remove
-    (gap 14). Each phase retries what failed on a dependency, as moto's does."""
+    """moto's ``ResourceMap.update`` as CloudFormation runs it (gaps 14 and 18).
+
+    In dependency order, it adds what is new and updates what changed; a change is new
+    template text or new resolved values (a template parameter of an SSM type that reads
+    another id now, a reference to a replaced resource), which moto alone never sees. A
+    changed create-only property (from the resource schemas, as ``multivpc diff`` reads
+    them) of a ``_Replaceable`` model replaces the resource: the new one takes the logical
+    id, the original is deleted in the cleanup at the end, after the removed resources.
+    A cleanup delete that fails leaves an ``Orphan``, as CloudFormation completes the update
+    and leaves the resource. Each phase retries what failed on a dependency, as moto's does.
+    """
     actions = self.build_resource_diff(template, parameters)
     old_resources = dict(self._resource_json_map)
+    before = dict(_resolved_of(self))
     self._template = template
     if parameters:
         self.input_parameters = parameters
@@ -1095,24 +1345,46 @@ def _update_then_clean_up(
     self.load_parameters()
     self.load_conditions()
     self._resource_json_map = template["Resources"]
-    for logical_id in actions["Add"]:
-        _ = self[logical_id]  # moto creates a resource on first access
+    replaced: list[tuple[str, Any]] = []
 
-    def modify(logical_id: str) -> None:
-        self._parsed_resources[logical_id] = parsing.parse_and_update_resource(
-            logical_id,
-            self._resource_json_map[logical_id],
-            self,
-            account_id=self._account_id,
-            region_name=self._region_name,
+    def change(logical_id: str) -> None:
+        resource_json = self._resource_json_map[logical_id]
+        if logical_id in actions["Add"] or logical_id not in old_resources:
+            _ = self[logical_id]  # moto creates a resource on first access
+            return
+        now = _resolve(self, resource_json)
+        old = before.get(logical_id)
+        if logical_id not in actions["Modify"] and now == old:
+            return
+        model = parsing.resource_class_from_type(resource_json["Type"])
+        if (
+            getattr(model, "REPLACEABLE", False)
+            and isinstance(old, dict)
+            and isinstance(now, dict)
+            and any(
+                _at_path(old, path) != _at_path(now, path)
+                for path in create_only_properties(resource_json["Type"], self._region_name) or ()
+            )
+        ):
+            original = self._parsed_resources[logical_id]
+            self._parsed_resources[logical_id] = parsing.parse_and_create_resource(
+                logical_id, resource_json, self, self._account_id, self._region_name
+            )
+            replaced.append((logical_id, original))
+            return
+        updated = parsing.parse_and_update_resource(
+            logical_id, resource_json, self, self._account_id, self._region_name
         )
+        if updated is not None:  # None: moto has no update for the type, nothing changed
+            self._parsed_resources[logical_id] = updated
 
     def remove(logical_id: str) -> None:
         if logical_id in self._parsed_resources:
             self._delete_resource(self._parsed_resources[logical_id], old_resources[logical_id])
 
-    for action, apply in (("Modify", modify), ("Remove", remove)):
-        pending = list(actions[action])
+    ordered = [i for i in _dependency_order(template["Resources"]) if i not in actions["Remove"]]
+    for items, apply in ((ordered, change), (list(actions["Remove"]), remove)):
+        pending = list(items)
         for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
             failures: list[Exception] = []
             for logical_id in list(pending):
@@ -1126,6 +1398,21 @@ def _update_then_clean_up(
                 break
         else:
             raise failures[-1]
+    stack = str(self._parsed_resources.get("AWS::StackName", ""))
+    for logical_id, original in replaced:
+        try:
+            self._delete_resource(original, old_resources[logical_id])
+        except Exception as error:  # CloudFormation: DELETE_FAILED, the update completes
+            ORPHANS.append(
+                Orphan(stack, logical_id, str(original.physical_resource_id), str(error))
+            )
+
+
+def _at_path(properties: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = properties
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def install_moto_fixes() -> None:
@@ -1149,6 +1436,8 @@ def install_moto_fixes() -> None:
         CloudFormationBackend.update_stack
     )
     parsing.ResourceMap.update = _update_then_clean_up  # type: ignore[method-assign]
+    parsing.parse_and_create_resource = _recording(parsing.parse_and_create_resource)
+    parsing.parse_and_update_resource = _recording(parsing.parse_and_update_resource)
 
 
 def _install_models() -> None:
@@ -1204,6 +1493,7 @@ class Emulator:
         self._thread.join(timeout=30)
 
     def reset(self) -> None:
+        ORPHANS.clear()
         request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()

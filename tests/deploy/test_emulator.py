@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.deploy.emulator import Emulator
+from tests.deploy.emulator import ORPHANS, Emulator, _dependency_order
 
 pytestmark = pytest.mark.deploy
 
@@ -343,3 +343,113 @@ def test_an_export_in_use_can_neither_change_nor_go(emulator: Emulator) -> None:
         ClientError, match="Cannot update export shared-id as it is in use by importer"
     ):
         cloudformation.update_stack(StackName="exporter", TemplateBody=exporter("two", extra=True))
+
+
+def test_a_new_create_only_value_replaces_and_the_cleanup_may_orphan(emulator: Emulator) -> None:
+    """Gap 18: a new ASN replaces the gateway, and its route table follows the new id; the
+    old gateway, still attached, cannot be deleted in the cleanup (as in AWS), so the update
+    completes and leaves it. A same-account stack whose SSM-typed template parameter now
+    reads the new id replaces its attachment when its template changes (the description),
+    and its cleanup deletes the old attachment."""
+
+    def hub(asn: int) -> str:
+        return json.dumps(
+            {
+                "Resources": {
+                    "Tgw": {
+                        "Type": "AWS::EC2::TransitGateway",
+                        "Properties": {
+                            "Description": "hub",
+                            "AmazonSideAsn": asn,
+                            "DefaultRouteTableAssociation": "disable",
+                            "DefaultRouteTablePropagation": "disable",
+                        },
+                    },
+                    "Table": {
+                        "Type": "AWS::EC2::TransitGatewayRouteTable",
+                        "Properties": {"TransitGatewayId": {"Ref": "Tgw"}},
+                    },
+                    "Id": {
+                        "Type": "AWS::SSM::Parameter",
+                        "Properties": {"Name": "/t/id", "Type": "String", "Value": {"Ref": "Tgw"}},
+                    },
+                }
+            }
+        )
+
+    def spoke(version: str) -> str:
+        return json.dumps(
+            {
+                "Parameters": {
+                    "TgwId": {
+                        "Type": "AWS::SSM::Parameter::Value<String>",
+                        "Default": "/t/id",
+                        "Description": f"[cdk:skip] /t/id (version {version})",
+                    }
+                },
+                "Resources": {
+                    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.8.0.0/16"}},
+                    "Subnet": {
+                        "Type": "AWS::EC2::Subnet",
+                        "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.8.0.0/24"},
+                    },
+                    "Attachment": {
+                        "Type": "AWS::EC2::TransitGatewayAttachment",
+                        "Properties": {
+                            "TransitGatewayId": {"Ref": "TgwId"},
+                            "VpcId": {"Ref": "Vpc"},
+                            "SubnetIds": [{"Ref": "Subnet"}],
+                        },
+                    },
+                },
+            }
+        )
+
+    cloudformation = emulator.client("cloudformation", REGION, OWNER)
+    ec2 = emulator.client("ec2", REGION, OWNER)
+
+    def physical(stack: str, logical_id: str) -> str:
+        found = cloudformation.describe_stack_resource(
+            StackName=stack, LogicalResourceId=logical_id
+        )
+        return str(found["StackResourceDetail"]["PhysicalResourceId"])
+
+    cloudformation.create_stack(StackName="hub", TemplateBody=hub(64512))
+    cloudformation.create_stack(StackName="spoke", TemplateBody=spoke("1"))
+    old_tgw, old_table = physical("hub", "Tgw"), physical("hub", "Table")
+    old_attachment = physical("spoke", "Attachment")
+
+    cloudformation.update_stack(StackName="hub", TemplateBody=hub(64513))
+    new_tgw, new_table = physical("hub", "Tgw"), physical("hub", "Table")
+    assert new_tgw != old_tgw and new_table != old_table
+    [tgw] = ec2.describe_transit_gateways(TransitGatewayIds=[new_tgw])["TransitGateways"]
+    assert tgw["Options"]["AmazonSideAsn"] == 64513
+    [table] = ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[new_table])[
+        "TransitGatewayRouteTables"
+    ]
+    assert table["TransitGatewayId"] == new_tgw
+    [orphan] = ORPHANS
+    assert (orphan.stack, orphan.logical_id, orphan.physical_id) == ("hub", "Tgw", old_tgw)
+    assert "IncorrectState" in orphan.reason and old_attachment in orphan.reason
+
+    cloudformation.update_stack(StackName="spoke", TemplateBody=spoke("2"))
+    new_attachment = physical("spoke", "Attachment")
+    assert new_attachment != old_attachment
+    attachments = ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]
+    assert [(a["TransitGatewayAttachmentId"], a["TransitGatewayId"]) for a in attachments] == [
+        (new_attachment, new_tgw)
+    ]
+    assert len(ORPHANS) == 1  # the old attachment went in the spoke's cleanup
+
+
+def test_references_order_an_update() -> None:
+    """Gap 18's order: each resource after what it references (Ref, GetAtt in both
+    spellings, Sub with and without variables) or depends on; parameters are not resources."""
+    resources = {
+        "D": {"Properties": {"X": {"Fn::Sub": "${C.Arn}-${AWS::Region}-${!Literal}"}}},
+        "C": {"Properties": {"X": {"Fn::Sub": ["${V}", {"V": {"Fn::GetAtt": "B.Id"}}]}}},
+        "B": {"Properties": {"X": {"Fn::GetAtt": ["A", "Id"]}, "Y": {"Ref": "Param"}}},
+        "A": {"DependsOn": "E"},
+        "E": {},
+    }
+    assert _dependency_order(resources) == ["E", "A", "B", "C", "D"]
