@@ -37,6 +37,10 @@ RETENTION_DAY_NAMES: dict[int, str] = {
 NagPack = Literal["nist-800-53-r5", "hipaa-security", "pci-dss-3.2.1"]
 """cdk-nag compliance packs a network may ask for, besides AwsSolutions (always on)."""
 
+SessionManagerPolicy = Literal["minimal", "managed"]
+"""What the Session Manager instance role may do: ``minimal``, the Session Manager actions
+only; ``managed``, AWS's AmazonSSMManagedInstanceCore."""
+
 
 def cidr_id(cidr: object) -> str:
     """A construct ID from a CIDR (a string or an ``IPv4Network``): 10.99.0.0/16 ->

@@ -29,6 +29,7 @@ from multivpc.vocabulary import (
     FlowLogDestination,
     NagPack,
     RetentionDays,
+    SessionManagerPolicy,
     Tier,
     TrafficType,
 )
@@ -484,9 +485,25 @@ class Endpoints(Model):
     )
     session_manager_role: bool = Field(
         default=False,
-        description="Create an IAM role and instance profile with AmazonSSMManagedInstanceCore "
-        "for instances reached through Session Manager.",
+        description="Create an IAM role and instance profile for instances reached through "
+        "Session Manager (its policy: session_manager_policy).",
     )
+    session_manager_policy: SessionManagerPolicy = Field(
+        default="minimal",
+        description="minimal (default): the Session Manager actions only (ssmmessages channels "
+        "and ssm:UpdateInstanceInformation); managed: AWS's AmazonSSMManagedInstanceCore, "
+        "which also lets the instance read every SSM parameter and document and run "
+        "Systems Manager's other features (Run Command, Patch Manager, Inventory).",
+    )
+
+    @model_validator(mode="after")
+    def _policy_needs_the_role(self) -> Endpoints:
+        if "session_manager_policy" in self.model_fields_set and not self.session_manager_role:
+            raise ValueError(
+                "session_manager_policy has no effect without a role: add "
+                "session_manager_role: true, or remove session_manager_policy"
+            )
+        return self
 
     @model_validator(mode="before")
     @classmethod

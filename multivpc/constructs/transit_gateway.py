@@ -204,9 +204,9 @@ class TransitGatewayAssociation(Construct):
                 ),
             ],
             wildcard_reason="ec2:DescribeTransitGatewayAttachments supports no resource-level "
-            "permission; (dis)association is limited to this account's Transit Gateway route "
-            "tables and attachments in this region, and the stack's attachments are not known "
-            "by id when the policy is written.",
+            "permission. (Dis)association is limited to this account's Transit Gateway route "
+            "tables and attachments in this region, not yet to the ids the stack passes to "
+            "its associations (README: least privilege, what is still wide).",
         )
         self.resource = cdk.CustomResource(
             self,

@@ -15,9 +15,20 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
-from multivpc.vocabulary import cidr_id
+from multivpc.vocabulary import SessionManagerPolicy, cidr_id
 
 SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
+"""The AWS managed policy of ``session_manager_policy="managed"``."""
+SESSION_MANAGER_ACTIONS = (
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+"""What the SSM agent needs for Session Manager and nothing else (AWS's Session Manager
+guide, "custom IAM instance profile"; the same actions as the AWS managed policy
+AWSCloud9SSMInstanceProfile)."""
 HTTPS = 443
 
 
@@ -81,9 +92,12 @@ class VpcEndpoints(Construct):
         sources: CIDRs (``str`` or ``HttpsSource``) admitted on TCP 443. Required with
             interface endpoints; the caller decides (multivpc's plan: the VPC's CIDR
             unless the config names others).
-        session_manager_role: also create an EC2 instance role with the AWS managed
-            policy AmazonSSMManagedInstanceCore and its instance profile, for instances
-            reached through Session Manager. Default False.
+        session_manager_role: also create an EC2 instance role and its instance profile,
+            for instances reached through Session Manager. Default False.
+        session_manager_policy: the role's policy: ``"minimal"`` (default), a managed
+            policy of its own with ``SESSION_MANAGER_ACTIONS`` only; ``"managed"``, AWS's
+            AmazonSSMManagedInstanceCore (Systems Manager's other features too, and every
+            SSM parameter and document of the account readable).
         parameter_prefix: with ``session_manager_role``, publish the instance profile's
             name as the SSM parameter ``<prefix>/session-manager/instance-profile-name``.
             Default None: nothing is published.
@@ -118,6 +132,7 @@ class VpcEndpoints(Construct):
         subnet_ids: Sequence[str] = (),
         sources: Sequence[str | HttpsSource] = (),
         session_manager_role: bool = False,
+        session_manager_policy: SessionManagerPolicy = "minimal",
         parameter_prefix: str | None = None,
         name: str | None = None,
     ) -> None:
@@ -203,19 +218,56 @@ class VpcEndpoints(Construct):
                 assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
                 description="Instances reached through Session Manager (no inbound rule, "
                 "no bastion)",
-                managed_policies=[
+            )
+            if session_manager_policy == "managed":
+                self.instance_role.add_managed_policy(
                     iam.ManagedPolicy.from_aws_managed_policy_name(SESSION_MANAGER_POLICY)
-                ],
-            )
-            cdk.Validations.of(self.instance_role).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
-                    f"policy/{SESSION_MANAGER_POLICY}]",
-                    reason="AmazonSSMManagedInstanceCore is the policy AWS maintains for the "
-                    "SSM agent, and follows the agent's needs as they change; it grants no "
-                    "access to workload data.",
                 )
-            )
+                cdk.Validations.of(self.instance_role).acknowledge(
+                    cdk.Acknowledgment(
+                        id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::"
+                        f"aws:policy/{SESSION_MANAGER_POLICY}]",
+                        reason="Chosen by the config (session_manager_policy: managed): "
+                        "AmazonSSMManagedInstanceCore grants the SSM agent's actions for "
+                        "every Systems Manager feature, ssm:GetParameter(s) and "
+                        "ssm:GetDocument on every resource of the account and region among "
+                        "them.",
+                    )
+                )
+            else:
+                policy = iam.ManagedPolicy(
+                    self,
+                    "SessionManagerPolicy",
+                    description="Session Manager only: the agent's channels and its registration",
+                    roles=[self.instance_role],
+                    statements=[
+                        iam.PolicyStatement(actions=list(SESSION_MANAGER_ACTIONS), resources=["*"])
+                    ],
+                )
+                cfn_policy = policy.node.default_child
+                assert isinstance(cfn_policy, iam.CfnManagedPolicy)
+                cfn_policy.add_metadata(
+                    "checkov",
+                    {
+                        "skip": [
+                            {
+                                "id": "CKV_AWS_111",
+                                "comment": "Session Manager's agent actions only: the "
+                                "ssmmessages actions support no resource-level permission, "
+                                "and ssm:UpdateInstanceInformation names the instance the "
+                                "agent runs on, unknown to the role.",
+                            }
+                        ]
+                    },
+                )
+                cdk.Validations.of(policy).acknowledge(
+                    cdk.Acknowledgment(
+                        id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+                        reason="The ssmmessages actions support no resource-level "
+                        "permission, and ssm:UpdateInstanceInformation is called by the agent "
+                        "for the instance it runs on, which the role cannot name.",
+                    )
+                )
             self.instance_profile = iam.CfnInstanceProfile(
                 self, "SessionManagerInstanceProfile", roles=[self.instance_role.role_name]
             )

@@ -13,6 +13,7 @@ from multivpc.config.endpoint_services import service_name
 from multivpc.config.models import EndpointPolicy
 from multivpc.config.zones import partition_of
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
+from multivpc.vocabulary import SessionManagerPolicy
 
 PolicyDocument = Mapping[str, Any]
 
@@ -45,7 +46,7 @@ class EndpointsPlan:
     """Every endpoint of one VPC. Interface endpoints all have a network interface in the
     subnet of ``subnet_group`` in each of ``zones``, behind one security group admitting
     TCP 443 from each of ``sources``. ``session_manager_role``: an instance role and profile
-    with AmazonSSMManagedInstanceCore are built too."""
+    are built too, with ``session_manager_policy``."""
 
     gateway: tuple[GatewayEndpointPlan, ...]
     interface: tuple[InterfaceEndpointPlan, ...]
@@ -53,6 +54,7 @@ class EndpointsPlan:
     zones: tuple[str, ...]
     sources: tuple[ipaddress.IPv4Network, ...]
     session_manager_role: bool
+    session_manager_policy: SessionManagerPolicy = "minimal"
 
 
 def restricted_policy(
@@ -139,4 +141,5 @@ def plan_endpoints(
         zones=found.zones if interface else (),
         sources=tuple(endpoints.sources) if endpoints.sources is not None else (facts.cidr,),
         session_manager_role=endpoints.session_manager_role,
+        session_manager_policy=endpoints.session_manager_policy,
     )

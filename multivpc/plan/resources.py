@@ -47,7 +47,8 @@ is the one the stack's SDK-call provider shares)."""
 FLOW_LOGS_TO_BUCKET = 3
 """The flow log, its bucket and the bucket policy (plus a key with SSE-KMS)."""
 SESSION_MANAGER = 3
-"""The instance role, its instance profile and the published profile name."""
+"""The instance role, its instance profile and the published profile name (and, with the
+minimal policy, that policy)."""
 
 
 def stack_resources(network: NetworkPlan, stack: StackPlan) -> int:
@@ -86,7 +87,8 @@ def _vpc(vpc: VpcPlan) -> int:
         count += len(endpoints.gateway) + len(endpoints.interface)
         if endpoints.interface:
             count += 1 + len(endpoints.sources)  # the security group and one rule per source
-        count += SESSION_MANAGER * endpoints.session_manager_role
+        minimal = endpoints.session_manager_policy == "minimal"
+        count += (SESSION_MANAGER + minimal) * endpoints.session_manager_role
     return count
 
 

@@ -128,6 +128,7 @@ class VpcStack(PlannedStack):
             subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
             sources=[str(cidr) for cidr in planned.sources],
             session_manager_role=planned.session_manager_role,
+            session_manager_policy=planned.session_manager_policy,
             parameter_prefix=vpc.parameter_prefix,
             name=vpc.stack_name,
         )

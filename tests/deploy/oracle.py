@@ -166,7 +166,18 @@ def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
         sources = endpoints.get("sources") or [vpc["cidr"]]
         shape["https_from"] = sorted(f"tcp 443-443 from {cidr}, described" for cidr in sources)
     if endpoints.get("session_manager_role"):
-        shape["session_manager"] = ["AmazonSSMManagedInstanceCore"]
+        # managed: AWS's policy, by name; minimal (the default): these actions only.
+        shape["session_manager"] = (
+            ["AmazonSSMManagedInstanceCore"]
+            if endpoints.get("session_manager_policy") == "managed"
+            else [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ]
+        )
     return shape
 
 

@@ -216,11 +216,23 @@ def _observed_endpoints(
         return shape
     iam = emulator.client("iam", vpc.region, vpc.account_id)
     profile = iam.get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]
-    shape["session_manager"] = sorted(
-        policy["PolicyName"]
-        for role in profile["Roles"]
-        for policy in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
-    )
+    granted: list[str] = []
+    for role in profile["Roles"]:
+        for policy in iam.list_attached_role_policies(RoleName=role["RoleName"])[
+            "AttachedPolicies"
+        ]:
+            if ":iam::aws:policy/" in policy["PolicyArn"]:
+                granted.append(policy["PolicyName"])  # AWS managed: by name
+                continue
+            version = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]["DefaultVersionId"]
+            document = iam.get_policy_version(PolicyArn=policy["PolicyArn"], VersionId=version)[
+                "PolicyVersion"
+            ]["Document"]
+            document = json.loads(document) if isinstance(document, str) else document
+            for statement in document["Statement"]:
+                actions = statement["Action"]
+                granted += [actions] if isinstance(actions, str) else actions
+    shape["session_manager"] = sorted(granted)
     return shape
 
 

@@ -4,6 +4,7 @@ identity: adding or reordering services changes no existing resource."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -272,6 +273,8 @@ def test_the_ecr_set_brings_s3_with_image_layers_allowed() -> None:
 
 
 def test_session_manager_role_and_instance_profile() -> None:
+    """The default policy: the Session Manager actions only (written down from AWS's
+    Session Manager guide), in a managed policy of the role's own; no AWS managed policy."""
     template = _template(with_endpoints(interface=["session-manager"], session_manager_role=True))
     role = _by_label(template, "SessionManagerRole")["Properties"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
@@ -281,9 +284,28 @@ def test_session_manager_role_and_instance_profile() -> None:
             "Principal": {"Service": "ec2.amazonaws.com"},
         }
     ]
-    [managed] = role["ManagedPolicyArns"]
-    assert managed["Fn::Join"][1][-1] == ":iam::aws:policy/AmazonSSMManagedInstanceCore"
+    assert "ManagedPolicyArns" not in role
     assert "Policies" not in role
+    [policy] = [
+        r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::ManagedPolicy"
+        and "ssmmessages" in json.dumps(r["Properties"]["PolicyDocument"])
+    ]
+    assert _refs(template, policy["Roles"]) == ["SessionManagerRole"]
+    assert policy["PolicyDocument"]["Statement"] == [
+        {
+            "Action": [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            "Effect": "Allow",
+            "Resource": "*",
+        }
+    ]
     profile = _by_label(template, "InstanceProfile")["Properties"]
     assert _refs(template, profile["Roles"]) == ["SessionManagerRole"]
     [parameter] = [
@@ -294,6 +316,30 @@ def test_session_manager_role_and_instance_profile() -> None:
         == "/multivpc/test/app/session-manager/instance-profile-name"
     )
     assert _refs(template, [parameter["Properties"]["Value"]]) == ["InstanceProfile"]
+
+
+def test_session_manager_policy_managed_attaches_the_aws_policy_only() -> None:
+    template = _template(
+        with_endpoints(
+            interface=["session-manager"],
+            session_manager_role=True,
+            session_manager_policy="managed",
+        )
+    )
+    role = _by_label(template, "SessionManagerRole")["Properties"]
+    [managed] = role["ManagedPolicyArns"]
+    assert managed["Fn::Join"][1][-1] == ":iam::aws:policy/AmazonSSMManagedInstanceCore"
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"
+                and "ssmmessages" in json.dumps(r)]  # fmt: skip
+
+
+def test_session_manager_policy_without_the_role_is_an_error() -> None:
+    findings = with_endpoints(interface=["sts"], session_manager_policy="managed").findings()
+    assert any(
+        "session_manager_policy has no effect without a role" in str(f)
+        and "session_manager_role: true" in str(f)
+        for f in findings
+    ), findings
 
 
 def _resources(template: Template) -> dict[str, Any]:
