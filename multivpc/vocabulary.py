@@ -7,6 +7,7 @@ layer so that they work in any CDK app) can both depend on it.
 
 from __future__ import annotations
 
+import zlib
 from typing import Literal
 
 Tier = Literal["public", "private", "isolated"]
@@ -46,3 +47,16 @@ def cidr_id(cidr: object) -> str:
     """A construct ID from a CIDR (a string or an ``IPv4Network``): 10.99.0.0/16 ->
     10-99-0-0-16."""
     return str(cidr).replace(".", "-").replace("/", "-")
+
+
+SDK_ROLE_PREFIX = "mvpc-sdk-"
+"""Every SDK-call provider role (multivpc's custom-resource functions run as it) is named
+``mvpc-sdk-<hash>``."""
+
+
+def sdk_role_name(stack_name: str, region: str | None) -> str:
+    """The name of a stack's SDK-call role: fixed by the stack's name and region, so that
+    a role in another account can trust exactly it (by ``aws:PrincipalArn``) before it
+    exists."""
+    place = stack_name if region is None else f"{region}/{stack_name}"
+    return f"{SDK_ROLE_PREFIX}{zlib.crc32(place.encode()):08x}"

@@ -8,7 +8,6 @@ set, optionally KMS-encrypted); each custom resource adds its one API permission
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -20,15 +19,12 @@ from constructs import Construct, IConstruct
 
 from multivpc.constructs.acknowledgements import acknowledge
 from multivpc.constructs.flow_logs import allow_log_group_use
-from multivpc.vocabulary import RETENTION_DAY_NAMES
+from multivpc.vocabulary import RETENTION_DAY_NAMES, sdk_role_name
 
 _PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
 _LOG_GROUP_ID = "SdkCallProviderLogs"
 _POLICY_ID = "SdkCallProviderLogsPolicy"
 _ROLE_ID = "SdkCallProviderRole"
-SDK_ROLE_PREFIX = "mvpc-sdk-"
-"""Every SDK-call provider role is named ``mvpc-sdk-<hash>``, so that a role in another
-account can trust exactly these roles (by ``aws:PrincipalArn``) before they exist."""
 _KEY_ID = "SdkCallProviderKey"
 _SETUP_ATTRIBUTE = "_multivpc_sdk_call_provider"
 _PROVIDER_ATTRIBUTE = "_multivpc_sdk_call_provider_acknowledged"
@@ -120,13 +116,11 @@ def _role(stack: cdk.Stack, log_group: logs.ILogGroup) -> iam.Role:
     existing = stack.node.try_find_child(_ROLE_ID)
     if isinstance(existing, iam.Role):
         return existing
-    place = stack.stack_name
-    if not cdk.Token.is_unresolved(stack.region):
-        place = f"{stack.region}/{place}"
+    region = None if cdk.Token.is_unresolved(stack.region) else stack.region
     role = iam.Role(
         stack,
         _ROLE_ID,
-        role_name=f"{SDK_ROLE_PREFIX}{zlib.crc32(place.encode()):08x}",
+        role_name=sdk_role_name(stack.stack_name, region),
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         description="Runs the stack's AWS SDK calls (custom resources)",
     )

@@ -23,7 +23,8 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from multivpc.constructs.sdk_call_provider import SDK_ROLE_PREFIX, sdk_call
+from multivpc.constructs.sdk_call_provider import sdk_call
+from multivpc.vocabulary import SDK_ROLE_PREFIX
 
 
 class PublishedId(Construct):
@@ -35,6 +36,9 @@ class PublishedId(Construct):
         reader_accounts: account ids that may read it. Default: none (no reader role).
         reader_role_name: the reader role's name, fixed so that readers can build its ARN
             before it exists. Required with ``reader_accounts``.
+        reader_roles: ``(account, role name)`` of each role that reads it (the reading
+            stacks' SDK-call roles, ``vocabulary.sdk_role_name``): the reader role trusts
+            exactly these. Default: any role of ``reader_accounts`` named ``mvpc-sdk-*``.
     """
 
     parameter: ssm.StringParameter
@@ -51,6 +55,7 @@ class PublishedId(Construct):
         value: str,
         reader_accounts: Sequence[str] = (),
         reader_role_name: str | None = None,
+        reader_roles: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(scope, id)
         self.parameter = ssm.StringParameter(
@@ -69,10 +74,33 @@ class PublishedId(Construct):
                 ),
                 description=f"Lets the named accounts read {parameter_name}",
             )
-            # Only multivpc's SDK-call roles of those accounts, not any principal there. The
-            # principals stay accounts: those roles are created after this one, and a trust
-            # policy cannot name a role that does not exist yet.
+            # Only the reading stacks' SDK-call roles (or, without reader_roles, roles
+            # named as multivpc's SDK-call roles are) of those accounts, not any principal
+            # there. The principals stay accounts: those roles are created after this one,
+            # and a trust policy cannot name a role that does not exist yet.
             partition = cdk.Aws.PARTITION
+            unknown = {account for account, _ in reader_roles} - set(reader_accounts)
+            if unknown:
+                raise ValueError(f"{self.node.path}: reader_roles of other accounts {unknown}")
+            condition = (
+                {
+                    "ArnEquals": {
+                        "aws:PrincipalArn": [
+                            f"arn:{partition}:iam::{account}:role/{name}"
+                            for account, name in reader_roles
+                        ]
+                    }
+                }
+                if reader_roles
+                else {
+                    "ArnLike": {
+                        "aws:PrincipalArn": [
+                            f"arn:{partition}:iam::{a}:role/{SDK_ROLE_PREFIX}*"
+                            for a in reader_accounts
+                        ]
+                    }
+                }
+            )
             trust = self.reader_role.node.default_child
             assert isinstance(trust, iam.CfnRole)
             trust.assume_role_policy_document = {
@@ -84,14 +112,7 @@ class PublishedId(Construct):
                         "Principal": {
                             "AWS": [f"arn:{partition}:iam::{a}:root" for a in reader_accounts]
                         },
-                        "Condition": {
-                            "ArnLike": {
-                                "aws:PrincipalArn": [
-                                    f"arn:{partition}:iam::{a}:role/{SDK_ROLE_PREFIX}*"
-                                    for a in reader_accounts
-                                ]
-                            }
-                        },
+                        "Condition": condition,
                     }
                 ],
             }
@@ -101,9 +122,9 @@ class PublishedId(Construct):
                     "skip": [
                         {
                             "id": "CKV_AWS_61",
-                            "comment": "aws:PrincipalArn narrows the accounts to roles named "
-                            "mvpc-sdk-* (the names of multivpc's SDK-call roles; any role so "
-                            "named there); the check reads principals only.",
+                            "comment": "aws:PrincipalArn narrows the accounts to the reading "
+                            "stacks' SDK-call roles (by exact ARN; with no reader_roles given, "
+                            "to roles named mvpc-sdk-*); the check reads principals only.",
                         }
                     ]
                 },

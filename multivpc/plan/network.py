@@ -114,6 +114,10 @@ class SharedId:
     """A digest of what identifies the owner's resource: its create-only properties and
     those of what it references (``identity_version``). It changes exactly when the owner
     replaces the resource, so a reader that carries it reads the new id in that deploy."""
+    readers: tuple[tuple[str, str], ...] = ()
+    """(account id, role name) of each SDK-call role that reads it through ``reader_role``
+    (``vocabulary.sdk_role_name`` of the reading stack): the reader role trusts exactly
+    these."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ VPC-side routes that segment intent implies."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import zlib
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from multivpc.topology import (
     TransitTopology,
 )
 from multivpc.topology.shards import route_key
-from multivpc.vocabulary import cidr_id
+from multivpc.vocabulary import cidr_id, sdk_role_name
 
 
 def hub_stack_name(network: str, tgw: str) -> str:
@@ -79,7 +80,7 @@ def plan_transit(topology: Topology) -> TransitPlans:
     for tgw in topology.transit_gateways:
         # A peering's requester reads the accepter's gateway id unless both sit together.
         peer_readers = {
-            p.requester.account_id
+            (p.requester.account_id, sdk_role_name(p.attachment_stack, p.requester.region))
             for p in peerings
             if p.accepter.transit_gateway == tgw.name and not p.same_place
         }
@@ -116,6 +117,10 @@ def _plan_peering(
             version=identity_version(
                 "transit-gateway-peering", own_tgw_id.version, peer_tgw_id.version
             ),
+            # The accepter's stack reads it, unless both sides sit together.
+            readers=()
+            if (requester.account_id, requester.region) == (accepter.account_id, accepter.region)
+            else ((accepter.account_id, sdk_role_name(accepter_stack, accepter.region)),),
         ),
     )
 
@@ -156,16 +161,25 @@ def _tgw_id(network: str, tgw: TransitGateway, account_id: str) -> SharedId:
 
 
 def _plan_tgw(
-    config: NetworkConfig, tgw: TransitTopology, peer_readers: set[str], shards: RoutingShards
+    config: NetworkConfig,
+    tgw: TransitTopology,
+    peer_readers: set[tuple[str, str]],
+    shards: RoutingShards,
 ) -> tuple[TransitGatewayPlan, dict[str, AttachmentPlan]]:
     network = config.name
     spec = tgw.transit_gateway
     assert tgw.account_id is not None, "plan needs a checked topology"
     owner = tgw.account_id
     stack = hub_stack_name(network, spec.name)
-    id_parameter = _tgw_id(network, spec, owner)
-    spokes = {config.accounts[a.vpc.account] for a in tgw.attachments} - {owner}
-    reader_accounts = sorted(spokes | peer_readers)
+    # Spokes of other accounts read the gateway's id in their VPC stacks.
+    spoke_readers = {
+        (account, sdk_role_name(vpc_stack_name(network, a.vpc.name), a.vpc.region))
+        for a in tgw.attachments
+        if (account := config.accounts[a.vpc.account]) != owner
+    }
+    readers = tuple(sorted(spoke_readers | peer_readers))
+    id_parameter = dataclasses.replace(_tgw_id(network, spec, owner), readers=readers)
+    reader_accounts = sorted({account for account, _ in readers})
 
     def routing_stack(shard: int) -> str:
         return routing_stack_name(network, spec.name, shard)
@@ -176,6 +190,7 @@ def _plan_tgw(
         vpc = attachment.vpc
         account = config.accounts[vpc.account]
         cross = account != owner
+        shard_stack = routing_stack(shards.attachments[vpc.name])
         attachment_id = SharedId(
             parameter=f"/multivpc/{network}/transit-gateways/{spec.name}/attachments/{vpc.name}",
             account_id=account,
@@ -185,6 +200,8 @@ def _plan_tgw(
             version=identity_version(
                 "attachment", id_parameter.version, vpc_version(account, vpc.region, vpc.cidr)
             ),
+            # The routing stack reads it when the VPC is of another account.
+            readers=((owner, sdk_role_name(shard_stack, spec.region)),) if cross else (),
         )
         attachments[vpc.name] = AttachmentPlan(
             transit_gateway=spec.name,
@@ -206,7 +223,7 @@ def _plan_tgw(
                 propagates_into=tgw.propagates_into(attachment.segment),
                 cross_account=cross,
                 attachment_id=attachment_id,
-                routing_stack=routing_stack(shards.attachments[vpc.name]),
+                routing_stack=shard_stack,
             )
         )
     routes = tuple(

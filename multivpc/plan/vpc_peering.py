@@ -15,6 +15,7 @@ from multivpc.plan.network import (
 from multivpc.plan.transit import role_name, vpc_stack_name
 from multivpc.topology import Topology
 from multivpc.topology.vpc_peering import VpcPeeringEnd, VpcPeeringTopology, vpc_peering_topology
+from multivpc.vocabulary import sdk_role_name
 
 
 def vpc_peering_stack_names(network: str, peering: str) -> tuple[str, str, str]:
@@ -56,6 +57,8 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
             region=accepter.region,
             reader_role=role_name(network, "peering", peering.name, "vpc"),
             version=accepter_vpc,
+            # The connection's stack reads it (when the two are not together).
+            readers=((requester.account_id, sdk_role_name(connection_stack, requester.region)),),
         ),
         connection_id=SharedId(
             parameter=f"{parameters}/connection-id",
@@ -64,6 +67,8 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
             reader_role=role_name(network, "peering", peering.name),
             # Create-only: VpcId, PeerVpcId, PeerOwnerId, PeerRegion.
             version=identity_version("vpc-peering", requester_vpc, accepter_vpc),
+            # The accepter's routes stack reads it (when the two are not together).
+            readers=((accepter.account_id, sdk_role_name(routes_stack, accepter.region)),),
         ),
         dns_resolution=peering.peering.dns_resolution,
     )

@@ -59,6 +59,7 @@ class HubStack(PlannedStack):
             value=self.hub.transit_gateway_id,
             reader_accounts=tgw.reader_accounts,
             reader_role_name=tgw.id_parameter.reader_role,
+            reader_roles=tgw.id_parameter.readers,
         )
         keep_export(self, self.hub.transit_gateway_id)
         for segment, table in self.hub.route_tables.items():
@@ -178,6 +179,7 @@ class TransitGatewayPeeringStack(PlannedStack):
             value=self.attachment.attachment_id,
             reader_accounts=(accepter.account_id,) if remote else (),
             reader_role_name=peering.attachment_id.reader_role if remote else None,
+            reader_roles=peering.attachment_id.readers if remote else (),
         )
         keep_export(self, self.attachment.attachment_id)
 

@@ -68,6 +68,7 @@ class VpcPeeringAccepterStack(PlannedStack):
             value=vpc_id,
             reader_accounts=(requester.account_id,),
             reader_role_name=peering.accepter_vpc_id.reader_role,
+            reader_roles=peering.accepter_vpc_id.readers,
         )
         self.accept_role = None
         if peering.peer_role is not None:
@@ -147,6 +148,7 @@ class VpcPeeringStack(PlannedStack):
                 value=self.connection.connection_id,
                 reader_accounts=(accepter.account_id,),
                 reader_role_name=peering.connection_id.reader_role,
+                reader_roles=peering.connection_id.readers,
             )
 
 

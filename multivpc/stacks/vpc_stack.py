@@ -157,6 +157,7 @@ class VpcStack(PlannedStack):
             value=attachment.attachment_id,
             reader_accounts=planned.reader_accounts,
             reader_role_name=planned.attachment_id.reader_role,
+            reader_roles=planned.attachment_id.readers,
         )
         target = Router(ec2.RouterType.TRANSIT_GATEWAY, transit_gateway_id)
         for route in vpc.routes:

@@ -21,8 +21,10 @@ emulator would otherwise prove nothing about that part of the network:
    returned credentials, so it runs in the role's account. The response is flattened
    (``Parameter.Value``), cut to ``outputPaths``, and becomes the resource's data, which
    moto's ``Fn::GetAtt`` reads (``CustomModel.get_cfn_attribute``). moto does not
-   evaluate IAM: we check only that the role exists in its account and that its trust
-   policy names the calling account; its permissions and the trust itself stay unproven.
+   evaluate IAM: we check only that the role exists in its account, that its trust
+   policy names the calling account, and that a condition on ``aws:PrincipalArn`` admits
+   the calling stack's SDK-call role (read from that stack's template); any other
+   condition fails loudly. Its permissions stay unproven.
 5. The Transit Gateway family: moto's CloudFormation ignores route tables, attachments,
    associations, propagations and routes, requires a gateway ``Description``, and gives
    every gateway a default route table even with default association and propagation
@@ -140,7 +142,9 @@ replacement beyond the gap-5 models. Those stay with snapshot review, cfn-lint a
 
 from __future__ import annotations
 
+import contextvars
 import copy
+import fnmatch
 import graphlib
 import json
 import logging
@@ -1124,9 +1128,26 @@ def credentials_in(endpoint: str, role_arn: str, caller: str, region: str) -> di
     }
 
 
+_CALLER_ROLE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "multivpc_caller_role", default=None
+)
+"""The ARN of the role a ``Custom::AWS`` being created or updated runs as: its stack's
+SDK-call provider role (``mvpc-sdk-...``), read from the stack's template."""
+
+
+def _sdk_role_of(resources_map: Any) -> str | None:
+    """The ARN of the SDK-call role a stack's template names, if it has one."""
+    for resource in resources_map._template.get("Resources", {}).values():
+        name = resource.get("Properties", {}).get("RoleName")
+        if resource["Type"] == "AWS::IAM::Role" and str(name).startswith("mvpc-sdk-"):
+            return f"arn:aws:iam::{resources_map._account_id}:role/{name}"
+    return None
+
+
 def _check_trust(endpoint: str, role_arn: str, caller: str, region: str) -> None:
-    """The role exists in its account and its trust policy names ``caller``: all we can
-    check, since moto evaluates no IAM."""
+    """The role exists in its account, its trust policy names ``caller``, and a condition
+    on ``aws:PrincipalArn`` admits the calling role (``_CALLER_ROLE``): all we can check,
+    since moto evaluates no IAM. Another condition fails loudly."""
     owner, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[1]
     try:
         role = client_for(endpoint, "iam", region, owner).get_role(RoleName=name)["Role"]
@@ -1135,12 +1156,44 @@ def _check_trust(endpoint: str, role_arn: str, caller: str, region: str) -> None
     document = role["AssumeRolePolicyDocument"]
     statements = (json.loads(document) if isinstance(document, str) else document)["Statement"]
     trusted: set[str] = set()
+    caller_role = _CALLER_ROLE.get()
     for statement in statements:
         principal = statement.get("Principal", {}).get("AWS", [])
-        if statement["Effect"] == "Allow" and "sts:AssumeRole" in str(statement["Action"]):
-            trusted.update([principal] if isinstance(principal, str) else principal)
+        if statement["Effect"] != "Allow" or "sts:AssumeRole" not in str(statement["Action"]):
+            continue
+        named = {principal} if isinstance(principal, str) else set(principal)
+        if named & {caller, f"arn:aws:iam::{caller}:root"} and not _admits(
+            statement.get("Condition", {}), caller_role
+        ):
+            raise EmulatorRefuses(
+                f"{role_arn} trusts {caller} only on {statement['Condition']}, not for the "
+                f"calling role {caller_role}"
+            )
+        trusted |= named
     if not trusted & {caller, f"arn:aws:iam::{caller}:root"}:
         raise EmulatorRefuses(f"{role_arn} does not trust {caller} (trusts {sorted(trusted)})")
+
+
+def _admits(condition: dict[str, Any], caller_role: str | None) -> bool:
+    """Whether a trust statement's condition admits ``caller_role`` (aws:PrincipalArn)."""
+    for operator, block in condition.items():
+        for key, values in block.items():
+            if key != "aws:PrincipalArn" or operator not in {
+                "ArnEquals",
+                "ArnLike",
+                "StringEquals",
+                "StringLike",
+            }:
+                raise EmulatorRefuses(f"the emulator cannot evaluate {operator} {key}")
+            patterns = [values] if isinstance(values, str) else values
+            if caller_role is None or not any(
+                fnmatch.fnmatchcase(caller_role, pattern)
+                if operator.endswith("Like")
+                else caller_role == pattern
+                for pattern in patterns
+            ):
+                return False
+    return True
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
@@ -1314,7 +1367,11 @@ def _recording(original: Any) -> Any:
         account_id: str,
         region_name: str,
     ) -> Any:
-        resource = original(logical_id, resource_json, resources_map, account_id, region_name)
+        token = _CALLER_ROLE.set(_sdk_role_of(resources_map))
+        try:
+            resource = original(logical_id, resource_json, resources_map, account_id, region_name)
+        finally:
+            _CALLER_ROLE.reset(token)
         _resolved_of(resources_map)[logical_id] = _resolve(resources_map, resource_json)
         return resource
 

@@ -193,6 +193,67 @@ def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
     assert "cannot assume" in _refused(missing)
 
 
+def test_a_trust_condition_admits_only_the_named_calling_role(emulator: Emulator) -> None:
+    """Gap 4: a trust narrowed by aws:PrincipalArn admits a reading stack whose SDK-call role
+    (the role named mvpc-sdk-* in its template) is the one named, and refuses another."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"AWS": [f"arn:aws:iam::{SPOKE}:root"]},
+                "Condition": {
+                    "ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{SPOKE}:role/mvpc-sdk-good"]}
+                },
+            }
+        ],
+    }
+    _deploy(
+        emulator,
+        OWNER,
+        "publisher",
+        {
+            "Id": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Name": "/published/id", "Type": "String", "Value": "tgw-0123"},
+            },
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"RoleName": "reader", "AssumeRolePolicyDocument": trust},
+            },
+        },
+    )
+
+    def caller(name: str) -> dict[str, Any]:
+        lambda_trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                }
+            ],
+        }
+        return {
+            "SdkRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"RoleName": name, "AssumeRolePolicyDocument": lambda_trust},
+            },
+            **_reader(OWNER),
+        }
+
+    outputs = _deploy(emulator, SPOKE, "good", caller("mvpc-sdk-good"))
+    assert outputs["Read"] == "read-once"
+    with pytest.raises(ClientError) as other:
+        _deploy(emulator, SPOKE, "other", caller("mvpc-sdk-other"))
+    assert "mvpc-sdk-other" in _refused(other)
+    with pytest.raises(ClientError) as none:
+        _deploy(emulator, SPOKE, "none", _reader(OWNER))
+    assert "trusts" in _refused(none)
+
+
 def test_an_update_deletes_what_it_removes_last_as_cloudformation_does(
     emulator: Emulator,
 ) -> None:

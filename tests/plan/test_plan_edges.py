@@ -162,6 +162,11 @@ RANGES = {"shared-services": "10.0.0.0/16", "prod-app": "10.1.0.0/16"}
 RANGES |= {"dev-app": "10.2.0.0/16", "dev-tools": "10.3.0.0/16"}
 
 
+def _sdk_role(stack: str) -> str:
+    """The SDK-call role of a us-east-1 stack, as the README names it."""
+    return f"mvpc-sdk-{zlib.crc32(f'us-east-1/{stack}'.encode()):08x}"
+
+
 def _hub_id() -> SharedId:
     return SharedId(
         parameter="/multivpc/estate/transit-gateways/hub/id",
@@ -169,6 +174,16 @@ def _hub_id() -> SharedId:
         region="us-east-1",
         reader_role="mvpc-estate-hub-ids",
         version=HUB_VERSION,
+        # the VPC stacks of the spokes of other accounts read it (listed in sorted order)
+        readers=tuple(
+            sorted(
+                (
+                    (PROD, _sdk_role("estate-prod-app")),
+                    (DEV, _sdk_role("estate-dev-app")),
+                    (DEV, _sdk_role("estate-dev-tools")),
+                )
+            )
+        ),
     )
 
 
@@ -180,6 +195,8 @@ def _attachment_id(vpc: str, account: str) -> SharedId:
         region="us-east-1",
         reader_role=f"mvpc-estate-{vpc}-ids",
         version=identity_version("attachment", HUB_VERSION, vpc_identity),
+        # the routing stack reads it across accounts
+        readers=((NETWORK, _sdk_role("estate-tgw-hub-routing")),) if account != NETWORK else (),
     )
 
 

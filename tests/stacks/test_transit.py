@@ -4,6 +4,7 @@ edits that must stay safe, and a 300-spoke estate within CloudFormation's limits
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
 from typing import Any
 
@@ -49,16 +50,47 @@ def test_hub_stack_holds_the_gateway_with_defaults_off_and_its_share(example: Te
     principals = json.dumps(statement["Principal"])
     assert "222222222222" in principals and "333333333333" in principals
     assert "111111111111" not in principals
-    # Narrowed to the spoke accounts' multivpc SDK-call roles.
-    allowed = json.dumps(statement["Condition"]["ArnLike"]["aws:PrincipalArn"])
-    assert ":iam::222222222222:role/mvpc-sdk-*" in allowed
-    assert ":iam::333333333333:role/mvpc-sdk-*" in allowed
-    for stack in ("hub-and-spoke-prod-app", "hub-and-spoke-tgw-hub-routing"):
+    # Narrowed to exactly the SDK-call roles of the three spoke stacks that read the id,
+    # each named after its stack and region (mvpc-sdk-<crc32 of "region/stack">).
+    allowed = [
+        arn["Fn::Join"][1][-1] for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    ]
+    assert allowed == [
+        f":iam::222222222222:role/{_sdk_role('us-east-1', 'hub-and-spoke-prod-app')}",
+        f":iam::333333333333:role/{_sdk_role('us-east-1', 'hub-and-spoke-dev-app')}",
+        f":iam::333333333333:role/{_sdk_role('us-east-1', 'hub-and-spoke-dev-tools')}",
+    ]
+    for stack in ("hub-and-spoke-prod-app", "hub-and-spoke-dev-app", "hub-and-spoke-dev-tools"):
         names = [
             r["Properties"].get("RoleName", "")
             for r in _resources(example[stack], "AWS::IAM::Role")
         ]
-        assert any(name.startswith("mvpc-sdk-") for name in names), names
+        assert _sdk_role("us-east-1", stack) in names, names
+
+
+def _sdk_role(region: str, stack: str) -> str:
+    """The SDK-call role a stack creates, named as the README says."""
+    return f"mvpc-sdk-{zlib.crc32(f'{region}/{stack}'.encode()):08x}"
+
+
+def test_each_attachment_id_reader_role_trusts_the_routing_stacks_sdk_role_only(
+    example: Templates,
+) -> None:
+    routing_role = _sdk_role("us-east-1", "hub-and-spoke-tgw-hub-routing")
+    for spoke, account in (
+        ("prod-app", "222222222222"),
+        ("dev-app", "333333333333"),
+        ("dev-tools", "333333333333"),
+    ):
+        [reader] = [
+            r
+            for r in _resources(example[f"hub-and-spoke-{spoke}"], "AWS::IAM::Role")
+            if r["Properties"].get("RoleName") == f"mvpc-hub-and-spoke-{spoke}-ids"
+        ]
+        [statement] = reader["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        [arn] = statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+        assert arn["Fn::Join"][1][-1] == f":iam::111111111111:role/{routing_role}", spoke
+        assert account not in json.dumps(statement["Principal"])
 
 
 def test_each_spoke_attaches_in_its_own_stack(example: Templates) -> None:
@@ -147,8 +179,20 @@ def test_adding_a_spoke_changes_nothing_that_exists() -> None:
     after = _synth(_spoke(hub(), "prod-two", "10.2.0.0/16", "prod"))
     changed = changed_resources(before, after)
     # The shared VPC gains a route to the new spoke; existing routes and everything else
-    # keep their logical ids and properties. Exports may change order, nothing else.
-    assert [c for c in changed if "Output" not in c] == [], changed
+    # keep their logical ids and properties. Exports may change order, and the hub's id
+    # reader role trusts the new spoke's SDK-call role too (its trust policy, in place).
+    assert [c for c in changed if "Output" not in c] == ["test-tgw-hub/PublishedIdReader61F13F01"]
+    [reader] = [
+        r for r in after["test-tgw-hub"]["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+    ]
+    [old_reader] = [
+        r for r in before["test-tgw-hub"]["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+    ]
+    assert {k: v for k, v in reader["Properties"].items() if k != "AssumeRolePolicyDocument"} == {
+        k: v for k, v in old_reader["Properties"].items() if k != "AssumeRolePolicyDocument"
+    }
+    new_role = _sdk_role("us-east-1", "test-prod-two")
+    assert new_role in json.dumps(reader) and new_role not in json.dumps(old_reader)
     assert set(after) - set(before) == {"test-prod-two"}
 
 

@@ -11,6 +11,7 @@ shared table routes to (shared-services and prod-app).
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 import pytest
@@ -91,7 +92,11 @@ def test_the_peering_attachment_reads_the_accepter_gateway_id_across_accounts(
     [reader] = _resources(example["tgw-peering-tgw-hub-eu"], "AWS::IAM::Role").values()
     [statement] = reader["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert f":iam::{NETWORK}:root" in json.dumps(statement["Principal"])
-    assert f":iam::{NETWORK}:role/mvpc-sdk-*" in json.dumps(statement["Condition"])
+    # exactly the peering attachment stack's SDK-call role (us-east-1), by ARN
+    peering_role = f"mvpc-sdk-{zlib.crc32(f'us-east-1/{ATTACHMENT_STACK}'.encode()):08x}"
+    assert [
+        a["Fn::Join"][1][-1] for a in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+    ] == [f":iam::{NETWORK}:role/{peering_role}"]
     # And the attachment id is published for the accepter account.
     [parameter] = _resources(template, "AWS::SSM::Parameter").values()
     assert parameter["Properties"]["Name"] == (
