@@ -152,19 +152,8 @@ def _reader(role_account: str) -> dict[str, Any]:
     }
 
 
-def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
-    emulator: Emulator,
-) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"AWS": f"arn:aws:iam::{SPOKE}:root"},
-            }
-        ],
-    }
+def _publish(emulator: Emulator, trust: dict[str, Any]) -> None:
+    """OWNER publishes /published/id and a role ``reader`` with ``trust``."""
     _deploy(
         emulator,
         OWNER,
@@ -180,6 +169,22 @@ def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
             },
         },
     )
+
+
+def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
+    emulator: Emulator,
+) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"AWS": f"arn:aws:iam::{SPOKE}:root"},
+            }
+        ],
+    }
+    _publish(emulator, trust)
     outputs = _deploy(emulator, SPOKE, "reader", _reader(OWNER))
     assert outputs["Read"] == "read-once"
     ssm = emulator.client("ssm", REGION, SPOKE)
@@ -209,21 +214,7 @@ def test_a_trust_condition_admits_only_the_named_calling_role(emulator: Emulator
             }
         ],
     }
-    _deploy(
-        emulator,
-        OWNER,
-        "publisher",
-        {
-            "Id": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {"Name": "/published/id", "Type": "String", "Value": "tgw-0123"},
-            },
-            "Role": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {"RoleName": "reader", "AssumeRolePolicyDocument": trust},
-            },
-        },
-    )
+    _publish(emulator, trust)
 
     def caller(name: str) -> dict[str, Any]:
         lambda_trust = {
