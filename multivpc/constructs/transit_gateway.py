@@ -168,16 +168,29 @@ class TransitGatewayAssociation(Construct):
     Args:
         attachment_id: the attachment.
         route_table_id: the route table.
+        route_table_ids: every route table the stack's associations may use (a move
+            disassociates from the old one): the function may (dis)associate with these
+            only. Default: ``route_table_id`` alone.
     """
 
     resource: cdk.CustomResource
     """The association."""
 
     def __init__(
-        self, scope: Construct, id: str, *, attachment_id: str, route_table_id: str
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        attachment_id: str,
+        route_table_id: str,
+        route_table_ids: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
+        actions = [
+            "ec2:AssociateTransitGatewayRouteTable",
+            "ec2:DisassociateTransitGatewayRouteTable",
+        ]
         function = inline_function(
             stack,
             "AssociationFunction",
@@ -186,17 +199,20 @@ class TransitGatewayAssociation(Construct):
             "an association in place",
             statements=[
                 iam.PolicyStatement(
-                    actions=[
-                        "ec2:AssociateTransitGatewayRouteTable",
-                        "ec2:DisassociateTransitGatewayRouteTable",
-                    ],
+                    actions=actions,
                     resources=[
                         stack.format_arn(
-                            service="ec2", resource="transit-gateway-route-table", resource_name="*"
-                        ),
+                            service="ec2", resource="transit-gateway-route-table", resource_name=t
+                        )
+                        for t in (route_table_ids or [route_table_id])
+                    ],
+                ),
+                iam.PolicyStatement(
+                    actions=actions,
+                    resources=[
                         stack.format_arn(
                             service="ec2", resource="transit-gateway-attachment", resource_name="*"
-                        ),
+                        )
                     ],
                 ),
                 iam.PolicyStatement(
@@ -204,9 +220,9 @@ class TransitGatewayAssociation(Construct):
                 ),
             ],
             wildcard_reason="ec2:DescribeTransitGatewayAttachments supports no resource-level "
-            "permission. (Dis)association is limited to this account's Transit Gateway route "
-            "tables and attachments in this region, not yet to the ids the stack passes to "
-            "its associations (README: least privilege, what is still wide).",
+            "permission. The route tables are named; the attachments are this account's in "
+            "this region, not yet each id the stack passes (a routing stack holds up to about "
+            "a hundred, and naming each would outgrow a managed policy's 6,144 characters).",
         )
         self.resource = cdk.CustomResource(
             self,
@@ -263,6 +279,7 @@ class SegmentRouting(Construct):
                 f"{name}-Association",
                 attachment_id=attachment_id,
                 route_table_id=route_tables[segment],
+                route_table_ids=[route_tables[s] for s in sorted(route_tables)],
             )
             for table in into:
                 self.propagations[(name, table)] = ec2.CfnTransitGatewayRouteTablePropagation(

@@ -146,6 +146,33 @@ def test_spoke_routes_follow_segment_intent(
     assert all(destinations == cidrs for destinations in routes.values())
 
 
+def test_the_association_function_may_use_the_gateways_route_tables_only(
+    example: Templates,
+) -> None:
+    """(Dis)association is allowed on the three segment route tables of this gateway, named
+    by the ids the hub publishes, and on no other route table."""
+    routing = example["hub-and-spoke-tgw-hub-routing"]
+    [statement] = [
+        st
+        for r in _resources(routing, "AWS::IAM::ManagedPolicy")
+        for st in r["Properties"]["PolicyDocument"]["Statement"]
+        if "ec2:AssociateTransitGatewayRouteTable" in st["Action"]
+    ]
+    tables = [
+        ssm_parameter_read(routing, arn["Fn::Join"][1][-1])
+        for arn in statement["Resource"]
+        if "transit-gateway-route-table/" in json.dumps(arn)
+    ]
+    assert sorted(tables) == [  # type: ignore[type-var]
+        f"{HUB_IDS}/route-tables/dev",
+        f"{HUB_IDS}/route-tables/prod",
+        f"{HUB_IDS}/route-tables/shared",
+    ]
+    assert all(
+        "transit-gateway-route-table/*" not in json.dumps(arn) for arn in statement["Resource"]
+    )
+
+
 def test_routing_stack_associates_propagates_and_blackholes(example: Templates) -> None:
     routing = example["hub-and-spoke-tgw-hub-routing"]
     associations = _resources(routing, "Custom::TransitGatewayAssociation")
@@ -205,7 +232,13 @@ def test_adding_a_segment_or_a_static_route_changes_nothing_that_exists() -> Non
         {"name": "sandbox"},
     ]
     after = _synth(hub(segments=more))
-    assert [c for c in changed_resources(before, after) if "Output" not in c] == []
+    # The association function may use the new segment's route table too: its policy
+    # document changes in place; nothing else does.
+    changed = [c for c in changed_resources(before, after) if "Output" not in c]
+    assert changed == ["test-tgw-hub-routing/AssociationFunctionPolicy15D07B40"]
+    policy = after["test-tgw-hub-routing"]["Resources"]["AssociationFunctionPolicy15D07B40"]
+    assert "/route-tables/sandbox" in json.dumps(after["test-tgw-hub-routing"]["Parameters"])
+    assert "RouteTableIdsandbox" in json.dumps(policy)
 
 
 def _estate(spokes: int, segments: int) -> NetworkPlan:
