@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,12 @@ def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
             stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
             for stack in assembly.stacks
         }
+
+
+def sdk_role(region: str, stack: str) -> str:
+    """The SDK-call role a stack creates, named as the README says: ``mvpc-sdk-`` and the
+    crc32 of ``region/stack`` in hex (written here, not imported, as the tests' oracle)."""
+    return f"mvpc-sdk-{zlib.crc32(f'{region}/{stack}'.encode()):08x}"
 
 
 def ssm_parameter_read(template: dict[str, Any], value: Any) -> str | None:

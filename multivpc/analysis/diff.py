@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from multivpc.analysis.assembly import Assembly
-from multivpc.analysis.schemas import DEFAULT_REGION, PropertyPath, create_only_properties
+from multivpc.analysis.schemas import DEFAULT_REGION, create_only_properties, value_at
 from multivpc.analysis.values import (
     ABSENT,
     Evaluator,
@@ -208,7 +208,7 @@ class _Diff:
         maybe: list[str] = []
         changed: set[str] = set()
         for path in paths:
-            old_value, new_value = _at(before, path), _at(after, path)
+            old_value, new_value = value_at(before, path), value_at(after, path)
             if old_value == new_value:
                 continue
             label = "/".join(path)
@@ -362,20 +362,6 @@ def _listing_order(change: Change) -> tuple[int, int, str]:
     that only follow a replaced one."""
     follows_only = bool(change.reasons) and all(" follows " in r for r in change.reasons)
     return ACTIONS.index(change.action), int(follows_only), change.logical_id
-
-
-def _at(value: Any, path: PropertyPath) -> Any:
-    """The value at a create-only path (``*`` maps over a list); ABSENT when missing."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if head == "*":
-        if not isinstance(value, list):
-            return ABSENT
-        return [_at(item, rest) for item in value]
-    if isinstance(value, dict) and head in value:
-        return _at(value[head], rest)
-    return ABSENT
 
 
 def _why(label: str, old: Any, new: Any, stack: str) -> tuple[str, bool]:

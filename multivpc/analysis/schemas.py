@@ -16,6 +16,9 @@ import importlib.util
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from multivpc.analysis.values import ABSENT
 
 DEFAULT_REGION = "us-east-1"
 
@@ -80,3 +83,17 @@ def create_only_properties(
         if parts and parts[0] == "properties" and len(parts) > 1:
             paths.append(parts[1:])
     return tuple(paths)
+
+
+def value_at(value: Any, path: PropertyPath) -> Any:
+    """The value at a create-only path (``*`` maps over a list); ABSENT when missing."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if not isinstance(value, list):
+            return ABSENT
+        return [value_at(item, rest) for item in value]
+    if isinstance(value, dict) and head in value:
+        return value_at(value[head], rest)
+    return ABSENT

@@ -23,6 +23,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from multivpc.constructs.acknowledgements import skip_checkov
 from multivpc.constructs.sdk_call_provider import sdk_call
 from multivpc.vocabulary import SDK_ROLE_PREFIX
 
@@ -116,18 +117,12 @@ class PublishedId(Construct):
                     }
                 ],
             }
-            trust.add_metadata(
-                "checkov",
-                {
-                    "skip": [
-                        {
-                            "id": "CKV_AWS_61",
-                            "comment": "aws:PrincipalArn narrows the accounts to the reading "
-                            "stacks' SDK-call roles (by exact ARN; with no reader_roles given, "
-                            "to roles named mvpc-sdk-*); the check reads principals only.",
-                        }
-                    ]
-                },
+            skip_checkov(
+                trust,
+                "CKV_AWS_61",
+                "aws:PrincipalArn narrows the accounts to the reading stacks' SDK-call roles "
+                "(by exact ARN; with no reader_roles given, to roles named mvpc-sdk-*); the "
+                "check reads principals only.",
             )
             iam.ManagedPolicy(
                 self,

@@ -14,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from multivpc.constructs.acknowledgements import skip_checkov
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.vocabulary import SessionManagerPolicy, cidr_id
 
@@ -244,28 +245,18 @@ class VpcEndpoints(Construct):
                         iam.PolicyStatement(actions=list(SESSION_MANAGER_ACTIONS), resources=["*"])
                     ],
                 )
+                # One reason for both checkers, which flag the same statement.
+                reason = (
+                    "The ssmmessages actions support no resource-level permission, and "
+                    "ssm:UpdateInstanceInformation is called by the agent for the instance it "
+                    "runs on, which the role cannot name."
+                )
                 cfn_policy = policy.node.default_child
                 assert isinstance(cfn_policy, iam.CfnManagedPolicy)
-                cfn_policy.add_metadata(
-                    "checkov",
-                    {
-                        "skip": [
-                            {
-                                "id": "CKV_AWS_111",
-                                "comment": "Session Manager's agent actions only: the "
-                                "ssmmessages actions support no resource-level permission, "
-                                "and ssm:UpdateInstanceInformation names the instance the "
-                                "agent runs on, unknown to the role.",
-                            }
-                        ]
-                    },
-                )
+                skip_checkov(cfn_policy, "CKV_AWS_111", reason)
                 cdk.Validations.of(policy).acknowledge(
                     cdk.Acknowledgment(
-                        id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-                        reason="The ssmmessages actions support no resource-level "
-                        "permission, and ssm:UpdateInstanceInformation is called by the agent "
-                        "for the instance it runs on, which the role cannot name.",
+                        id="AwsSolutions::AwsSolutions-IAM5[Resource::*]", reason=reason
                     )
                 )
             self.instance_profile = iam.CfnInstanceProfile(

@@ -181,7 +181,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.ram.models import ram_backends
 from werkzeug.serving import make_server
 
-from multivpc.analysis.schemas import create_only_properties
+from multivpc.analysis.schemas import create_only_properties, value_at
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
 from tests.deploy import endpoint_models  # noqa: F401  (registers gaps 10 and 11 with moto)
@@ -1419,7 +1419,7 @@ def _update_then_clean_up(
             and isinstance(old, dict)
             and isinstance(now, dict)
             and any(
-                _at_path(old, path) != _at_path(now, path)
+                value_at(old, path) != value_at(now, path)
                 for path in create_only_properties(resource_json["Type"], self._region_name) or ()
             )
         ):
@@ -1463,13 +1463,6 @@ def _update_then_clean_up(
             ORPHANS.append(
                 Orphan(stack, logical_id, str(original.physical_resource_id), str(error))
             )
-
-
-def _at_path(properties: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = properties
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
 
 
 def install_moto_fixes() -> None:

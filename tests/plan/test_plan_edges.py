@@ -33,6 +33,7 @@ from multivpc.plan.network import AvailabilityZonePlan, LocalZonePlan, identity_
 from multivpc.topology import PlacedSubnet
 from multivpc.topology.shards import ROUTING_RESOURCE_BUDGET
 from multivpc.vocabulary import Tier
+from tests.conftest import sdk_role
 from tests.support.builder import NetworkBuilder, network
 
 NETWORK, PROD, DEV = "111111111111", "222222222222", "333333333333"
@@ -162,11 +163,6 @@ RANGES = {"shared-services": "10.0.0.0/16", "prod-app": "10.1.0.0/16"}
 RANGES |= {"dev-app": "10.2.0.0/16", "dev-tools": "10.3.0.0/16"}
 
 
-def _sdk_role(stack: str) -> str:
-    """The SDK-call role of a us-east-1 stack, as the README names it."""
-    return f"mvpc-sdk-{zlib.crc32(f'us-east-1/{stack}'.encode()):08x}"
-
-
 def _hub_id() -> SharedId:
     return SharedId(
         parameter="/multivpc/estate/transit-gateways/hub/id",
@@ -178,9 +174,9 @@ def _hub_id() -> SharedId:
         readers=tuple(
             sorted(
                 (
-                    (PROD, _sdk_role("estate-prod-app")),
-                    (DEV, _sdk_role("estate-dev-app")),
-                    (DEV, _sdk_role("estate-dev-tools")),
+                    (PROD, sdk_role("us-east-1", "estate-prod-app")),
+                    (DEV, sdk_role("us-east-1", "estate-dev-app")),
+                    (DEV, sdk_role("us-east-1", "estate-dev-tools")),
                 )
             )
         ),
@@ -196,7 +192,9 @@ def _attachment_id(vpc: str, account: str) -> SharedId:
         reader_role=f"mvpc-estate-{vpc}-ids",
         version=identity_version("attachment", HUB_VERSION, vpc_identity),
         # the routing stack reads it across accounts
-        readers=((NETWORK, _sdk_role("estate-tgw-hub-routing")),) if account != NETWORK else (),
+        readers=((NETWORK, sdk_role("us-east-1", "estate-tgw-hub-routing")),)
+        if account != NETWORK
+        else (),
     )
 
 

@@ -4,7 +4,6 @@ edits that must stay safe, and a 300-spoke estate within CloudFormation's limits
 from __future__ import annotations
 
 import json
-import zlib
 from collections import Counter
 from typing import Any
 
@@ -15,7 +14,14 @@ import yaml
 from multivpc.load import parse_network
 from multivpc.plan import NetworkPlan, plan
 from multivpc.stacks.transit_stacks import HubStack, RoutingStack
-from tests.conftest import ROOT, Templates, changed_resources, ssm_parameter_read, synthesize
+from tests.conftest import (
+    ROOT,
+    Templates,
+    changed_resources,
+    sdk_role,
+    ssm_parameter_read,
+    synthesize,
+)
 from tests.rules.test_transit_gateway import hub
 from tests.support.builder import NetworkBuilder, network_from
 
@@ -56,27 +62,22 @@ def test_hub_stack_holds_the_gateway_with_defaults_off_and_its_share(example: Te
         arn["Fn::Join"][1][-1] for arn in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
     ]
     assert allowed == [
-        f":iam::222222222222:role/{_sdk_role('us-east-1', 'hub-and-spoke-prod-app')}",
-        f":iam::333333333333:role/{_sdk_role('us-east-1', 'hub-and-spoke-dev-app')}",
-        f":iam::333333333333:role/{_sdk_role('us-east-1', 'hub-and-spoke-dev-tools')}",
+        f":iam::222222222222:role/{sdk_role('us-east-1', 'hub-and-spoke-prod-app')}",
+        f":iam::333333333333:role/{sdk_role('us-east-1', 'hub-and-spoke-dev-app')}",
+        f":iam::333333333333:role/{sdk_role('us-east-1', 'hub-and-spoke-dev-tools')}",
     ]
     for stack in ("hub-and-spoke-prod-app", "hub-and-spoke-dev-app", "hub-and-spoke-dev-tools"):
         names = [
             r["Properties"].get("RoleName", "")
             for r in _resources(example[stack], "AWS::IAM::Role")
         ]
-        assert _sdk_role("us-east-1", stack) in names, names
-
-
-def _sdk_role(region: str, stack: str) -> str:
-    """The SDK-call role a stack creates, named as the README says."""
-    return f"mvpc-sdk-{zlib.crc32(f'{region}/{stack}'.encode()):08x}"
+        assert sdk_role("us-east-1", stack) in names, names
 
 
 def test_each_attachment_id_reader_role_trusts_the_routing_stacks_sdk_role_only(
     example: Templates,
 ) -> None:
-    routing_role = _sdk_role("us-east-1", "hub-and-spoke-tgw-hub-routing")
+    routing_role = sdk_role("us-east-1", "hub-and-spoke-tgw-hub-routing")
     for spoke, account in (
         ("prod-app", "222222222222"),
         ("dev-app", "333333333333"),
@@ -218,7 +219,7 @@ def test_adding_a_spoke_changes_nothing_that_exists() -> None:
     assert {k: v for k, v in reader["Properties"].items() if k != "AssumeRolePolicyDocument"} == {
         k: v for k, v in old_reader["Properties"].items() if k != "AssumeRolePolicyDocument"
     }
-    new_role = _sdk_role("us-east-1", "test-prod-two")
+    new_role = sdk_role("us-east-1", "test-prod-two")
     assert new_role in json.dumps(reader) and new_role not in json.dumps(old_reader)
     assert set(after) - set(before) == {"test-prod-two"}
 
@@ -450,15 +451,6 @@ def test_every_route_from_group_routes_in_every_zone_local_zones_included() -> N
 HUB_IDS = "/multivpc/hub-and-spoke/transit-gateways/hub"
 
 
-def _imports(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        found = {node["Fn::ImportValue"]} if isinstance(node.get("Fn::ImportValue"), str) else set()
-        return found.union(*(_imports(v) for v in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_imports(v) for v in node))
-    return set()
-
-
 def test_same_account_stacks_read_gateway_ids_from_parameters_not_exports(
     example: Templates,
 ) -> None:
@@ -501,7 +493,7 @@ def test_same_account_stacks_read_gateway_ids_from_parameters_not_exports(
         None,  # the other accounts' attachment ids, read with an SDK call
     }
     for name, template in example.items():
-        assert not _imports(template), name
+        assert "Fn::ImportValue" not in json.dumps(template), name
         for parameter in template.get("Parameters", {}).values():
             if parameter["Type"].startswith("AWS::SSM::Parameter::"):
                 # The CDK CLI deploys the stack when its template changes, not every time.

@@ -11,14 +11,20 @@ shared table routes to (shared-services and prod-app).
 from __future__ import annotations
 
 import json
-import zlib
 from typing import Any
 
 import pytest
 
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
-from tests.conftest import Templates, changed_resources, plan_of, ssm_parameter_read, synthesize
+from tests.conftest import (
+    Templates,
+    changed_resources,
+    plan_of,
+    sdk_role,
+    ssm_parameter_read,
+    synthesize,
+)
 from tests.rules.test_transit_gateway_peering import EU, US, _peering, peered
 from tests.support.builder import NetworkBuilder, network_from
 
@@ -93,7 +99,7 @@ def test_the_peering_attachment_reads_the_accepter_gateway_id_across_accounts(
     [statement] = reader["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert f":iam::{NETWORK}:root" in json.dumps(statement["Principal"])
     # exactly the peering attachment stack's SDK-call role (us-east-1), by ARN
-    peering_role = f"mvpc-sdk-{zlib.crc32(f'us-east-1/{ATTACHMENT_STACK}'.encode()):08x}"
+    peering_role = sdk_role("us-east-1", ATTACHMENT_STACK)
     assert [
         a["Fn::Join"][1][-1] for a in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]
     ] == [f":iam::{NETWORK}:role/{peering_role}"]
