@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from multivpc.config import ConfigError, NetworkConfig
+from multivpc.config import ConfigError
 from multivpc.config.findings import display_path
-from multivpc.config.lockfile import AddressLock, LockFile, is_lock_file
+from multivpc.config.lockfile import AddressLock, is_lock_file
+from multivpc.config.schema import lock_schema, published_schema
 from multivpc.load import LoadedNetwork, load_network, write_lock
 
 EXIT_INVALID = 2
@@ -192,8 +193,8 @@ def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: 
 
 
 def _schema(output: str | None, lock: bool) -> int:
-    model = LockFile if lock else NetworkConfig
-    text = json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    schema = lock_schema() if lock else published_schema()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -184,6 +184,21 @@ def test_a_lock_beside_a_config_without_a_schema_line_points_at_this_checkout(
     assert lock_schema_reference(other, lock) == "/opt/schemas/lock/multivpc-lock.schema.json"
 
 
+def test_the_published_schema_also_accepts_every_example_lock_and_rejects_a_damaged_one() -> None:
+    """A tool that checks every YAML file of examples/ against schema/multivpc.schema.json
+    meets the locks too: a document with a version key is checked as a lock."""
+    for lock in LOCKS:
+        assert _problems(yaml.safe_load(lock.read_text())) == [], lock.name
+    damaged = {"version": 1, "vpcs": {"a": {"cidr": "10.0.0.0/16", "colour": "red"}}}
+    assert _problems(damaged) == [
+        "/vpcs/a: Additional properties are not allowed ('colour' was unexpected)"
+    ]
+    # Without a version key it is a config, and a lock's keys are unknown there.
+    assert "/: Additional properties are not allowed ('released' was unexpected)" in _problems(
+        {**base().data(), "released": []}
+    )
+
+
 def test_the_config_schema_is_the_only_schema_at_the_top_of_schema() -> None:
     """Tools that validate every YAML file against the first schema of ``schema/`` must
     find the config's, not the lock's (which sorts first by name)."""
