@@ -53,21 +53,41 @@ CDK_CONTEXT = cdk_json_context(ROOT / "cdk.json")
 and snapshots show what users get."""
 
 
-def synthesize(config: NetworkConfig, *, checks: bool = True) -> Templates:
-    """Synthesize a config in-process, with cdk.json's feature flags; returns
-    {stack name: template}."""
+def synthesize(
+    config: NetworkConfig, *, checks: bool = True, context: dict[str, Any] | None = None
+) -> Templates:
+    """Synthesize a config in-process, with cdk.json's feature flags (and ``context``);
+    returns {stack name: template}."""
     import aws_cdk as cdk
 
     from multivpc.stacks import add_network
 
     with tempfile.TemporaryDirectory() as outdir:
-        app = cdk.App(outdir=outdir, context=CDK_CONTEXT)
+        app = cdk.App(outdir=outdir, context={**CDK_CONTEXT, **(context or {})})
         add_network(app, plan_of(config), checks=checks)
         assembly = app.synth()
         return {
             stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
             for stack in assembly.stacks
         }
+
+
+def joined(value: Any, partition: str = "aws") -> Any:
+    """``value`` with each ``Fn::Join`` of strings and ``AWS::Partition`` written out as the
+    string it makes (the partition as ``partition``); anything else left as it is."""
+    if isinstance(value, list):
+        return [joined(item, partition) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value == {"Ref": "AWS::Partition"}:
+        return partition
+    if set(value) == {"Fn::Join"}:
+        separator, parts = value["Fn::Join"]
+        parts = joined(parts, partition)
+        if all(isinstance(part, str) for part in parts):
+            return str(separator).join(parts)
+        return {"Fn::Join": [separator, parts]}
+    return {key: joined(item, partition) for key, item in value.items()}
 
 
 def sdk_role(region: str, stack: str) -> str:

@@ -75,13 +75,21 @@ class VpcPeeringConnection(Construct):
 
 
 class PeeringAcceptRole(Construct):
-    """The role an accepter account lets ``requester_account`` assume to accept peering
-    connections to ``accepter_vpc_id`` (CloudFormation's ``PeerRoleArn``): trusted by that
-    account only, allowed ``ec2:AcceptVpcPeeringConnection`` only.
+    """The role an accepter account lets ``requester_account`` assume to accept one VPC
+    peering (CloudFormation's ``PeerRoleArn``), allowed ``ec2:AcceptVpcPeeringConnection``
+    only, for connections from ``requester_vpc_id`` to ``accepter_vpc_id``.
+
+    CloudFormation assumes ``PeerRoleArn`` with the credentials it creates the connection
+    with: the requester stack's execution role (with CDK's default synthesizer,
+    ``cdk-<qualifier>-cfn-exec-role-<account>-<region>``). The trust names the requester
+    account, on the condition that the caller is one of ``accepting_roles``.
 
     Args:
         role_name: fixed, so that the requester can name the role before it exists.
         requester_account: the one account trusted.
+        accepting_roles: ARNs of that account's roles that may assume it (``aws:PrincipalArn``).
+        requester_vpc_id: the VPC whose connections the role may accept.
+        requester_region: that VPC's region.
         accepter_vpc_id: the VPC whose incoming connections the role may accept.
         account_id: this (the accepter's) account. region: this region.
     """
@@ -95,32 +103,45 @@ class PeeringAcceptRole(Construct):
         *,
         role_name: str,
         requester_account: str,
+        accepting_roles: Sequence[str],
+        requester_vpc_id: str,
+        requester_region: str,
         accepter_vpc_id: str,
         account_id: str,
         region: str,
     ) -> None:
         super().__init__(scope, id)
+        if not accepting_roles:
+            raise ValueError(f"{self.node.path}: accepting_roles names at least one role")
         partition = cdk.Aws.PARTITION
         self.role = iam.Role(
             self,
             "Role",
             role_name=role_name,
-            assumed_by=iam.AccountPrincipal(requester_account),
-            description=f"Lets account {requester_account} accept VPC peering connections to "
-            "this account's peered VPC",
+            assumed_by=iam.AccountPrincipal(requester_account).with_conditions(
+                {"ArnEquals": {"aws:PrincipalArn": list(accepting_roles)}}
+            ),
+            description=f"Lets account {requester_account}'s deployment accept one VPC "
+            "peering connection to this account's VPC",
         )
         arn = f"arn:{partition}:ec2:{region}:{account_id}"
-        connections = f"{arn}:vpc-peering-connection/*"
+        requester_vpc = f"arn:{partition}:ec2:{requester_region}:{requester_account}:vpc/"
         policy = iam.ManagedPolicy(
             self,
             "AcceptPolicy",
+            # Create-only: a new description would replace the policy of a deployed estate.
             description="Accept VPC peering connections to one VPC, nothing else",
             roles=[self.role],
             statements=[
                 iam.PolicyStatement(
                     actions=["ec2:AcceptVpcPeeringConnection"],
-                    resources=[connections],
-                    conditions={"ArnEquals": {"ec2:AccepterVpc": f"{arn}:vpc/{accepter_vpc_id}"}},
+                    resources=[f"{arn}:vpc-peering-connection/*"],
+                    conditions={
+                        "ArnEquals": {
+                            "ec2:AccepterVpc": f"{arn}:vpc/{accepter_vpc_id}",
+                            "ec2:RequesterVpc": f"{requester_vpc}{requester_vpc_id}",
+                        }
+                    },
                 ),
                 iam.PolicyStatement(
                     actions=["ec2:AcceptVpcPeeringConnection"],
@@ -134,7 +155,8 @@ class PeeringAcceptRole(Construct):
                     id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:{spelling}:ec2:{region}:"
                     f"{account_id}:vpc-peering-connection/*]",
                     reason="The connection does not exist when the role is made; the "
-                    "condition ec2:AccepterVpc limits the role to connections to one VPC.",
+                    "conditions ec2:AccepterVpc and ec2:RequesterVpc limit the role to "
+                    "connections between two VPCs.",
                 )
             )
 

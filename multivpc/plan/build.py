@@ -12,6 +12,7 @@ from multivpc.plan.network import (
     NatGatewayPlan,
     NetworkPlan,
     RoutePlan,
+    SharedId,
     StackPlan,
     TargetKind,
     VpcPlan,
@@ -36,8 +37,20 @@ def plan(topology: Topology) -> NetworkPlan:
     """
     name = topology.config.name
     transit = plan_transit(topology)
+    vpc_peerings = plan_vpc_peerings(topology)
     vpcs = tuple(
-        _plan_vpc(topology, name, facts, transit.attachments.get(facts.name)) for facts in topology
+        _plan_vpc(
+            topology,
+            name,
+            facts,
+            transit.attachments.get(facts.name),
+            tuple(
+                p.requester_vpc_id
+                for p in vpc_peerings
+                if p.requester.vpc == facts.name and p.requester_vpc_id is not None
+            ),
+        )
+        for facts in topology
     )
     stacks = [
         StackPlan(
@@ -106,7 +119,6 @@ def plan(topology: Topology) -> NetworkPlan:
                 transit_gateway_peering=peering.name,
             ),
         ]
-    vpc_peerings = plan_vpc_peerings(topology)
     stacks += vpc_peering_stacks(vpc_peerings)
     packs = tuple(dict.fromkeys(topology.config.nag_packs))
     return NetworkPlan(
@@ -167,7 +179,11 @@ def _default(subnet: PlacedSubnet, kind: TargetKind, name: str) -> RoutePlan:
 
 
 def _plan_vpc(
-    topology: Topology, network: str, facts: VpcTopology, attachment: AttachmentPlan | None
+    topology: Topology,
+    network: str,
+    facts: VpcTopology,
+    attachment: AttachmentPlan | None,
+    shared_vpc_ids: tuple[SharedId, ...],
 ) -> VpcPlan:
     vpc = facts.vpc
     zones: list[ZonePlan] = [AvailabilityZonePlan(name=z) for z in vpc.availability_zones]
@@ -194,4 +210,5 @@ def _plan_vpc(
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
         endpoints=plan_endpoints(topology, facts, subnets),
+        shared_vpc_ids=shared_vpc_ids,
     )

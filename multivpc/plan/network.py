@@ -297,6 +297,10 @@ class VpcPeeringPlan(PeeringPlan[VpcPeeringSidePlan]):
     """The accepter VPC's id, read by the connection stack when not ``same_place``."""
     connection_id: SharedId
     """The connection's id, read by the accepter's routes stack when not ``same_place``."""
+    requester_vpc_id: SharedId | None = None
+    """Across accounts: the requester VPC's id, published by the requester's VPC stack and
+    read by ``accepter_stack``, whose accept role may accept connections from that VPC
+    only (``ec2:RequesterVpc``)."""
     dns_resolution: bool = False
     """Each side's ``AllowDnsResolutionFromRemoteVpc``, set by its own account and region:
     the connection stack sets the requester's (in one account and region, both), the
@@ -328,6 +332,9 @@ class VpcPlan:
     """Tags on every resource of a group's subnets, by group."""
     endpoints: EndpointsPlan | None = None
     """The VPC's own endpoints to AWS services, if it asks for any."""
+    shared_vpc_ids: tuple[SharedId, ...] = ()
+    """The VPC's id, published for stacks of other accounts: for the accepter of each VPC
+    peering across accounts that this VPC requests (``VpcPeeringPlan.requester_vpc_id``)."""
 
     def routes_of(self, group: str, zone: str) -> tuple[RoutePlan, ...]:
         return tuple(r for r in self.routes if r.group == group and r.zone == zone)

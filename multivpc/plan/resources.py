@@ -70,6 +70,7 @@ def stack_resources(network: NetworkPlan, stack: StackPlan) -> int:
 def _vpc(vpc: VpcPlan) -> int:
     groups = len({s.group for s in vpc.subnets})
     count = 1 + 2 * PUBLISHED_ID  # the VPC, its published id and CIDR
+    count += (PUBLISHED_ID + READER_ROLE) * len(vpc.shared_vpc_ids)  # for other accounts
     count += SUBNET * len(vpc.subnets) + PUBLISHED_ID * groups + len(vpc.routes)
     count += 2 * vpc.internet_gateway + 2 * len(vpc.nat_gateways)  # gateway + attachment/EIP
     count += DEFAULT_SECURITY_GROUP + PROVIDER + PROVIDER_FUNCTION
@@ -114,9 +115,10 @@ def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
     if peering.same_place:
         provider = (PROVIDER + PROVIDER_FUNCTION) * peering.dns_resolution
         return 1 + len(requester.routes) + len(accepter.routes) + dns + provider
-    if stack.role == "vpc-peering-accepter":
-        return PUBLISHED_ID + READER_ROLE + 2 * peering.cross_account  # and the accept role
     remote = REMOTE_ID + PROVIDER + PROVIDER_FUNCTION  # reads the peer's id
+    if stack.role == "vpc-peering-accepter":
+        # Across accounts the accept role (and its policy), which reads the requester's id.
+        return PUBLISHED_ID + READER_ROLE + (2 + remote) * peering.cross_account
     if stack.role == "vpc-peering":
         return 1 + len(requester.routes) + PUBLISHED_ID + READER_ROLE + remote + dns
     return len(accepter.routes) + remote + dns

@@ -70,6 +70,17 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
             # The accepter's routes stack reads it (when the two are not together).
             readers=((accepter.account_id, sdk_role_name(routes_stack, accepter.region)),),
         ),
+        requester_vpc_id=SharedId(
+            parameter=f"{parameters}/requester-vpc-id",
+            account_id=requester.account_id,
+            region=requester.region,
+            reader_role=role_name(network, "peering", peering.name, "requester-vpc"),
+            version=requester_vpc,
+            # The accepter's stack reads it, for its accept role's ec2:RequesterVpc.
+            readers=((accepter.account_id, sdk_role_name(accepter_stack, accepter.region)),),
+        )
+        if cross_account
+        else None,
         dns_resolution=peering.peering.dns_resolution,
     )
 
@@ -124,7 +135,10 @@ def vpc_peering_stacks(peerings: tuple[VpcPeeringPlan, ...]) -> list[StackPlan]:
                 account_id=accepter.account_id,
                 region=accepter.region,
                 vpcs=(accepter.vpc,),
-                depends_on=(accepter.vpc_stack,),
+                # Across accounts it reads the requester VPC's id (the accept role's
+                # condition), which the requester's VPC stack publishes.
+                depends_on=(accepter.vpc_stack,)
+                + ((requester.vpc_stack,) if peering.requester_vpc_id else ()),
                 vpc_peering=peering.name,
             ),
             StackPlan(

@@ -28,6 +28,25 @@ class PlannedStack(cdk.Stack):
         )
 
 
+BOOTSTRAP_QUALIFIER_CONTEXT = "@aws-cdk/core:bootstrapQualifier"
+"""The context key that sets the CDK bootstrap qualifier (``cdk.json`` or ``-c``)."""
+
+
+def deploy_role_arn(scope: Construct, account: str, region: str) -> str:
+    """The role CloudFormation deploys a stack of ``account`` and ``region`` with: the
+    CloudFormation execution role of CDK's default synthesizer, which the CDK CLI passes
+    to CloudFormation on every deploy (``cdk bootstrap`` makes it), named with the app's
+    bootstrap qualifier."""
+    qualifier = (
+        scope.node.try_get_context(BOOTSTRAP_QUALIFIER_CONTEXT)
+        or cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER
+    )
+    return (
+        f"arn:{cdk.Stack.of(scope).partition}:iam::{account}:role/"
+        f"cdk-{qualifier}-cfn-exec-role-{account}-{region}"
+    )
+
+
 def read_id(
     scope: Construct, id: str, shared: SharedId, *, encryption_key: kms.IKey | None = None
 ) -> str:

@@ -20,7 +20,7 @@ from multivpc.constructs import (
     add_table_route,
 )
 from multivpc.plan import StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
-from multivpc.stacks.shared import PlannedStack, read_id
+from multivpc.stacks.shared import PlannedStack, deploy_role_arn, read_id
 from multivpc.stacks.vpc_stack import VpcStack
 
 
@@ -72,11 +72,15 @@ class VpcPeeringAccepterStack(PlannedStack):
         )
         self.accept_role = None
         if peering.peer_role is not None:
+            assert peering.requester_vpc_id is not None, "planned with every cross-account role"
             self.accept_role = PeeringAcceptRole(
                 self,
                 "AcceptRole",
                 role_name=peering.peer_role,
                 requester_account=requester.account_id,
+                accepting_roles=[deploy_role_arn(self, requester.account_id, requester.region)],
+                requester_vpc_id=read_id(self, "RequesterVpcId", peering.requester_vpc_id),
+                requester_region=requester.region,
                 accepter_vpc_id=vpc_id,
                 account_id=accepter.account_id,
                 region=accepter.region,

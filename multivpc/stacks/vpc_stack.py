@@ -97,6 +97,16 @@ class VpcStack(PlannedStack):
         self.published = PublishedIds(
             self, "Published", network_vpc=self.network_vpc, prefix=vpc.parameter_prefix
         )
+        for shared in vpc.shared_vpc_ids:  # for stacks of other accounts
+            PublishedId(
+                self,
+                f"SharedVpcId-{shared.parameter.rsplit('/', 2)[-2]}",
+                parameter_name=shared.parameter,
+                value=self.network_vpc.cfn_vpc.ref,
+                reader_accounts=tuple(dict.fromkeys(account for account, _ in shared.readers)),
+                reader_role_name=shared.reader_role,
+                reader_roles=shared.readers,
+            )
         self.attachment: TransitGatewayVpcAttachment | None = None
         if vpc.attachment is not None:
             self.attachment = self._attach(vpc, vpc.attachment)

@@ -91,8 +91,11 @@ emulator would otherwise prove nothing about that part of the network:
    ``PeerRegion``, create the connection with moto's EC2 backend (which records it on
    both sides), and accept it in the accepter's account and region as CloudFormation
    does: with ``PeerRoleArn`` after checking that the role exists there and trusts the
-   requester account (across accounts without it, the deploy fails); in one account
-   without a role.
+   requester account, on a condition on ``aws:PrincipalArn`` that admits the role the
+   stack deploys with (the ``RoleARN`` the CDK CLI passed: CloudFormation assumes
+   ``PeerRoleArn`` with the stack's credentials), as gap 4 checks (across accounts
+   without it, the deploy fails); in one account without a role. The accept role's
+   permissions (``ec2:AccepterVpc``, ``ec2:RequesterVpc``) stay unproven.
 13. Stack updates: moto registers a stack's exports when it creates the stack, not when
    an update adds one, so a stack importing a new export (a VPC's new group's route table,
    routed by a peering stack) fails. We register the exports after each update.
@@ -160,7 +163,7 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.cloudformation import parsing
 from moto.cloudformation.custom_model import CustomModel
-from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation.models import CloudFormationBackend, cloudformation_backends
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import ServiceException
 from moto.ec2.models import ec2_backends
@@ -858,7 +861,13 @@ class VpcPeeringConnectionModel(_Record, CloudFormationModel):
                 )
             if role_arn.split(":")[4] != peer_account:
                 raise EmulatorRefuses(f"{role_arn} is not a role of {peer_account}")
-            _check_trust(AwsCustomResource.endpoint, role_arn, account_id, peer_region)
+            _check_trust(
+                AwsCustomResource.endpoint,
+                role_arn,
+                account_id,
+                peer_region,
+                caller_role=_DEPLOY_ROLE.get(),
+            )
         connection = backend.create_vpc_peering_connection(vpc, peer, tags=_tags(properties))
         peer_backend.accept_vpc_peering_connection(connection.id)
         return cls(connection.id)
@@ -1135,6 +1144,20 @@ _CALLER_ROLE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 SDK-call provider role (``mvpc-sdk-...``), read from the stack's template."""
 
 
+_DEPLOY_ROLE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "multivpc_deploy_role", default=None
+)
+"""The ARN of the role the stack being created or updated deploys with (the ``RoleARN``
+its change set was given), the credentials CloudFormation's own handlers use."""
+
+
+def _deploy_role_of(resources_map: Any) -> str | None:
+    """The role a stack deploys with, from moto's record of the stack."""
+    stacks = cloudformation_backends[resources_map._account_id][resources_map._region_name].stacks
+    stack = stacks.get(resources_map.stack_id)
+    return None if stack is None else stack.role_arn
+
+
 def _sdk_role_of(resources_map: Any) -> str | None:
     """The ARN of the SDK-call role a stack's template names, if it has one."""
     for resource in resources_map._template.get("Resources", {}).values():
@@ -1144,10 +1167,18 @@ def _sdk_role_of(resources_map: Any) -> str | None:
     return None
 
 
-def _check_trust(endpoint: str, role_arn: str, caller: str, region: str) -> None:
+def _check_trust(
+    endpoint: str,
+    role_arn: str,
+    caller: str,
+    region: str,
+    *,
+    caller_role: str | None = None,
+) -> None:
     """The role exists in its account, its trust policy names ``caller``, and a condition
-    on ``aws:PrincipalArn`` admits the calling role (``_CALLER_ROLE``): all we can check,
-    since moto evaluates no IAM. Another condition fails loudly."""
+    on ``aws:PrincipalArn`` admits the calling role (``caller_role``, by default
+    ``_CALLER_ROLE``): all we can check, since moto evaluates no IAM. Another condition
+    fails loudly."""
     owner, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[1]
     try:
         role = client_for(endpoint, "iam", region, owner).get_role(RoleName=name)["Role"]
@@ -1156,7 +1187,7 @@ def _check_trust(endpoint: str, role_arn: str, caller: str, region: str) -> None
     document = role["AssumeRolePolicyDocument"]
     statements = (json.loads(document) if isinstance(document, str) else document)["Statement"]
     trusted: set[str] = set()
-    caller_role = _CALLER_ROLE.get()
+    caller_role = caller_role or _CALLER_ROLE.get()
     for statement in statements:
         principal = statement.get("Principal", {}).get("AWS", [])
         if statement["Effect"] != "Allow" or "sts:AssumeRole" not in str(statement["Action"]):
@@ -1368,9 +1399,11 @@ def _recording(original: Any) -> Any:
         region_name: str,
     ) -> Any:
         token = _CALLER_ROLE.set(_sdk_role_of(resources_map))
+        deploy_token = _DEPLOY_ROLE.set(_deploy_role_of(resources_map))
         try:
             resource = original(logical_id, resource_json, resources_map, account_id, region_name)
         finally:
+            _DEPLOY_ROLE.reset(deploy_token)
             _CALLER_ROLE.reset(token)
         _resolved_of(resources_map)[logical_id] = _resolve(resources_map, resource_json)
         return resource

@@ -87,6 +87,18 @@ def _spoke(emulator: Emulator, account: str, tgw: str) -> dict[str, str]:
     )
 
 
+def _account_trust(account: str, *roles: str) -> dict[str, Any]:
+    """A trust policy for ``account``, narrowed to ``roles`` (aws:PrincipalArn) if given."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+    }
+    if roles:
+        statement["Condition"] = {"ArnEquals": {"aws:PrincipalArn": list(roles)}}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
 def _refused(error: pytest.ExceptionInfo[ClientError]) -> str:
     return str(error.value.response["Error"]["Message"])
 
@@ -174,17 +186,7 @@ def _publish(emulator: Emulator, trust: dict[str, Any]) -> None:
 def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
     emulator: Emulator,
 ) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"AWS": f"arn:aws:iam::{SPOKE}:root"},
-            }
-        ],
-    }
-    _publish(emulator, trust)
+    _publish(emulator, _account_trust(SPOKE))
     outputs = _deploy(emulator, SPOKE, "reader", _reader(OWNER))
     assert outputs["Read"] == "read-once"
     ssm = emulator.client("ssm", REGION, SPOKE)
@@ -201,20 +203,7 @@ def test_a_custom_resource_reads_across_accounts_through_a_trusting_role(
 def test_a_trust_condition_admits_only_the_named_calling_role(emulator: Emulator) -> None:
     """Gap 4: a trust narrowed by aws:PrincipalArn admits a reading stack whose SDK-call role
     (the role named mvpc-sdk-* in its template) is the one named, and refuses another."""
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"AWS": [f"arn:aws:iam::{SPOKE}:root"]},
-                "Condition": {
-                    "ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{SPOKE}:role/mvpc-sdk-good"]}
-                },
-            }
-        ],
-    }
-    _publish(emulator, trust)
+    _publish(emulator, _account_trust(SPOKE, f"arn:aws:iam::{SPOKE}:role/mvpc-sdk-good"))
 
     def caller(name: str) -> dict[str, Any]:
         lambda_trust = {
@@ -243,6 +232,49 @@ def test_a_trust_condition_admits_only_the_named_calling_role(emulator: Emulator
     with pytest.raises(ClientError) as none:
         _deploy(emulator, SPOKE, "none", _reader(OWNER))
     assert "trusts" in _refused(none)
+
+
+def test_a_peering_is_accepted_with_the_role_the_requesters_stack_deploys_with(
+    emulator: Emulator,
+) -> None:
+    """Gap 12: CloudFormation assumes PeerRoleArn with the stack's credentials, so a trust
+    narrowed by aws:PrincipalArn admits a stack deployed with the named role (RoleARN) and
+    refuses one deployed with another or with none."""
+    accepter_vpc = emulator.client("ec2", REGION, OWNER).create_vpc(CidrBlock="10.21.0.0/16")
+    deployer = f"arn:aws:iam::{SPOKE}:role/deployer"
+    emulator.client("iam", REGION, OWNER).create_role(
+        RoleName="accept", AssumeRolePolicyDocument=json.dumps(_account_trust(SPOKE, deployer))
+    )
+    template = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.20.0.0/16"}},
+            "Peering": {
+                "Type": "AWS::EC2::VPCPeeringConnection",
+                "Properties": {
+                    "VpcId": {"Ref": "Vpc"},
+                    "PeerVpcId": accepter_vpc["Vpc"]["VpcId"],
+                    "PeerOwnerId": OWNER,
+                    "PeerRoleArn": f"arn:aws:iam::{OWNER}:role/accept",
+                },
+            },
+        }
+    }
+    cloudformation = emulator.client("cloudformation", REGION, SPOKE)
+    cloudformation.create_stack(
+        StackName="peer", TemplateBody=json.dumps(template), RoleARN=deployer
+    )
+    [connection] = emulator.client("ec2", REGION, OWNER).describe_vpc_peering_connections()[
+        "VpcPeeringConnections"
+    ]
+    assert connection["Status"]["Code"] == "active"
+    for name, role in (("other", f"arn:aws:iam::{SPOKE}:role/other"), ("none", None)):
+        with pytest.raises(ClientError) as refused:
+            cloudformation.create_stack(
+                StackName=name,
+                TemplateBody=json.dumps(template),
+                **({"RoleARN": role} if role else {}),
+            )
+        assert "accept trusts" in _refused(refused)
 
 
 def test_an_update_deletes_what_it_removes_last_as_cloudformation_does(

@@ -48,9 +48,10 @@ ALLOWED: tuple[Allowed, ...] = (
         ("ec2:AcceptVpcPeeringConnection",),
         ("arn:PARTITION:ec2:REGION:ACCOUNT:vpc-peering-connection/*",),
         "The connection does not exist when the accepter's stack deploys (the requester "
-        "creates it later), so its id cannot be named; ec2:AccepterVpc limits it to "
-        "connections into the one accepter VPC.",
-        condition_keys=("ec2:AccepterVpc",),
+        "creates it later), so its id cannot be named; ec2:AccepterVpc and "
+        "ec2:RequesterVpc limit it to connections from the one requester VPC into the one "
+        "accepter VPC.",
+        condition_keys=("ec2:AccepterVpc", "ec2:RequesterVpc"),
     ),
     Allowed(
         (
@@ -64,12 +65,6 @@ ALLOWED: tuple[Allowed, ...] = (
         "The Session Manager role's minimal policy: the ssmmessages actions support no "
         "resource-level permission, and the agent calls ssm:UpdateInstanceInformation for "
         "the instance it runs on, which the role cannot name.",
-    ),
-    Allowed(
-        ("sts:AssumeRole",),
-        (),
-        "Not yet narrowed (issue 21, item 1): the VPC peering accept role trusts the "
-        "requester account's root; CloudFormation in that account assumes it.",
     ),
 )
 
@@ -227,5 +222,8 @@ def test_an_allowed_wildcard_needs_its_condition() -> None:
         "Resource": "arn:aws:ec2:us-east-1:111111111111:vpc-peering-connection/*",
     }
     assert _entry(accept) is None
-    narrowed = {**accept, "Condition": {"ArnEquals": {"ec2:AccepterVpc": "arn:..."}}}
+    half = {**accept, "Condition": {"ArnEquals": {"ec2:AccepterVpc": "arn:..."}}}
+    assert _entry(half) is None  # both VPCs, not one
+    both = {"ec2:AccepterVpc": "arn:...", "ec2:RequesterVpc": "arn:..."}
+    narrowed = {**accept, "Condition": {"ArnEquals": both}}
     assert _entry(narrowed) is not None

@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Templates, changed_resources, plan_of, synthesize
+from tests.conftest import (
+    Templates,
+    changed_resources,
+    joined,
+    plan_of,
+    sdk_role,
+    synthesize,
+)
 from tests.rules.test_vpc_peering import _peering, peered
 from tests.support.builder import NetworkBuilder
 
@@ -142,11 +149,15 @@ def test_the_accept_role_trusts_the_requester_only_and_may_only_accept(
         for r in _resources(template, "AWS::IAM::Role").values()
         if r["Properties"]["RoleName"] == "mvpc-peering-peering-app-partner-accept"
     ]
+    # Only the role CloudFormation deploys the requester's connection with (CDK's default
+    # bootstrap qualifier, the requester's account and region) may assume it.
+    exec_role = f"arn:aws:iam::{NETWORK}:role/cdk-hnb659fds-cfn-exec-role-{NETWORK}-us-east-1"
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
         {
             "Action": "sts:AssumeRole",
             "Effect": "Allow",
             "Principal": {"AWS": f"arn:aws:iam::{NETWORK}:root"},
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": [exec_role]}},
         }
     ]
     assert "Policies" not in role["Properties"]
@@ -162,11 +173,85 @@ def test_the_accept_role_trusts_the_requester_only_and_may_only_accept(
     assert {s["Action"] for s in statements} == {"ec2:AcceptVpcPeeringConnection"}
     connections, vpc = statements
     assert "vpc-peering-connection/*" in json.dumps(connections["Resource"])
-    assert "ec2:AccepterVpc" in connections["Condition"]["ArnEquals"]
-    assert "peering-partner-db:" in json.dumps(connections["Condition"])
+    conditions = connections["Condition"]["ArnEquals"]
+    assert set(conditions) == {"ec2:AccepterVpc", "ec2:RequesterVpc"}
+    assert "peering-partner-db:" in json.dumps(conditions["ec2:AccepterVpc"])
+    # The requester VPC, in the requester's account and region, by the id its VPC stack
+    # publishes for this stack's SDK-call role.
+    requester = json.dumps(conditions["ec2:RequesterVpc"])
+    assert f":ec2:us-east-1:{NETWORK}:vpc/" in requester
+    [read] = [
+        r
+        for r in _resources(template, "Custom::AWS").values()
+        if "requester-vpc-id" in json.dumps(r["Properties"]["Create"])
+    ]
+    [read_id] = [k for k, r in template["Resources"].items() if r is read]
+    assert read_id in requester
+    create = json.dumps(read["Properties"]["Create"])
+    assert "/multivpc/peering/peerings/app-partner/requester-vpc-id" in create
+    assert f"{NETWORK}:role/mvpc-peering-peering-app-partner-requester-vpc-ids" in create
     assert ":vpc/" in json.dumps(vpc["Resource"])
-    # No inline policy attaches to the role anywhere in the stack.
-    assert not _resources(template, "AWS::IAM::Policy")
+    # No inline policy attaches to the accept role (the one there is the id read's).
+    assert all(
+        {"Ref": role_id} not in p["Properties"]["Roles"]
+        for p in _resources(template, "AWS::IAM::Policy").values()
+    )
+
+
+def test_the_requester_vpc_publishes_its_id_for_the_accepters_stack_only(
+    example: Templates,
+) -> None:
+    template = example["peering-app-prod"]
+    name = "/multivpc/peering/peerings/app-partner/requester-vpc-id"
+    [parameter] = [
+        p
+        for p in _resources(template, "AWS::SSM::Parameter").values()
+        if p["Properties"]["Name"] == name
+    ]
+    [vpc_id] = _resources(template, "AWS::EC2::VPC")
+    assert parameter["Properties"]["Value"] == {"Ref": vpc_id}
+    [reader] = [
+        r
+        for r in _resources(template, "AWS::IAM::Role").values()
+        if r["Properties"].get("RoleName") == "mvpc-peering-peering-app-partner-requester-vpc-ids"
+    ]
+    reading = sdk_role("us-east-1", "peering-peering-app-partner-accepter")
+    assert joined(reader["Properties"]["AssumeRolePolicyDocument"]["Statement"]) == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:aws:iam::{PARTNER}:root"]},
+            "Condition": {
+                "ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{PARTNER}:role/{reading}"]}
+            },
+        }
+    ]
+    # Only a cross-account peering publishes it: not app-shared nor app-eu (one account).
+    names = {p["Properties"]["Name"] for p in _resources(template, "AWS::SSM::Parameter").values()}
+    assert {n for n in names if "/peerings/" in n} == {name}
+
+
+def test_the_accept_role_trusts_the_deploy_role_of_the_apps_bootstrap_qualifier() -> None:
+    from multivpc.load import load_config
+
+    templates = synthesize(
+        load_config("examples/peering.yaml"),
+        checks=False,
+        context={"@aws-cdk/core:bootstrapQualifier": "netw0rk"},
+    )
+    template = templates["peering-peering-app-partner-accepter"]
+    [statement] = [
+        r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+        for r in _resources(template, "AWS::IAM::Role").values()
+        if r["Properties"]["RoleName"] == "mvpc-peering-peering-app-partner-accept"
+    ]
+    assert statement["Condition"] == {
+        "ArnEquals": {
+            "aws:PrincipalArn": [
+                f"arn:aws:iam::{NETWORK}:role/cdk-netw0rk-cfn-exec-role-{NETWORK}-us-east-1"
+            ]
+        }
+    }
 
 
 def test_cross_region_connection_names_the_region_only(example: Templates) -> None:
@@ -199,7 +284,8 @@ def test_stacks_deploy_in_order_in_the_right_places() -> None:
     assert (accepter.account_id, accepter.region) == (PARTNER, "us-east-1")
     assert (connection.account_id, connection.region) == (NETWORK, "us-east-1")
     assert (routes.account_id, routes.region) == (PARTNER, "us-east-1")
-    assert accepter.depends_on == ("peering-partner-db",)
+    # It reads the requester VPC's id (its accept role's condition).
+    assert accepter.depends_on == ("peering-partner-db", "peering-app-prod")
     assert connection.depends_on == ("peering-app-prod", f"{base}-accepter")
     assert routes.depends_on == (base, "peering-partner-db")
     assert order.index(accepter.name) < order.index(base) < order.index(routes.name)
