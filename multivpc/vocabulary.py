@@ -49,6 +49,16 @@ def cidr_id(cidr: object) -> str:
     return str(cidr).replace(".", "-").replace("/", "-")
 
 
+RESOURCES_PER_POLICY = 50
+"""Resources one chunked managed policy of an SDK-call role names by ARN
+(``multivpc.constructs.inline_function.allow_one_more``). A managed policy holds 6,144
+characters (whitespace aside); a resource ARN of EC2 takes at most about 104 with its
+quotes and comma (partition ``aws-iso-b``, a 14-character region, a 12-digit account, a
+28-character id), so 50 with the actions and the statement's frame stay under it."""
+
+ROLE_MANAGED_POLICIES = 10
+"""IAM's default quota of managed policies attached to one role (adjustable to 20)."""
+
 SDK_ROLE_PREFIX = "mvpc-sdk-"
 """Every SDK-call provider role (multivpc's custom-resource functions run as it) is named
 ``mvpc-sdk-<hash>``."""

@@ -12,7 +12,9 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
 from multivpc.constructs.acknowledgements import acknowledge
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.sdk_call_provider import provider_setup
+from multivpc.vocabulary import RESOURCES_PER_POLICY, ROLE_MANAGED_POLICIES
 
 _REASONS: dict[str, str] = {
     "LambdaConcurrency": "CloudFormation invokes this function once per change of its custom "
@@ -76,6 +78,48 @@ def inline_function(
         acknowledge(function, rule, reason)
     existing[id] = function
     return function
+
+
+def allow_one_more(
+    stack: cdk.Stack, id: str, *, actions: Sequence[str], resource: str, description: str
+) -> iam.ManagedPolicy:
+    """Allow the stack's SDK-call role ``actions`` on one more ``resource``, by its exact
+    ARN: the stack's ``id`` policies (``id``, ``id2``, ...) each name up to
+    ``RESOURCES_PER_POLICY`` resources in one statement. Returns the policy that names
+    ``resource``: what calls on it depends on that policy, so it is attached first and
+    detached last.
+
+    Raises:
+        ConstructArgumentError: the role would carry more than ``ROLE_MANAGED_POLICIES``.
+    """
+    chunks: dict[str, list[tuple[iam.ManagedPolicy, iam.PolicyStatement, int]]] = (
+        stack.__dict__.setdefault("_multivpc_chunked_policies", {})
+    )
+    policies = chunks.setdefault(id, [])
+    if not policies or policies[-1][2] >= RESOURCES_PER_POLICY:
+        _, role = provider_setup(stack)
+        # On the role: its logs policy, one per inline function, and these.
+        functions = stack.__dict__.get("_multivpc_functions", {})
+        attached = 1 + len(functions) + sum(len(chunk) for chunk in chunks.values())
+        if attached >= ROLE_MANAGED_POLICIES:
+            raise ConstructArgumentError(
+                stack.node.path,
+                f"the SDK-call role would carry more than {ROLE_MANAGED_POLICIES} managed "
+                f"policies (IAM's quota) to name every resource of {id}; split the stack",
+            )
+        statement = iam.PolicyStatement(actions=list(actions))
+        policy = iam.ManagedPolicy(
+            stack,
+            f"{id}{len(policies) + 1 if policies else ''}",
+            description=description,
+            roles=[role],
+            statements=[statement],
+        )
+        policies.append((policy, statement, 0))
+    policy, statement, count = policies[-1]
+    statement.add_resources(resource)
+    policies[-1] = (policy, statement, count + 1)
+    return policy
 
 
 def _as_nag_reads(value: object, partition: str) -> str:

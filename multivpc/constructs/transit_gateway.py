@@ -12,7 +12,7 @@ from aws_cdk import aws_ram as ram
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
-from multivpc.constructs.inline_function import inline_function
+from multivpc.constructs.inline_function import allow_one_more, inline_function
 
 ASSOCIATION_HANDLER = Path(__file__).with_name("association_handler.py")
 """The association function's code, inlined into the template."""
@@ -163,7 +163,10 @@ class TransitGatewayAssociation(Construct):
     time. This custom resource instead disassociates from the old table and associates
     with the new one in one update (traffic of the attachment pauses in between), so a
     spoke moves to another segment in one deploy. A function per stack (code inlined,
-    on the stack's SDK-call role) makes the calls and waits for each state.
+    on the stack's SDK-call role) makes the calls and waits for each state. It may
+    (dis)associate ``route_table_ids`` and the stack's attachments, each by ARN in the
+    stack's account (``allow_one_more``): the association waits for the policy naming its
+    attachment.
 
     Args:
         attachment_id: the attachment.
@@ -208,21 +211,22 @@ class TransitGatewayAssociation(Construct):
                     ],
                 ),
                 iam.PolicyStatement(
-                    actions=actions,
-                    resources=[
-                        stack.format_arn(
-                            service="ec2", resource="transit-gateway-attachment", resource_name="*"
-                        )
-                    ],
-                ),
-                iam.PolicyStatement(
                     actions=["ec2:DescribeTransitGatewayAttachments"], resources=["*"]
                 ),
             ],
             wildcard_reason="ec2:DescribeTransitGatewayAttachments supports no resource-level "
-            "permission. The route tables are named; the attachments are this account's in "
-            "this region, not yet each id the stack passes (a routing stack holds up to about "
-            "a hundred, and naming each would outgrow a managed policy's 6,144 characters).",
+            "permission.",
+        )
+        # The attachment by its id, in this (the gateway owner's) account: AWS lets only
+        # the gateway's owner run the attachment APIs on a shared gateway's attachments.
+        attachments = allow_one_more(
+            stack,
+            "AssociationAttachments",
+            actions=actions,
+            resource=stack.format_arn(
+                service="ec2", resource="transit-gateway-attachment", resource_name=attachment_id
+            ),
+            description="The attachments the association function may (dis)associate",
         )
         self.resource = cdk.CustomResource(
             self,
@@ -231,6 +235,7 @@ class TransitGatewayAssociation(Construct):
             resource_type=ASSOCIATION_TYPE,
             properties={"AttachmentId": attachment_id, "RouteTableId": route_table_id},
         )
+        self.resource.node.add_dependency(attachments)
 
 
 class SegmentRouting(Construct):

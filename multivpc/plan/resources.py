@@ -11,6 +11,8 @@ which count to change here.
 
 from __future__ import annotations
 
+import math
+
 from multivpc.plan.network import (
     NetworkPlan,
     StackPlan,
@@ -19,6 +21,7 @@ from multivpc.plan.network import (
     VpcPeeringPlan,
     VpcPlan,
 )
+from multivpc.vocabulary import RESOURCES_PER_POLICY
 
 STACK_RESOURCE_LIMIT = 500
 """CloudFormation's resources per stack (not adjustable)."""
@@ -39,6 +42,14 @@ PROVIDER_FUNCTION = 1
 """aws-cdk-lib's single function behind every ``AwsCustomResource`` of a stack."""
 INLINE_FUNCTION = 2
 """One of multivpc's inlined functions (association, acceptance) and its managed policy."""
+
+
+def association_policies(associations: int) -> int:
+    """The managed policies that name the attachments of ``associations`` by ARN, up to
+    ``RESOURCES_PER_POLICY`` each."""
+    return math.ceil(associations / RESOURCES_PER_POLICY)
+
+
 DEFAULT_SECURITY_GROUP = 4
 """The two custom resources that strip the default security group, and their policies."""
 FLOW_LOGS_TO_LOG_GROUP = 4
@@ -106,6 +117,7 @@ def _routing(tgw: TransitGatewayPlan, name: str) -> int:
     count = sum(1 + len(a.propagates_into) for a in routed)  # association, propagations
     count += sum(1 for route in tgw.routes if route.routing_stack == name)
     count += INLINE_FUNCTION * bool(routed) + PROVIDER * bool(routed or remote)
+    count += association_policies(len(routed))
     return count + REMOTE_ID * remote + PROVIDER_FUNCTION * bool(remote)
 
 
@@ -130,7 +142,8 @@ def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:
         published = PUBLISHED_ID + (0 if peering.same_place else READER_ROLE)
         return 1 + published + remote + PROVIDER * (not peering.same_place)
     side = peering.accepter if stack.role == "tgw-peering-accepter" else peering.requester
-    count = len(side.routes) + 1 + INLINE_FUNCTION + PROVIDER  # routes, association
+    # routes, the association, its function and the policy naming the attachment
+    count = len(side.routes) + 1 + INLINE_FUNCTION + association_policies(1) + PROVIDER
     if stack.role == "tgw-peering-accepter":
         count += 1 + INLINE_FUNCTION + remote  # the acceptance, and the attachment id read
     return count

@@ -38,13 +38,6 @@ ALLOWED: tuple[Allowed, ...] = (
     Allowed(("ec2:DescribeTransitGatewayAttachments",), ("*",), DESCRIBE),
     Allowed(("ec2:DescribeTransitGatewayPeeringAttachments",), ("*",), DESCRIBE),
     Allowed(
-        ("ec2:AssociateTransitGatewayRouteTable", "ec2:DisassociateTransitGatewayRouteTable"),
-        ("arn:PARTITION:ec2:REGION:ACCOUNT:transit-gateway-attachment/*",),
-        "The route tables are named (the gateway's own); the attachments are this "
-        "account's in the region: a routing stack holds up to about a hundred, and naming "
-        "each would outgrow a managed policy's 6,144 characters (issue 21, item 2: open).",
-    ),
-    Allowed(
         ("ec2:AcceptVpcPeeringConnection",),
         ("arn:PARTITION:ec2:REGION:ACCOUNT:vpc-peering-connection/*",),
         "The connection does not exist when the accepter's stack deploys (the requester "

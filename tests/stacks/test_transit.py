@@ -4,6 +4,7 @@ edits that must stay safe, and a 300-spoke estate within CloudFormation's limits
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -153,11 +154,30 @@ def test_the_association_function_may_use_the_gateways_route_tables_only(
     """(Dis)association is allowed on the three segment route tables of this gateway, named
     by the ids the hub publishes, and on no other route table."""
     routing = example["hub-and-spoke-tgw-hub-routing"]
-    [statement] = [
+    [statement, attachments] = [
         st
         for r in _resources(routing, "AWS::IAM::ManagedPolicy")
         for st in r["Properties"]["PolicyDocument"]["Statement"]
         if "ec2:AssociateTransitGatewayRouteTable" in st["Action"]
+    ]
+    # The attachments by id, each read from what its VPC's stack publishes, in the hub's
+    # account and region (AWS lets only a shared gateway's owner run attachment APIs).
+    prefix = "arn:aws:ec2:us-east-1:111111111111:transit-gateway-attachment/"
+    read = []
+    for arn in attachments["Resource"]:
+        [written, value] = arn["Fn::Join"][1]
+        assert written == prefix
+        if "Ref" in value:
+            read.append(ssm_parameter_read(routing, value))
+        else:
+            [custom] = [routing["Resources"][value["Fn::GetAtt"][0]]]
+            text = "".join(
+                p for p in custom["Properties"]["Create"]["Fn::Join"][1] if isinstance(p, str)
+            )
+            read += re.findall(r'"Name":"([^"]+)"', text)
+    assert sorted(read) == [  # type: ignore[type-var]
+        f"{HUB_IDS}/attachments/{vpc}"
+        for vpc in ("dev-app", "dev-tools", "prod-app", "shared-services")
     ]
     tables = [
         ssm_parameter_read(routing, arn["Fn::Join"][1][-1])
@@ -207,9 +227,13 @@ def test_adding_a_spoke_changes_nothing_that_exists() -> None:
     after = _synth(_spoke(hub(), "prod-two", "10.2.0.0/16", "prod"))
     changed = changed_resources(before, after)
     # The shared VPC gains a route to the new spoke; existing routes and everything else
-    # keep their logical ids and properties. Exports may change order, and the hub's id
-    # reader role trusts the new spoke's SDK-call role too (its trust policy, in place).
-    assert [c for c in changed if "Output" not in c] == ["test-tgw-hub/PublishedIdReader61F13F01"]
+    # keep their logical ids and properties. Exports may change order, the hub's id
+    # reader role trusts the new spoke's SDK-call role too (its trust policy, in place),
+    # and the association function may (dis)associate the new attachment, by its id.
+    assert [c for c in changed if "Output" not in c] == [
+        "test-tgw-hub/PublishedIdReader61F13F01",
+        "test-tgw-hub-routing/AssociationAttachmentsC9194348",
+    ]
     [reader] = [
         r for r in after["test-tgw-hub"]["Resources"].values() if r["Type"] == "AWS::IAM::Role"
     ]

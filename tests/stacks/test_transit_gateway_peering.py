@@ -271,7 +271,14 @@ def test_adding_a_vpc_behind_the_peer_adds_routes_and_changes_nothing() -> None:
             transit_gateway={"name": "hub-eu", "segment": "apps", "subnet_group": "transit"},
         )
     )
-    assert changed_resources(before, after) == []
+    # The association function may (dis)associate the new attachment too, by its id: the
+    # policy naming attachments changes in place; nothing else that exists does.
+    changed = changed_resources(before, after)
+    assert [c.rsplit("/", 1)[0] for c in changed] == ["test-tgw-hub-eu-routing"]
+    [policy_id] = [c.rsplit("/", 1)[1] for c in changed]
+    policy = after["test-tgw-hub-eu-routing"]["Resources"][policy_id]
+    assert policy_id.startswith("AssociationAttachments")
+    assert "eutwoAttachmentId" in json.dumps(policy)
     assert _routes(after["test-tgw-peering-us-eu-routing"]) - _routes(
         before["test-tgw-peering-us-eu-routing"]
     ) == {("shared", "10.65.0.0/16"), ("prod", "10.65.0.0/16")}
