@@ -89,3 +89,76 @@ ENDPOINT_SETS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 def service_name(region: str, service: str) -> str:
     """The endpoint service name AWS uses: ``com.amazonaws.us-east-1.ssm``."""
     return f"com.amazonaws.{region}.{service}"
+
+
+AWS_OWNED_BUCKETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Amazon Linux 2 package repositories (yum)",
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/al2-live-patching.html",
+        (
+            "packages.{region}.amazonaws.com",
+            "repo.{region}.amazonaws.com",
+            "amazonlinux.{region}.amazonaws.com",
+            "amazonlinux-2-repos-{region}",
+        ),
+    ),
+    (
+        "Amazon Linux 2023 package repositories (dnf)",
+        "https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html",
+        ("al2023-{region}", "al2023-repos-{region}-de612dc2"),
+    ),
+    (
+        "SSM Agent updates, plugins, documents and patch baselines",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+        "ssm-agent-minimum-s3-permissions.html",
+        (
+            "aws-ssm-{region}",
+            "aws-windows-downloads-{region}",
+            "amazon-ssm-{region}",
+            "amazon-ssm-packages-{region}",
+            "{region}-birdwatcher-prod",
+            "aws-ssm-distributor-file-{region}",
+            "aws-ssm-document-attachments-{region}",
+            "patch-baseline-snapshot-{region}",
+            "aws-patchmanager-macos-{region}",
+        ),
+    ),
+    (
+        "CloudWatch agent packages",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
+        "download-cloudwatch-agent-commandline.html",
+        ("amazoncloudwatch-agent-{region}", "amazoncloudwatch-agent"),
+    ),
+)
+"""AWS-owned S3 buckets that instances read from without credentials, through an S3
+endpoint (what restricted S3 policies let anyone in the VPC read): (what reads them, the
+AWS page that names them, bucket names with ``{region}``). Collected in the AWS data
+perimeter examples, vpc_endpoint_policies/README.md of aws-samples/
+data-perimeter-policy-examples (transcribed 2026-12-07)."""
+
+SSM_AWS_OWNED: tuple[tuple[str, ...], tuple[str, ...]] = (
+    (
+        "ssm:Describe*",
+        "ssm:List*",
+        "ssm:Get*",
+        "ssm:SendCommand",
+        "ssm:CreateAssociation",
+        "ssm:StartSession",
+    ),
+    ("parameter/aws/*", "document/*"),
+)
+"""What the network's principals may do, through an ssm endpoint, with AWS-owned Systems
+Manager resources (``arn:PARTITION:ssm:REGION::`` + each): public parameters (the latest
+AMI ids, for example) and AWS-owned documents (``AWS-RunShellScript``,
+``AWS-StartSSHSession``). Source: the data perimeter examples'
+vpc_endpoint_policies/ssm_endpoint_policy.json and
+https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-finding-public-parameters.html."""
+
+STS_FEDERATED_ACTIONS: tuple[str, ...] = (
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+)
+"""Calls an sts endpoint carries for callers that are not yet principals of any account (a
+pod's web identity token, a SAML assertion): restricted sts policies allow them into the
+network's roles only. Source: the data perimeter examples'
+vpc_endpoint_policies/sts_endpoint_policy.json."""

@@ -476,7 +476,8 @@ class Endpoints(Model):
     gateway_policy: EndpointPolicy = Field(
         default="restricted",
         description="restricted (default): only principals of the config's accounts (or of "
-        "organization_id); open: AWS's full-access policy; or a policy document.",
+        "organization_id), on resources of those accounts, and the AWS-owned resources the "
+        "README lists; open: AWS's full-access policy; or a policy document.",
     )
     interface_policy: EndpointPolicy = Field(
         default="open",

@@ -9,7 +9,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from multivpc.config.endpoint_services import service_name
+from multivpc.config.endpoint_services import (
+    AWS_OWNED_BUCKETS,
+    SSM_AWS_OWNED,
+    STS_FEDERATED_ACTIONS,
+    service_name,
+)
 from multivpc.config.models import EndpointPolicy
 from multivpc.config.zones import partition_of
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
@@ -17,7 +22,10 @@ from multivpc.vocabulary import SessionManagerPolicy
 
 PolicyDocument = Mapping[str, Any]
 
-RESTRICTED_SID = "PrincipalsOfThisNetwork"
+NETWORK_SID = "NetworkPrincipalsToNetworkResources"
+AWS_OWNED_BUCKETS_SID = "AwsOwnedBucketsInstancesRead"
+AWS_OWNED_SSM_SID = "NetworkPrincipalsToAwsOwnedSsm"
+FEDERATED_SID = "FederatedCallersToNetworkRoles"
 ECR_LAYERS_SID = "EcrImageLayers"
 
 
@@ -57,27 +65,89 @@ class EndpointsPlan:
     session_manager_policy: SessionManagerPolicy = "minimal"
 
 
+def _perimeter(
+    account_ids: Sequence[str], organization_id: str | None, *, principals: bool, resources: bool
+) -> Mapping[str, Any]:
+    """The condition that the principal, the resource, or both belong to the network: the
+    organization when one is given, else the given accounts."""
+    accounts = sorted(set(account_ids))
+    keys: dict[str, Any] = {}
+    if principals:
+        keys["aws:PrincipalOrgID" if organization_id else "aws:PrincipalAccount"] = (
+            organization_id or accounts
+        )
+    if resources:
+        keys["aws:ResourceOrgID" if organization_id else "aws:ResourceAccount"] = (
+            organization_id or accounts
+        )
+    return {"StringEquals": keys}
+
+
 def restricted_policy(
+    service: str,
+    region: str,
     account_ids: Sequence[str],
     organization_id: str | None,
     extra_statements: Sequence[Mapping[str, Any]] = (),
 ) -> PolicyDocument:
-    """Everything, for principals of the organization when one is given, else of the
-    given accounts; plus ``extra_statements``."""
-    condition = (
-        {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
-        if organization_id is not None
-        else {"StringEquals": {"aws:PrincipalAccount": sorted(set(account_ids))}}
-    )
-    statement = {
-        "Sid": RESTRICTED_SID,
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "*",
-        "Resource": "*",
-        "Condition": condition,
-    }
-    return {"Version": "2012-10-17", "Statement": [statement, *extra_statements]}
+    """Everything, for principals of the network (the organization when one is given, else
+    the given accounts) on resources of the network; plus what ``service`` needs of AWS's
+    own resources (``multivpc.config.endpoint_services``: AWS-owned buckets for s3,
+    AWS-owned parameters and documents for ssm, web identity and SAML sign-in for sts);
+    plus ``extra_statements``."""
+    partition = partition_of(region)
+    statements: list[Mapping[str, Any]] = [
+        {
+            "Sid": NETWORK_SID,
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": _perimeter(account_ids, organization_id, principals=True, resources=True),
+        }
+    ]
+    if service == "s3":
+        statements.append(
+            {
+                "Sid": AWS_OWNED_BUCKETS_SID,
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": [
+                    f"arn:{partition}:s3:::{bucket.format(region=region)}/*"
+                    for _, _, buckets in AWS_OWNED_BUCKETS
+                    for bucket in buckets
+                ],
+            }
+        )
+    elif service == "ssm":
+        actions, resources = SSM_AWS_OWNED
+        statements.append(
+            {
+                "Sid": AWS_OWNED_SSM_SID,
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": list(actions),
+                "Resource": [f"arn:{partition}:ssm:{region}::{r}" for r in resources],
+                "Condition": _perimeter(
+                    account_ids, organization_id, principals=True, resources=False
+                ),
+            }
+        )
+    elif service == "sts":
+        statements.append(
+            {
+                "Sid": FEDERATED_SID,
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": list(STS_FEDERATED_ACTIONS),
+                "Resource": "*",
+                "Condition": _perimeter(
+                    account_ids, organization_id, principals=False, resources=True
+                ),
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": [*statements, *extra_statements]}
 
 
 def ecr_layers_statement(region: str) -> Mapping[str, Any]:
@@ -103,12 +173,12 @@ def plan_endpoints(
     accounts = tuple(config.accounts.values())
 
     def policy(
-        chosen: EndpointPolicy, extra: Sequence[Mapping[str, Any]] = ()
+        chosen: EndpointPolicy, service: str, extra: Sequence[Mapping[str, Any]] = ()
     ) -> PolicyDocument | None:
         if chosen == "open":
             return None
         if chosen == "restricted":
-            return restricted_policy(accounts, config.organization_id, extra)
+            return restricted_policy(service, region, accounts, config.organization_id, extra)
         return dict(chosen)
 
     pulls_images = "ecr.dkr" in found.services("interface")
@@ -121,6 +191,7 @@ def plan_endpoints(
             ),
             policy=policy(
                 endpoints.gateway_policy,
+                service,
                 [ecr_layers_statement(region)] if service == "s3" and pulls_images else [],
             ),
         )
@@ -130,7 +201,7 @@ def plan_endpoints(
         InterfaceEndpointPlan(
             service=service,
             service_name=service_name(region, service),
-            policy=policy(endpoints.interface_policy),
+            policy=policy(endpoints.interface_policy, service),
         )
         for service in found.services("interface")
     )

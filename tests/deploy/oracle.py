@@ -101,8 +101,34 @@ def _gateway_groups(vpc: dict[str, Any]) -> list[str]:
     return [g["name"] for g in vpc["subnets"] if g["tier"] != "public"]
 
 
+AWS_OWNED_BUCKETS = (
+    "packages.{r}.amazonaws.com",
+    "repo.{r}.amazonaws.com",
+    "amazonlinux.{r}.amazonaws.com",
+    "amazonlinux-2-repos-{r}",
+    "al2023-{r}",
+    "al2023-repos-{r}-de612dc2",
+    "aws-ssm-{r}",
+    "aws-windows-downloads-{r}",
+    "amazon-ssm-{r}",
+    "amazon-ssm-packages-{r}",
+    "{r}-birdwatcher-prod",
+    "aws-ssm-distributor-file-{r}",
+    "aws-ssm-document-attachments-{r}",
+    "patch-baseline-snapshot-{r}",
+    "aws-patchmanager-macos-{r}",
+    "amazoncloudwatch-agent-{r}",
+    "amazoncloudwatch-agent",
+)
+"""AWS's buckets instances read without credentials (README: the default endpoint policy)."""
+
+
 def _endpoint_policy(
-    data: dict[str, Any], vpc: dict[str, Any], chosen: Any, extra: list[dict[str, Any]]
+    data: dict[str, Any],
+    chosen: Any,
+    extra: list[dict[str, Any]],
+    service: str,
+    region: str,
 ) -> list[dict[str, Any]]:
     """The statements of a policy: restricted, open or a document."""
     if chosen == "open":
@@ -110,14 +136,62 @@ def _endpoint_policy(
     if isinstance(chosen, dict):
         return list(chosen["Statement"])
     if "organization_id" in data:
-        condition = {"aws:PrincipalOrgID": data["organization_id"]}
+        principal = {"aws:PrincipalOrgID": data["organization_id"]}
+        resource = {"aws:ResourceOrgID": data["organization_id"]}
     else:
-        condition = {"aws:PrincipalAccount": sorted(set(data["accounts"].values()))}
-    everything = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
-    return [
-        {"Sid": "PrincipalsOfThisNetwork", **everything, "Condition": {"StringEquals": condition}},
-        *extra,
+        accounts = sorted(set(data["accounts"].values()))
+        principal, resource = {"aws:PrincipalAccount": accounts}, {"aws:ResourceAccount": accounts}
+    anyone = {"Effect": "Allow", "Principal": "*"}
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "NetworkPrincipalsToNetworkResources",
+            **anyone,
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {**principal, **resource}},
+        }
     ]
+    if service == "s3":
+        buckets = [f"arn:aws:s3:::{b.format(r=region)}/*" for b in AWS_OWNED_BUCKETS]
+        statements.append(
+            {
+                "Sid": "AwsOwnedBucketsInstancesRead",
+                **anyone,
+                "Action": "s3:GetObject",
+                "Resource": buckets,
+            }
+        )
+    if service == "ssm":
+        statements.append(
+            {
+                "Sid": "NetworkPrincipalsToAwsOwnedSsm",
+                **anyone,
+                "Action": [
+                    "ssm:Describe*",
+                    "ssm:List*",
+                    "ssm:Get*",
+                    "ssm:SendCommand",
+                    "ssm:CreateAssociation",
+                    "ssm:StartSession",
+                ],
+                "Resource": [
+                    f"arn:aws:ssm:{region}::parameter/aws/*",
+                    f"arn:aws:ssm:{region}::document/*",
+                ],
+                "Condition": {"StringEquals": principal},
+            }
+        )
+    if service == "sts":
+        statements.append(
+            {
+                "Sid": "FederatedCallersToNetworkRoles",
+                **anyone,
+                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"],
+                "Resource": "*",
+                "Condition": {"StringEquals": resource},
+            }
+        )
+    return [*statements, *extra]
 
 
 def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
@@ -146,7 +220,7 @@ def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
                 for zone in zones_of[g]
             ),
             "policy": _endpoint_policy(
-                data, vpc, endpoints.get("gateway_policy", "restricted"), extra
+                data, endpoints.get("gateway_policy", "restricted"), extra, service, region
             ),
         }
     if interface:
@@ -160,7 +234,7 @@ def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
                 "subnets": subnets,
                 "private_dns": True,
                 "policy": _endpoint_policy(
-                    data, vpc, endpoints.get("interface_policy", "open"), []
+                    data, endpoints.get("interface_policy", "open"), [], service, region
                 ),
             }
         sources = endpoints.get("sources") or [vpc["cidr"]]

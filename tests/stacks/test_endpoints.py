@@ -96,22 +96,96 @@ def _endpoints(template: Template) -> dict[str, dict[str, Any]]:
     }
 
 
-def restricted(condition: dict[str, Any], *extra: dict[str, Any]) -> dict[str, Any]:
-    """The restricted policy as the README states it."""
+AWS_OWNED_BUCKETS = [
+    # Amazon Linux 2 and 2023 repositories, SSM Agent, CloudWatch agent (us-east-1), as the
+    # AWS pages the README links name them.
+    "packages.us-east-1.amazonaws.com",
+    "repo.us-east-1.amazonaws.com",
+    "amazonlinux.us-east-1.amazonaws.com",
+    "amazonlinux-2-repos-us-east-1",
+    "al2023-us-east-1",
+    "al2023-repos-us-east-1-de612dc2",
+    "aws-ssm-us-east-1",
+    "aws-windows-downloads-us-east-1",
+    "amazon-ssm-us-east-1",
+    "amazon-ssm-packages-us-east-1",
+    "us-east-1-birdwatcher-prod",
+    "aws-ssm-distributor-file-us-east-1",
+    "aws-ssm-document-attachments-us-east-1",
+    "patch-baseline-snapshot-us-east-1",
+    "aws-patchmanager-macos-us-east-1",
+    "amazoncloudwatch-agent-us-east-1",
+    "amazoncloudwatch-agent",
+]
+
+
+def restricted(
+    service: str, principal: dict[str, Any], resource: dict[str, Any], *extra: dict[str, Any]
+) -> dict[str, Any]:
+    """The restricted policy as the README states it: the network's principals on the
+    network's resources, and what ``service`` needs of AWS's own."""
+    own: list[dict[str, Any]] = []
+    if service == "s3":
+        own.append(
+            {
+                "Sid": "AwsOwnedBucketsInstancesRead",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": [f"arn:aws:s3:::{b}/*" for b in AWS_OWNED_BUCKETS],
+            }
+        )
+    if service == "ssm":
+        own.append(
+            {
+                "Sid": "NetworkPrincipalsToAwsOwnedSsm",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": [
+                    "ssm:Describe*",
+                    "ssm:List*",
+                    "ssm:Get*",
+                    "ssm:SendCommand",
+                    "ssm:CreateAssociation",
+                    "ssm:StartSession",
+                ],
+                "Resource": [
+                    "arn:aws:ssm:us-east-1::parameter/aws/*",
+                    "arn:aws:ssm:us-east-1::document/*",
+                ],
+                "Condition": {"StringEquals": principal},
+            }
+        )
+    if service == "sts":
+        own.append(
+            {
+                "Sid": "FederatedCallersToNetworkRoles",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"],
+                "Resource": "*",
+                "Condition": {"StringEquals": resource},
+            }
+        )
     return {
         "Version": "2012-10-17",
         "Statement": [
             {
-                "Sid": "PrincipalsOfThisNetwork",
+                "Sid": "NetworkPrincipalsToNetworkResources",
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "*",
                 "Resource": "*",
-                "Condition": {"StringEquals": condition},
+                "Condition": {"StringEquals": {**principal, **resource}},
             },
+            *own,
             *extra,
         ],
     }
+
+
+MINE = {"aws:PrincipalAccount": ACCOUNTS}, {"aws:ResourceAccount": ACCOUNTS}
+ORGANIZATION = {"aws:PrincipalOrgID": "o-abcdef1234"}, {"aws:ResourceOrgID": "o-abcdef1234"}
 
 
 ECR_LAYERS = {
@@ -140,7 +214,7 @@ def test_gateway_endpoints_on_every_non_public_route_table(default: Template) ->
             "private-us-east-1a RouteTable",
             "private-us-east-1b RouteTable",
         ]
-        assert gateway["PolicyDocument"] == restricted({"aws:PrincipalAccount": ACCOUNTS})
+        assert gateway["PolicyDocument"] == restricted(service, *MINE)
         assert "SubnetIds" not in gateway and "SecurityGroupIds" not in gateway
 
 
@@ -237,7 +311,7 @@ DOCUMENT = {
         (
             {"organization_id": "o-abcdef1234"},
             {},
-            restricted({"aws:PrincipalOrgID": "o-abcdef1234"}),
+            restricted("s3", *ORGANIZATION),
             None,
         ),
         ({}, {"gateway_policy": "open"}, None, None),
@@ -245,8 +319,8 @@ DOCUMENT = {
         (
             {},
             {"interface_policy": "restricted"},
-            restricted({"aws:PrincipalAccount": ACCOUNTS}),
-            restricted({"aws:PrincipalAccount": ACCOUNTS}),
+            restricted("s3", *MINE),
+            restricted("sts", *MINE),
         ),
     ],
     ids=["organization", "open", "document", "restricted-interface"],
@@ -263,12 +337,23 @@ def test_policies(
     assert found["Interface-sts"].get("PolicyDocument") == interface
 
 
+@pytest.mark.parametrize(
+    ("top", "keys"), [({}, MINE), ({"organization_id": "o-abcdef1234"}, ORGANIZATION)]
+)
+def test_restricted_ssm_lets_the_networks_principals_use_aws_owned_parameters_and_documents(
+    top: dict[str, Any], keys: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    builder = with_endpoints(interface=["session-manager"], interface_policy="restricted")
+    found = _endpoints(_template(builder.top(**top)))
+    assert found["Interface-ssm"]["PolicyDocument"] == restricted("ssm", *keys)
+    for plain in ("ec2messages", "ssmmessages"):
+        assert found[f"Interface-{plain}"]["PolicyDocument"] == restricted(plain, *keys)
+
+
 def test_the_ecr_set_brings_s3_with_image_layers_allowed() -> None:
     found = _endpoints(_template(with_endpoints(interface=["ecr"])))
     assert sorted(found) == ["Gateway-s3", "Interface-ecr.api", "Interface-ecr.dkr"]
-    assert found["Gateway-s3"]["PolicyDocument"] == restricted(
-        {"aws:PrincipalAccount": ACCOUNTS}, ECR_LAYERS
-    )
+    assert found["Gateway-s3"]["PolicyDocument"] == restricted("s3", *MINE, ECR_LAYERS)
     assert found["Interface-ecr.dkr"]["ServiceName"] == "com.amazonaws.us-east-1.ecr.dkr"
 
 
