@@ -21,6 +21,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from tests.support.endpoint_policies import restricted_statements
+
 Shape = dict[str, Any]
 
 
@@ -101,28 +103,6 @@ def _gateway_groups(vpc: dict[str, Any]) -> list[str]:
     return [g["name"] for g in vpc["subnets"] if g["tier"] != "public"]
 
 
-AWS_OWNED_BUCKETS = (
-    "packages.{r}.amazonaws.com",
-    "repo.{r}.amazonaws.com",
-    "amazonlinux.{r}.amazonaws.com",
-    "amazonlinux-2-repos-{r}",
-    "al2023-{r}",
-    "al2023-repos-{r}-de612dc2",
-    "aws-ssm-{r}",
-    "aws-windows-downloads-{r}",
-    "amazon-ssm-{r}",
-    "amazon-ssm-packages-{r}",
-    "{r}-birdwatcher-prod",
-    "aws-ssm-distributor-file-{r}",
-    "aws-ssm-document-attachments-{r}",
-    "patch-baseline-snapshot-{r}",
-    "aws-patchmanager-macos-{r}",
-    "amazoncloudwatch-agent-{r}",
-    "amazoncloudwatch-agent",
-)
-"""AWS's buckets instances read without credentials (README: the default endpoint policy)."""
-
-
 def _endpoint_policy(
     data: dict[str, Any],
     chosen: Any,
@@ -141,57 +121,7 @@ def _endpoint_policy(
     else:
         accounts = sorted(set(data["accounts"].values()))
         principal, resource = {"aws:PrincipalAccount": accounts}, {"aws:ResourceAccount": accounts}
-    anyone = {"Effect": "Allow", "Principal": "*"}
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "NetworkPrincipalsToNetworkResources",
-            **anyone,
-            "Action": "*",
-            "Resource": "*",
-            "Condition": {"StringEquals": {**principal, **resource}},
-        }
-    ]
-    if service == "s3":
-        buckets = [f"arn:aws:s3:::{b.format(r=region)}/*" for b in AWS_OWNED_BUCKETS]
-        statements.append(
-            {
-                "Sid": "AwsOwnedBucketsInstancesRead",
-                **anyone,
-                "Action": "s3:GetObject",
-                "Resource": buckets,
-            }
-        )
-    if service == "ssm":
-        statements.append(
-            {
-                "Sid": "NetworkPrincipalsToAwsOwnedSsm",
-                **anyone,
-                "Action": [
-                    "ssm:Describe*",
-                    "ssm:List*",
-                    "ssm:Get*",
-                    "ssm:SendCommand",
-                    "ssm:CreateAssociation",
-                    "ssm:StartSession",
-                ],
-                "Resource": [
-                    f"arn:aws:ssm:{region}::parameter/aws/*",
-                    f"arn:aws:ssm:{region}::document/*",
-                ],
-                "Condition": {"StringEquals": principal},
-            }
-        )
-    if service == "sts":
-        statements.append(
-            {
-                "Sid": "FederatedCallersToNetworkRoles",
-                **anyone,
-                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"],
-                "Resource": "*",
-                "Condition": {"StringEquals": resource},
-            }
-        )
-    return [*statements, *extra]
+    return [*restricted_statements(service, region, principal, resource), *extra]
 
 
 def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:

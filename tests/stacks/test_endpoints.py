@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import synthesize
 from tests.support.builder import NetworkBuilder, base
+from tests.support.endpoint_policies import restricted_statements
 
 Template = dict[str, Any]
 ACCOUNTS = ["111111111111", "222222222222"]  # the builder's network and apps accounts
@@ -96,89 +97,15 @@ def _endpoints(template: Template) -> dict[str, dict[str, Any]]:
     }
 
 
-AWS_OWNED_BUCKETS = [
-    # Amazon Linux 2 and 2023 repositories, SSM Agent, CloudWatch agent (us-east-1), as the
-    # AWS pages the README links name them.
-    "packages.us-east-1.amazonaws.com",
-    "repo.us-east-1.amazonaws.com",
-    "amazonlinux.us-east-1.amazonaws.com",
-    "amazonlinux-2-repos-us-east-1",
-    "al2023-us-east-1",
-    "al2023-repos-us-east-1-de612dc2",
-    "aws-ssm-us-east-1",
-    "aws-windows-downloads-us-east-1",
-    "amazon-ssm-us-east-1",
-    "amazon-ssm-packages-us-east-1",
-    "us-east-1-birdwatcher-prod",
-    "aws-ssm-distributor-file-us-east-1",
-    "aws-ssm-document-attachments-us-east-1",
-    "patch-baseline-snapshot-us-east-1",
-    "aws-patchmanager-macos-us-east-1",
-    "amazoncloudwatch-agent-us-east-1",
-    "amazoncloudwatch-agent",
-]
-
-
 def restricted(
     service: str, principal: dict[str, Any], resource: dict[str, Any], *extra: dict[str, Any]
 ) -> dict[str, Any]:
     """The restricted policy as the README states it: the network's principals on the
     network's resources, and what ``service`` needs of AWS's own."""
-    own: list[dict[str, Any]] = []
-    if service == "s3":
-        own.append(
-            {
-                "Sid": "AwsOwnedBucketsInstancesRead",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": [f"arn:aws:s3:::{b}/*" for b in AWS_OWNED_BUCKETS],
-            }
-        )
-    if service == "ssm":
-        own.append(
-            {
-                "Sid": "NetworkPrincipalsToAwsOwnedSsm",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": [
-                    "ssm:Describe*",
-                    "ssm:List*",
-                    "ssm:Get*",
-                    "ssm:SendCommand",
-                    "ssm:CreateAssociation",
-                    "ssm:StartSession",
-                ],
-                "Resource": [
-                    "arn:aws:ssm:us-east-1::parameter/aws/*",
-                    "arn:aws:ssm:us-east-1::document/*",
-                ],
-                "Condition": {"StringEquals": principal},
-            }
-        )
-    if service == "sts":
-        own.append(
-            {
-                "Sid": "FederatedCallersToNetworkRoles",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"],
-                "Resource": "*",
-                "Condition": {"StringEquals": resource},
-            }
-        )
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "NetworkPrincipalsToNetworkResources",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "*",
-                "Resource": "*",
-                "Condition": {"StringEquals": {**principal, **resource}},
-            },
-            *own,
+            *restricted_statements(service, "us-east-1", principal, resource),
             *extra,
         ],
     }
