@@ -95,6 +95,11 @@ def allow_one_more(
     chunks: dict[str, list[tuple[iam.ManagedPolicy, iam.PolicyStatement, int]]] = (
         stack.__dict__.setdefault("_multivpc_chunked_policies", {})
     )
+    named: dict[tuple[str, str], iam.ManagedPolicy] = stack.__dict__.setdefault(
+        "_multivpc_chunked_resources", {}
+    )
+    if (id, resource) in named:  # already allowed (the same role read twice, say)
+        return named[(id, resource)]
     policies = chunks.setdefault(id, [])
     if not policies or policies[-1][2] >= RESOURCES_PER_POLICY:
         _, role = provider_setup(stack)
@@ -119,6 +124,7 @@ def allow_one_more(
     policy, statement, count = policies[-1]
     statement.add_resources(resource)
     policies[-1] = (policy, statement, count + 1)
+    named[(id, resource)] = policy
     return policy
 
 

@@ -37,8 +37,8 @@ def sdk_call(
     on_create: cr.AwsSdkCall,
     on_update: cr.AwsSdkCall | None = None,
     on_delete: cr.AwsSdkCall | None = None,
-    statements: Sequence[iam.PolicyStatement],
-    inline_policy_reason: str,
+    statements: Sequence[iam.PolicyStatement] = (),
+    inline_policy_reason: str = "",
     log_retention_days: int = 365,
     encryption_key: kms.IKey | None = None,
 ) -> cr.AwsCustomResource:
@@ -46,9 +46,15 @@ def sdk_call(
 
     ``statements`` are the resource's own permissions (AwsCustomResource attaches them as
     a policy of its own: ``inline_policy_reason`` says why that is acceptable, for the
-    compliance packs' IAMNoInlinePolicy). The first call in a stack sets the provider's
-    log retention and key (without one, the stack gets a key of its own, rotation on).
+    compliance packs' IAMNoInlinePolicy). Without statements, the caller grants the
+    provider's role what the call needs (``inline_function.allow_one_more``) and makes the
+    resource depend on that grant. A role's inline policies share 10,240 characters, so a
+    stack with many calls grants through managed policies instead. The first call in a
+    stack sets the provider's log retention and key (without one, the stack gets a key of
+    its own, rotation on).
     """
+    if statements and not inline_policy_reason:
+        raise ValueError("statements need an inline_policy_reason (IAMNoInlinePolicy)")
     stack = cdk.Stack.of(scope)
     first = not getattr(stack, _PROVIDER_ATTRIBUTE, False)
     log_group, role = provider_setup(
@@ -63,9 +69,10 @@ def sdk_call(
         install_latest_aws_sdk=False,
         log_group=log_group,
         role=role,
-        policy=cr.AwsCustomResourcePolicy.from_statements(list(statements)),
+        policy=cr.AwsCustomResourcePolicy.from_statements(list(statements)) if statements else None,
     )
-    acknowledge(resource, "IAMNoInlinePolicy", inline_policy_reason)
+    if statements:
+        acknowledge(resource, "IAMNoInlinePolicy", inline_policy_reason)
     if first:
         _acknowledge_provider(stack.node.find_child(_PROVIDER_ID))
         setattr(stack, _PROVIDER_ATTRIBUTE, True)

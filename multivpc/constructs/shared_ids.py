@@ -24,6 +24,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from multivpc.constructs.acknowledgements import skip_checkov
+from multivpc.constructs.inline_function import allow_one_more
 from multivpc.constructs.sdk_call_provider import sdk_call
 from multivpc.vocabulary import SDK_ROLE_PREFIX
 
@@ -220,13 +221,16 @@ class RemoteId(Construct):
             output_paths=["Parameter.Value"],
         )
         self.resource = sdk_call(
-            self,
-            "Read",
-            on_create=call,
-            on_update=call,
-            statements=[iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[role_arn])],
-            inline_policy_reason="AwsCustomResource attaches its own policy; it allows assuming "
-            "one reader role that may read one parameter.",
-            encryption_key=encryption_key,
+            self, "Read", on_create=call, on_update=call, encryption_key=encryption_key
         )
+        # In managed policies, not an inline policy of the read's own: a routing stack
+        # reads up to a hundred ids, and a role's inline policies share 10,240 characters.
+        grant = allow_one_more(
+            cdk.Stack.of(self),
+            "IdReaderRoles",
+            actions=["sts:AssumeRole"],
+            resource=role_arn,
+            description="The reader roles of other accounts this stack's id reads assume",
+        )
+        self.resource.node.add_dependency(grant)
         self.value = self.resource.get_response_field("Parameter.Value")

@@ -32,8 +32,9 @@ PUBLISHED_ID = 1
 """An SSM parameter holding an id."""
 READER_ROLE = 2
 """The role (and its managed policy) that other accounts assume to read published ids."""
-REMOTE_ID = 2
-"""A custom resource reading an id across accounts or regions, and its own policy."""
+REMOTE_ID = 1
+"""A custom resource reading an id across accounts or regions (the reader roles it assumes
+are named in managed policies: ``grant_policies``)."""
 SDK_CALL = 2
 """Any other ``AwsCustomResource`` (the VPC peering DNS option) and its own policy."""
 PROVIDER = 4
@@ -44,10 +45,17 @@ INLINE_FUNCTION = 2
 """One of multivpc's inlined functions (association, acceptance) and its managed policy."""
 
 
-def association_policies(associations: int) -> int:
-    """The managed policies that name the attachments of ``associations`` by ARN, up to
-    ``RESOURCES_PER_POLICY`` each."""
-    return math.ceil(associations / RESOURCES_PER_POLICY)
+def grant_policies(resources: int) -> int:
+    """The managed policies that name ``resources`` by ARN (the attachments a stack
+    associates, the reader roles its id reads assume), up to ``RESOURCES_PER_POLICY``
+    each."""
+    return math.ceil(resources / RESOURCES_PER_POLICY)
+
+
+def remote_ids(reads: int) -> int:
+    """``reads`` id reads of other accounts or regions (each through its own reader role)
+    and the policies naming their roles."""
+    return REMOTE_ID * reads + grant_policies(reads)
 
 
 DEFAULT_SECURITY_GROUP = 4
@@ -93,7 +101,7 @@ def _vpc(vpc: VpcPlan) -> int:
     attachment = vpc.attachment
     if attachment is not None:
         count += 1 + PUBLISHED_ID + READER_ROLE * bool(attachment.reader_accounts)
-        count += REMOTE_ID * attachment.cross_account
+        count += remote_ids(attachment.cross_account)
     endpoints = vpc.endpoints
     if endpoints is not None:
         count += len(endpoints.gateway) + len(endpoints.interface)
@@ -117,8 +125,8 @@ def _routing(tgw: TransitGatewayPlan, name: str) -> int:
     count = sum(1 + len(a.propagates_into) for a in routed)  # association, propagations
     count += sum(1 for route in tgw.routes if route.routing_stack == name)
     count += INLINE_FUNCTION * bool(routed) + PROVIDER * bool(routed or remote)
-    count += association_policies(len(routed))
-    return count + REMOTE_ID * remote + PROVIDER_FUNCTION * bool(remote)
+    count += grant_policies(len(routed))
+    return count + remote_ids(remote) + PROVIDER_FUNCTION * bool(remote)
 
 
 def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
@@ -127,7 +135,7 @@ def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
     if peering.same_place:
         provider = (PROVIDER + PROVIDER_FUNCTION) * peering.dns_resolution
         return 1 + len(requester.routes) + len(accepter.routes) + dns + provider
-    remote = REMOTE_ID + PROVIDER + PROVIDER_FUNCTION  # reads the peer's id
+    remote = remote_ids(1) + PROVIDER + PROVIDER_FUNCTION  # reads the peer's id
     if stack.role == "vpc-peering-accepter":
         # Across accounts the accept role (and its policy), which reads the requester's id.
         return PUBLISHED_ID + READER_ROLE + (2 + remote) * peering.cross_account
@@ -137,13 +145,13 @@ def _vpc_peering(peering: VpcPeeringPlan, stack: StackPlan) -> int:
 
 
 def _tgw_peering(peering: TransitGatewayPeeringPlan, stack: StackPlan) -> int:
-    remote = 0 if peering.same_place else REMOTE_ID + PROVIDER_FUNCTION
+    remote = 0 if peering.same_place else remote_ids(1) + PROVIDER_FUNCTION
     if stack.role == "tgw-peering":
         published = PUBLISHED_ID + (0 if peering.same_place else READER_ROLE)
         return 1 + published + remote + PROVIDER * (not peering.same_place)
     side = peering.accepter if stack.role == "tgw-peering-accepter" else peering.requester
     # routes, the association, its function and the policy naming the attachment
-    count = len(side.routes) + 1 + INLINE_FUNCTION + association_policies(1) + PROVIDER
+    count = len(side.routes) + 1 + INLINE_FUNCTION + grant_policies(1) + PROVIDER
     if stack.role == "tgw-peering-accepter":
         count += 1 + INLINE_FUNCTION + remote  # the acceptance, and the attachment id read
     return count

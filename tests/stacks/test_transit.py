@@ -229,11 +229,15 @@ def test_adding_a_spoke_changes_nothing_that_exists() -> None:
     # The shared VPC gains a route to the new spoke; existing routes and everything else
     # keep their logical ids and properties. Exports may change order, the hub's id
     # reader role trusts the new spoke's SDK-call role too (its trust policy, in place),
-    # and the association function may (dis)associate the new attachment, by its id.
+    # the routing stack's SDK-call role may assume the new spoke's id reader role, and
+    # the association function may (dis)associate the new attachment, by its id.
     assert [c for c in changed if "Output" not in c] == [
         "test-tgw-hub/PublishedIdReader61F13F01",
+        "test-tgw-hub-routing/IdReaderRoles6632B3F0",
         "test-tgw-hub-routing/AssociationAttachmentsC9194348",
     ]
+    readers = after["test-tgw-hub-routing"]["Resources"]["IdReaderRoles6632B3F0"]
+    assert "role/mvpc-test-prod-two-ids" in json.dumps(readers)
     [reader] = [
         r for r in after["test-tgw-hub"]["Resources"].values() if r["Type"] == "AWS::IAM::Role"
     ]
@@ -319,6 +323,61 @@ def _estate(spokes: int, segments: int) -> NetworkPlan:
     return plan(parse_network(yaml.safe_dump(config), "big.yaml").topology)
 
 
+def _resolved_length(value: Any) -> int:
+    """Characters of a policy document once deployed, without whitespace: the partition
+    as "aws", every other reference as a 28-character id (an attachment id's length)."""
+
+    def resolve(item: Any) -> Any:
+        if isinstance(item, list):
+            return [resolve(i) for i in item]
+        if isinstance(item, dict) and item == {"Ref": "AWS::Partition"}:
+            return "aws"
+        if isinstance(item, dict) and "Fn::Join" in item:
+            separator, parts = item["Fn::Join"]
+            return str(separator).join(str(resolve(p)) for p in parts)
+        if isinstance(item, dict) and ({"Ref"} == set(item) or {"Fn::GetAtt"} == set(item)):
+            return "x" * 28
+        if isinstance(item, dict):
+            return {k: resolve(v) for k, v in item.items()}
+        return item
+
+    return len(json.dumps(resolve(value), separators=(",", ":")))
+
+
+def _within_iams_role_quotas(template: dict[str, Any]) -> None:
+    """The SDK-call role of a stack: its inline policies within 10,240 characters in all,
+    at most 10 managed policies (IAM's default quotas), each within 6,144 characters."""
+    resources = template["Resources"]
+    [role] = [k for k, r in resources.items() if r["Type"] == "AWS::IAM::Role"]
+    inline = [
+        r["Properties"]["PolicyDocument"]
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::Policy" and {"Ref": role} in r["Properties"].get("Roles", [])
+    ]
+    managed = [
+        r["Properties"]["PolicyDocument"]
+        for r in resources.values()
+        if r["Type"] == "AWS::IAM::ManagedPolicy" and {"Ref": role} in r["Properties"]["Roles"]
+    ]
+    assert sum(_resolved_length(d) for d in inline) <= 10_240
+    assert len(managed) <= 10
+    assert all(_resolved_length(d) <= 6_144 for d in managed)
+
+
+def test_a_full_routing_shard_of_cross_account_spokes_fits_iams_role_quotas() -> None:
+    """One segment: a shard holds a hundred spokes of another account (four resources
+    each, 400 in all), each id read through its own reader role. As inline policies of
+    their own those reads would need about 15,000 characters, over the role's 10,240."""
+    network = _estate(100, 1)
+    tgw = network.transit_gateway("hub")
+    [planned] = [s for s in network.stacks if s.role == "routing"]
+    assert len(planned.vpcs) == 100
+    app = cdk.App()
+    stack = RoutingStack(app, stack=planned, tgw=tgw)
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    _within_iams_role_quotas(template)
+
+
 def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
     network = _estate(300, 4)
     tgw = network.transit_gateway("hub")
@@ -348,6 +407,8 @@ def test_300_spokes_keep_every_hub_and_routing_stack_under_the_limit() -> None:
     assert kinds["Custom::TransitGatewayAssociation"] == 300
     assert kinds["AWS::EC2::TransitGatewayRouteTablePropagation"] == 75 * 4 + 225 * 2
     assert kinds["Custom::AWS"] == 300  # each cross-account attachment id, read once
+    for stack in routing:
+        _within_iams_role_quotas(assembly.get_stack_by_name(stack.stack_name).template)
     # Deterministic: the same estate plans the same shards.
     assert [s.vpcs for s in _estate(300, 4).stacks if s.role == "routing"] == [
         s.vpcs for s in network.stacks if s.role == "routing"
