@@ -25,7 +25,9 @@ from multivpc.analysis.values import (
     Freshness,
     Physical,
     as_before,
+    differences,
     fresh_physicals,
+    full,
     has_unknown,
     render,
 )
@@ -76,6 +78,8 @@ class Change:
     other_stack: str | None = None
     incoming: bool = False
     allowed: bool = False
+    values: tuple[tuple[str, str, str], ...] = ()
+    """(property, its whole value before, after) of each property that changed."""
 
     @property
     def blocking(self) -> bool:
@@ -130,6 +134,7 @@ class _Verdict:
     action: Action
     reasons: list[str] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
+    values: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class _Diff:
@@ -207,18 +212,20 @@ class _Diff:
         definite: list[str] = []
         maybe: list[str] = []
         changed: set[str] = set()
+        values: list[tuple[str, str, str]] = []
         for path in paths:
             old_value, new_value = value_at(before, path), value_at(after, path)
             if old_value == new_value:
                 continue
             label = "/".join(path)
             changed.add(label)
-            reason, certain = _why(label, old_value, new_value, key[0])
-            (definite if certain else maybe).append(reason)
+            values.append((label, full(old_value), full(new_value)))
+            reasons, certain = _why(label, old_value, new_value, key[0])
+            (definite if certain else maybe).extend(reasons)
         if definite:
-            return _Verdict("replace", definite + maybe, changed)
+            return _Verdict("replace", definite + maybe, changed, values)
         if maybe:
-            return _Verdict("may-replace", maybe, changed)
+            return _Verdict("may-replace", maybe, changed, values)
         return None
 
     # -- the report -----------------------------------------------------------------------
@@ -306,17 +313,28 @@ class _Diff:
                 and "TransitGatewayAttachmentId" not in verdict.changed
             ):
                 notes = (ASSOCIATION_NOTE,)
-            return Change(key[0], key[1], kind, verdict.action, tuple(verdict.reasons), notes)
+            return Change(
+                key[0],
+                key[1],
+                kind,
+                verdict.action,
+                tuple(verdict.reasons),
+                notes,
+                values=tuple(verdict.values),
+            )
         old = self._resource(self.before, key)
         before, after = self.old_properties[key], self._properties(self.new_eval, self.after, key)
-        reasons = []
+        reasons: list[str] = []
+        values: list[tuple[str, str, str]] = []
         if isinstance(before, dict) and isinstance(after, dict):
             for name in sorted(set(before) | set(after)):
                 old_value, new_value = before.get(name, ABSENT), after.get(name, ABSENT)
                 if old_value != new_value:
-                    reasons.append(_why(name, old_value, new_value, key[0])[0])
+                    reasons += _why(name, old_value, new_value, key[0])[0]
+                    values.append((name, full(old_value), full(new_value)))
         elif before != after:
             reasons.append(f"Properties: {render(before)} -> {render(after)}")
+            values.append(("Properties", full(before), full(after)))
         for attribute in IN_PLACE_ATTRIBUTES:
             if old.get(attribute) != new.get(attribute):
                 reasons.append(
@@ -324,7 +342,7 @@ class _Diff:
                 )
         if not reasons:
             return None
-        return Change(key[0], key[1], kind, "update", tuple(reasons))
+        return Change(key[0], key[1], kind, "update", tuple(reasons), values=tuple(values))
 
     def _note_association_swaps(self, changes: dict[str, list[Change]]) -> None:
         """A removed association and an added one for the same attachment: the same
@@ -364,17 +382,23 @@ def _listing_order(change: Change) -> tuple[int, int, str]:
     return ACTIONS.index(change.action), int(follows_only), change.logical_id
 
 
-def _why(label: str, old: Any, new: Any, stack: str) -> tuple[str, bool]:
-    """Why a value differs, and whether the difference is certain."""
+def _why(label: str, old: Any, new: Any, stack: str) -> tuple[list[str], bool]:
+    """Why a value differs (a line, or a heading and the structural differences, each
+    indented by two spaces), and whether the difference is certain."""
     if as_before(new) == old:
         dependencies = _unique(fresh_physicals(new))
         certain = any(dep.fresh == "new" for dep in dependencies)
         named = ", ".join(_dependency(dep, stack) for dep in dependencies)
-        return f"{label} follows {named}", certain
-    change = f"{label}: {render(old)} -> {render(new)}"
-    if has_unknown(old) or has_unknown(new):
-        return f"{change} (known only at deploy)", False
-    return change, True
+        return [f"{label} follows {named}"], certain
+    unknown = " (known only at deploy)" if has_unknown(old) or has_unknown(new) else ""
+    lines = differences(old, new)
+    if len(lines) == 1 and not lines[0].startswith(("+ ", "- ")):
+        return [f"{label}: {lines[0]}{unknown}"], not unknown
+    added = sum(1 for line in lines if line.startswith("+ ") or ": + " in line)
+    removed = sum(1 for line in lines if line.startswith("- ") or ": - " in line)
+    counted = [f"{n} {what}" for n, what in ((added, "added"), (removed, "removed")) if n]
+    heading = f"{label}: {', '.join(counted) or 'changed'}{unknown}"
+    return [heading, *("  " + line for line in lines)], not unknown
 
 
 def _unique(physicals: list[Physical]) -> list[Physical]:

@@ -7,6 +7,9 @@ from typing import Any
 
 from multivpc.analysis.diff import ACTIONS, Action, Change, Report, StackDiff
 
+DETAIL_INDENT = "    "
+"""Where a property's differences start in text (they are indented two more)."""
+
 _PHRASES: dict[Action, str] = {
     "move": "moved",
     "remove": "removed",
@@ -77,7 +80,12 @@ def to_text(report: Report, *, show_added: bool = True) -> str:
                 f"{change.logical_id:<{widths[2]}}  {reasons[0]}"
             )
             lines.append(head.rstrip())
-            lines.extend(indent + reason for reason in reasons[1:])
+            # A property's structural differences ("  + item") nest under the row, at a
+            # fixed indent, so that they fit a terminal; further reasons keep the column.
+            lines.extend(
+                (DETAIL_INDENT if reason.startswith("  ") else indent) + reason
+                for reason in reasons[1:]
+            )
             lines.extend(indent + "note: " + note for note in change.notes)
     if unchanged:
         lines.append("")
@@ -163,6 +171,11 @@ def _change_data(change: Change) -> dict[str, Any]:
         "allowed": change.allowed,
         "blocking": change.blocking,
     }
+    if change.values:
+        data["values"] = [
+            {"property": name, "before": before, "after": after}
+            for name, before, after in change.values
+        ]
     if change.action == "move":
         data["from_stack" if change.incoming else "to_stack"] = change.other_stack
     return data

@@ -373,3 +373,89 @@ def _render(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_render(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+WIDTH = 100
+"""Characters a detail line of a value's change may take (a terminal's width, less the
+report's columns)."""
+
+CONTEXT = 16
+"""Characters shown around the part of a long string that changed."""
+
+
+def full(value: Any) -> str:
+    """A value's whole reading (``render`` without a limit), for machines."""
+    return _render(value)
+
+
+def differences(old: Any, new: Any, *, width: int = WIDTH) -> list[str]:
+    """What differs between two values, one line each, each at most ``width`` characters:
+    for lists the items added (``+ item``) and removed (``- item``), or ``order: ...`` when
+    only the order changed; for dicts each key that changed (nested, ``Key.Sub: ...``),
+    was added or removed; for anything else ``old -> new``, a long string cut to the part
+    that differs with ``CONTEXT`` characters around it."""
+    return [_fit(line, width) for line in _differences("", old, new, width)]
+
+
+def _differences(prefix: str, old: Any, new: Any, width: int) -> list[str]:
+    label = f"{prefix}: " if prefix else ""
+    if isinstance(old, list) and isinstance(new, list):
+        olds, news = [_render(v) for v in old], [_render(v) for v in new]
+        removed, added = _multiset_minus(olds, news), _multiset_minus(news, olds)
+        if not removed and not added:
+            return [f"{label}order: {_render(old)} -> {_render(new)}"]
+        return [f"{label}- {item}" for item in removed] + [f"{label}+ {item}" for item in added]
+    if isinstance(old, dict) and isinstance(new, dict):
+        lines: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key not in new or new[key] is ABSENT:
+                lines.append(f"- {path}: {_render(old[key])}")
+            elif key not in old or old[key] is ABSENT:
+                lines.append(f"+ {path}: {_render(new[key])}")
+            elif old[key] != new[key]:
+                lines += _differences(path, old[key], new[key], width)
+        return lines
+    before, after = _render(old), _render(new)
+    if len(label) + len(before) + len(after) + 4 <= width:
+        return [f"{label}{before} -> {after}"]
+    return [
+        f"{label}{cut_before} -> {cut_after}" for cut_before, cut_after in [_cut(before, after)]
+    ]
+
+
+def _multiset_minus(items: list[str], other: list[str]) -> list[str]:
+    """``items`` less one occurrence of each of ``other``'s, in order."""
+    left = list(other)
+    kept = []
+    for item in items:
+        if item in left:
+            left.remove(item)
+        else:
+            kept.append(item)
+    return kept
+
+
+def _cut(before: str, after: str) -> tuple[str, str]:
+    """The two strings from ``CONTEXT`` characters before the first difference to
+    ``CONTEXT`` after the last, with ``...`` where they were cut."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while (
+        end < min(len(before), len(after)) - start
+        and before[len(before) - 1 - end] == after[len(after) - 1 - end]
+    ):
+        end += 1
+    head = max(0, start - CONTEXT)
+
+    def piece(text: str) -> str:
+        tail = min(len(text), len(text) - end + CONTEXT)
+        return ("..." if head else "") + text[head:tail] + ("..." if tail < len(text) else "")
+
+    return piece(before), piece(after)
+
+
+def _fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 3] + "..."

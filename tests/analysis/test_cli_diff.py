@@ -74,6 +74,46 @@ def test_one_more_az_exits_0_and_removes_and_replaces_nothing(
     assert "add  " in out  # the new subnets
 
 
+def test_one_more_az_shows_the_added_subnets_in_the_in_place_changes(
+    configs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each spoke's attachment gains the new zone's transit subnet: text names it on a
+    line of its own (not cut at a prefix both sides share), JSON gives whole values."""
+    main(["diff", str(EXAMPLE), str(configs["az"])])
+    blocks = capsys.readouterr().out.split("\n\n")
+    for vpc, group in (
+        ("prod-app", "transit"),
+        ("dev-app", "transit"),
+        ("dev-tools", "transit"),
+        ("shared-services", "transit"),
+    ):
+        [block] = [b for b in blocks if b.startswith(f"hub-and-spoke-{vpc} (")]
+        lines = block.splitlines()
+        [row] = [i for i, line in enumerate(lines) if "TransitGatewayAttachment " in line]
+        assert lines[row].endswith("SubnetIds: 1 added"), lines[row]
+        added = lines[row + 1].strip()
+        prefix = vpc.replace("-", "")
+        assert added.startswith(f"+ Ref {prefix}{group}useast1cSubnet"), added
+        assert len(lines[row + 1]) <= 110
+        if vpc == "prod-app":  # the README's example, whitespace aside
+            readme = (ROOT / "README.md").read_text(encoding="utf-8")
+            snippet = readme.split("`prod-app` of `examples/hub-and-spoke.yaml` shows, among")[1]
+            shown = [line for line in snippet.split("```\n", 2)[1].splitlines() if line.strip()]
+            assert [" ".join(line.split()) for line in shown] == [
+                " ".join(line.split()) for line in lines[row : row + 2]
+            ]
+    main(["diff", str(EXAMPLE), str(configs["az"]), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    [prod] = [s for s in report["stacks"] if s["name"] == "hub-and-spoke-prod-app"]
+    [attachment] = [c for c in prod["changes"] if c["type"] == "AWS::EC2::TransitGatewayAttachment"]
+    [value] = attachment["values"]
+    assert value["property"] == "SubnetIds"
+    before, after = value["before"], value["after"]
+    assert before.count("Ref ") == 2 and after.count("Ref ") == 3
+    assert "..." not in before + after
+    assert "prodapptransituseast1cSubnet" in after and "useast1c" not in before
+
+
 def test_a_changed_vpc_cidr_exits_1_naming_the_vpc_and_its_dependents(
     configs: dict[str, Path], outs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +166,8 @@ def test_json_shape(outs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -
         "notes": [],
         "allowed": False,
         "blocking": True,
+        # Whole values, never cut.
+        "values": [{"property": "CidrBlock", "before": "10.1.0.0/16", "after": "10.9.0.0/16"}],
     }
     assert {"stack": prod["name"], "logical_id": vpc["logical_id"], "action": "replace"} in (
         report["blocking"]
