@@ -14,6 +14,11 @@ from __future__ import annotations
 import sys
 from typing import get_args
 
+from multivpc.node_runtime import quiet_jsii_banner
+
+if (_notice := quiet_jsii_banner()) is not None:  # before jsii starts, on the import below
+    print(_notice, file=sys.stderr)
+
 import aws_cdk as cdk
 
 from multivpc.config import ConfigError
