@@ -19,10 +19,12 @@ composed, and it never holds more than those limits allow.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import json
 import os
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from multivpc.config.findings import ConfigError, Finding, display_path, shown, with_lines
@@ -418,6 +420,37 @@ def _readable_path(loc: Sequence[int | str], data: Any) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation may hold, through unions, lists, dicts and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]
+
+
+def known_keys(loc: Sequence[int | str]) -> list[str]:
+    """The keys the config allows where ``loc`` (pydantic's location of an unknown key)
+    puts the key: the fields of the model at its parent (several models where a union
+    allows them). A list index or a name in a mapping keeps the models it is under."""
+    models: list[type[BaseModel]] = [NetworkConfig]
+    for element in loc[:-1]:
+        if not isinstance(element, str):
+            continue
+        inner = [
+            model
+            for parent in models
+            if (field := parent.model_fields.get(element)) is not None
+            for model in _models_in(field.annotation)
+        ]
+        models = inner or models
+    return sorted({key for model in models for key in model.model_fields})
+
+
+def _unknown_key_fix(loc: Sequence[int | str], key: str) -> str:
+    close = difflib.get_close_matches(key, known_keys(loc), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"{hint}remove it or fix its spelling; {_SCHEMA_HINT}"
+
+
 def _from_pydantic(detail: ErrorDetails, data: Any) -> Finding:
     path = _readable_path(detail["loc"], data)
     kind = detail["type"]
@@ -428,9 +461,7 @@ def _from_pydantic(detail: ErrorDetails, data: Any) -> Finding:
         where = " (or under defaults)" if last in {"account", "region"} else ""
         return Finding(path, f"{last} is missing", f"add {last}{where}")
     if kind == "extra_forbidden":
-        return Finding(
-            path, f"unknown key {shown(last)}", f"remove it or fix its spelling; {_SCHEMA_HINT}"
-        )
+        return Finding(path, f"unknown key {shown(last)}", _unknown_key_fix(detail["loc"], last))
     if kind == "string_too_long":
         limit = (detail.get("ctx") or {}).get("max_length")
         return Finding(

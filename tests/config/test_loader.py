@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from multivpc.config import ConfigError
 from multivpc.config.models import NetworkConfig
@@ -66,6 +67,45 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
     # The flow sequence opened on line 3 is found unclosed on line 4.
     assert line.startswith(f"{tmp_path / 'network.yaml'}:4: YAML syntax error: ")
     assert line.endswith("; fix the YAML syntax at that line")
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "suggested"),
+    [
+        ("group", "sise", "did you mean size? "),
+        (
+            "endpoints",
+            "gatway_policy",
+            "did you mean gateway_policy or interface_policy or gateway? ",
+        ),
+        ("vpc", "availability_zone", "did you mean availability_zones? "),
+        ("top", "transit_gateway", "did you mean transit_gateways or transit_gateway_peerings? "),
+        ("vpc", "frobnicate", ""),
+    ],
+)
+def test_an_unknown_key_names_the_closest_allowed_keys(
+    tmp_path: Path, where: str, key: str, suggested: str
+) -> None:
+    """Close keys come from the model at that place (the keys written down here from the
+    README's config reference), nothing when none is close."""
+    builder = base()
+    if where == "group":
+        builder = builder.group("extra", tier="isolated", cidr="10.0.200.0/24", prefix_length=26)
+        data = builder.data()
+        data["vpcs"][0]["subnets"][-1][key] = 24
+        place = "vpcs[app].subnets[extra]"
+    elif where == "endpoints":
+        data = builder.set(endpoints={key: "open"}).data()
+        place = "vpcs[app].endpoints"
+    elif where == "vpc":
+        data = builder.set(**{key: 1}).data()
+        place = "vpcs[app]"
+    else:
+        data = builder.top(**{key: []}).data()
+        place = ""
+    [line] = _errors(tmp_path, yaml.safe_dump(data, sort_keys=False))
+    path = f"{place}.{key}" if place else key
+    assert f"{path}: unknown key {key}; {suggested}remove it or fix its spelling" in line, line
 
 
 def test_empty_document(tmp_path: Path) -> None:
