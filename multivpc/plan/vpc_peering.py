@@ -43,6 +43,27 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
         vpc_version(side.account_id, side.region, end.vpc.cidr if end.vpc else None)
         for side, end in zip((requester, accepter), peering.ends, strict=True)
     )
+
+    def shared(
+        name: str,
+        owner: VpcPeeringSidePlan,
+        reader: VpcPeeringSidePlan,
+        reading_stack: str,
+        version: str,
+        *role: str,
+    ) -> SharedId:
+        """``name`` under the peering's parameters, published in ``owner``'s account and
+        region, read by ``reading_stack`` (``reader``'s account and region) through the
+        reader role ``mvpc-<network>-peering-<peering>[-<role>]-ids``."""
+        return SharedId(
+            parameter=f"{parameters}/{name}",
+            account_id=owner.account_id,
+            region=owner.region,
+            reader_role=role_name(network, "peering", peering.name, *role),
+            version=version,
+            readers=((reader.account_id, sdk_role_name(reading_stack, reader.region)),),
+        )
+
     return VpcPeeringPlan(
         name=peering.name,
         requester=requester,
@@ -51,33 +72,22 @@ def _plan(topology: Topology, peering: VpcPeeringTopology) -> VpcPeeringPlan:
         accepter_stack=accepter_stack,
         accepter_routes_stack=routes_stack,
         peer_role=accept_role_name(network, peering.name) if cross_account else None,
-        accepter_vpc_id=SharedId(
-            parameter=f"{parameters}/accepter-vpc-id",
-            account_id=accepter.account_id,
-            region=accepter.region,
-            reader_role=role_name(network, "peering", peering.name, "vpc"),
-            version=accepter_vpc,
-            # The connection's stack reads it (when the two are not together).
-            readers=((requester.account_id, sdk_role_name(connection_stack, requester.region)),),
+        # The connection's stack reads it (when the two are not together).
+        accepter_vpc_id=shared(
+            "accepter-vpc-id", accepter, requester, connection_stack, accepter_vpc, "vpc"
         ),
-        connection_id=SharedId(
-            parameter=f"{parameters}/connection-id",
-            account_id=requester.account_id,
-            region=requester.region,
-            reader_role=role_name(network, "peering", peering.name),
-            # Create-only: VpcId, PeerVpcId, PeerOwnerId, PeerRegion.
-            version=identity_version("vpc-peering", requester_vpc, accepter_vpc),
-            # The accepter's routes stack reads it (when the two are not together).
-            readers=((accepter.account_id, sdk_role_name(routes_stack, accepter.region)),),
+        # The accepter's routes stack reads it (when the two are not together). Its
+        # version: the create-only VpcId, PeerVpcId, PeerOwnerId and PeerRegion.
+        connection_id=shared(
+            "connection-id",
+            requester,
+            accepter,
+            routes_stack,
+            identity_version("vpc-peering", requester_vpc, accepter_vpc),
         ),
-        requester_vpc_id=SharedId(
-            parameter=f"{parameters}/requester-vpc-id",
-            account_id=requester.account_id,
-            region=requester.region,
-            reader_role=role_name(network, "peering", peering.name, "requester-vpc"),
-            version=requester_vpc,
-            # The accepter's stack reads it, for its accept role's ec2:RequesterVpc.
-            readers=((accepter.account_id, sdk_role_name(accepter_stack, accepter.region)),),
+        # The accepter's stack reads it, for its accept role's ec2:RequesterVpc.
+        requester_vpc_id=shared(
+            "requester-vpc-id", requester, accepter, accepter_stack, requester_vpc, "requester-vpc"
         )
         if cross_account
         else None,
