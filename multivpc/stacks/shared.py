@@ -9,7 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from multivpc.constructs import LocalId, RemoteId
+from multivpc.constructs import LocalId, PublishedId, RemoteId
 from multivpc.plan import SharedId, StackPlan
 
 
@@ -69,6 +69,22 @@ def read_id(
         encryption_key=encryption_key,
         version=shared.version,
     ).value
+
+
+def publish_id(scope: Construct, id: str, shared: SharedId, value: str) -> PublishedId:
+    """``value`` published at ``shared``'s parameter, for ``read_id``: with the reader role,
+    trusting exactly ``shared.readers``, when stacks of other accounts or regions read it;
+    without one when only its own account and region do."""
+    accounts = sorted({account for account, _ in shared.readers})
+    return PublishedId(
+        scope,
+        id,
+        parameter_name=shared.parameter,
+        value=value,
+        reader_accounts=accounts,
+        reader_role_name=shared.reader_role if accounts else None,
+        reader_roles=shared.readers,
+    )
 
 
 def keep_export(stack: cdk.Stack, value: str) -> None:

@@ -20,7 +20,7 @@ from multivpc.plan import (
     TransitGatewayPeeringSidePlan,
     TransitGatewayPlan,
 )
-from multivpc.stacks.shared import PlannedStack, keep_export, read_id
+from multivpc.stacks.shared import PlannedStack, keep_export, publish_id, read_id
 
 
 class HubStack(PlannedStack):
@@ -52,22 +52,13 @@ class HubStack(PlannedStack):
         self.hub.transit_gateway.tags.set_tag("Name", tgw.stack_name)
         for segment, table in self.hub.route_tables.items():
             table.tags.set_tag("Name", f"{tgw.stack_name}-{segment}")
-        self.published_id = PublishedId(
-            self,
-            "PublishedId",
-            parameter_name=tgw.id_parameter.parameter,
-            value=self.hub.transit_gateway_id,
-            reader_accounts=tgw.reader_accounts,
-            reader_role_name=tgw.id_parameter.reader_role,
-            reader_roles=tgw.id_parameter.readers,
+        self.published_id = publish_id(
+            self, "PublishedId", tgw.id_parameter, self.hub.transit_gateway_id
         )
         keep_export(self, self.hub.transit_gateway_id)
         for segment, table in self.hub.route_tables.items():
-            PublishedId(
-                self,
-                f"PublishedRouteTableId-{segment}",
-                parameter_name=tgw.route_table_ids[segment].parameter,
-                value=table.ref,
+            publish_id(
+                self, f"PublishedRouteTableId-{segment}", tgw.route_table_ids[segment], table.ref
             )
             keep_export(self, table.ref)
 
@@ -171,16 +162,8 @@ class TransitGatewayPeeringStack(PlannedStack):
             peer_region=accepter.region,
         )
         self.attachment.attachment.tags.set_tag("Name", f"{stack.name}")
-        remote = not peering.same_place  # the accepter reads it with RemoteId
-        PublishedId(
-            self,
-            "PublishedId",
-            parameter_name=peering.attachment_id.parameter,
-            value=self.attachment.attachment_id,
-            reader_accounts=(accepter.account_id,) if remote else (),
-            reader_role_name=peering.attachment_id.reader_role if remote else None,
-            reader_roles=peering.attachment_id.readers if remote else (),
-        )
+        # A reader role when the accepter reads it from elsewhere (RemoteId).
+        publish_id(self, "PublishedId", peering.attachment_id, self.attachment.attachment_id)
         keep_export(self, self.attachment.attachment_id)
 
 

@@ -13,14 +13,13 @@ from constructs import Construct
 from multivpc.constructs import (
     PeeringAcceptRole,
     PeeringDnsResolution,
-    PublishedId,
     Router,
     RouteTarget,
     VpcPeeringConnection,
     add_table_route,
 )
 from multivpc.plan import StackPlan, VpcPeeringPlan, VpcPeeringSidePlan
-from multivpc.stacks.shared import PlannedStack, deploy_role_arn, read_id
+from multivpc.stacks.shared import PlannedStack, deploy_role_arn, publish_id, read_id
 from multivpc.stacks.vpc_stack import VpcStack
 
 
@@ -61,15 +60,7 @@ class VpcPeeringAccepterStack(PlannedStack):
         )
         requester, accepter = peering.requester, peering.accepter
         vpc_id = accepter_vpc.network_vpc.cfn_vpc.ref
-        PublishedId(
-            self,
-            "PublishedVpcId",
-            parameter_name=peering.accepter_vpc_id.parameter,
-            value=vpc_id,
-            reader_accounts=(requester.account_id,),
-            reader_role_name=peering.accepter_vpc_id.reader_role,
-            reader_roles=peering.accepter_vpc_id.readers,
-        )
+        publish_id(self, "PublishedVpcId", peering.accepter_vpc_id, vpc_id)
         self.accept_role = None
         if peering.peer_role is not None:
             assert peering.requester_vpc_id is not None, "planned with every cross-account role"
@@ -145,14 +136,8 @@ class VpcPeeringStack(PlannedStack):
         if peering.same_place:
             _routes(self, accepter, accepter_vpc, target)
         else:
-            PublishedId(
-                self,
-                "PublishedConnectionId",
-                parameter_name=peering.connection_id.parameter,
-                value=self.connection.connection_id,
-                reader_accounts=(accepter.account_id,),
-                reader_role_name=peering.connection_id.reader_role,
-                reader_roles=peering.connection_id.readers,
+            publish_id(
+                self, "PublishedConnectionId", peering.connection_id, self.connection.connection_id
             )
 
 

@@ -15,7 +15,6 @@ from multivpc.constructs import (
     InterfaceEndpointSpec,
     NatGatewaySpec,
     NetworkVpc,
-    PublishedId,
     PublishedIds,
     Router,
     RouteSpec,
@@ -26,7 +25,7 @@ from multivpc.constructs import (
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 from multivpc.plan.endpoints import EndpointsPlan
-from multivpc.stacks.shared import PlannedStack, keep_export, read_id
+from multivpc.stacks.shared import PlannedStack, keep_export, publish_id, read_id
 
 
 class VpcStack(PlannedStack):
@@ -98,14 +97,11 @@ class VpcStack(PlannedStack):
             self, "Published", network_vpc=self.network_vpc, prefix=vpc.parameter_prefix
         )
         for shared in vpc.shared_vpc_ids:  # for stacks of other accounts
-            PublishedId(
+            publish_id(
                 self,
                 f"SharedVpcId-{shared.parameter.rsplit('/', 2)[-2]}",
-                parameter_name=shared.parameter,
-                value=self.network_vpc.cfn_vpc.ref,
-                reader_accounts=tuple(dict.fromkeys(account for account, _ in shared.readers)),
-                reader_role_name=shared.reader_role,
-                reader_roles=shared.readers,
+                shared,
+                self.network_vpc.cfn_vpc.ref,
             )
         self.attachment: TransitGatewayVpcAttachment | None = None
         if vpc.attachment is not None:
@@ -160,15 +156,7 @@ class VpcStack(PlannedStack):
         attachment.attachment.tags.set_tag("Name", vpc.stack_name)
         if not planned.cross_account:  # the routing stack of this account reads it
             keep_export(self, attachment.attachment_id)
-        PublishedId(
-            self,
-            "PublishedAttachmentId",
-            parameter_name=planned.attachment_id.parameter,
-            value=attachment.attachment_id,
-            reader_accounts=planned.reader_accounts,
-            reader_role_name=planned.attachment_id.reader_role,
-            reader_roles=planned.attachment_id.readers,
-        )
+        publish_id(self, "PublishedAttachmentId", planned.attachment_id, attachment.attachment_id)
         target = Router(ec2.RouterType.TRANSIT_GATEWAY, transit_gateway_id)
         for route in vpc.routes:
             if route.target_kind == "transit-gateway":
