@@ -18,6 +18,7 @@ from multivpc.config.findings import display_path
 from multivpc.config.lockfile import AddressLock, is_lock_file
 from multivpc.config.schema import lock_schema, published_schema
 from multivpc.load import LoadedNetwork, load_network, write_lock
+from multivpc.node_runtime import announce_end_of_life_node
 
 EXIT_INVALID = 2
 
@@ -136,7 +137,7 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
     loaded = _load(file, locked=locked)
     if loaded is None:
         return EXIT_INVALID
-    _node_notice()
+    announce_end_of_life_node()
     import aws_cdk as cdk  # imported here: validate stays fast without jsii
 
     from multivpc.stacks import add_network
@@ -164,17 +165,7 @@ def cdk_json_context(path: Path = Path("cdk.json")) -> dict[str, object]:
     return context if isinstance(context, dict) else {}
 
 
-def _node_notice() -> None:
-    """Before jsii starts: its Node end-of-life banner as one line on stderr."""
-    from multivpc.node_runtime import quiet_jsii_banner
-
-    notice = quiet_jsii_banner()
-    if notice is not None:
-        print(notice, file=sys.stderr)
-
-
 def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: str) -> int:
-    _node_notice()
     from multivpc.analysis import Assembly, diff, to_json, to_markdown, to_text
     from multivpc.analysis.schemas import SchemaDataMissing
     from multivpc.diff_sides import SideError, read_side

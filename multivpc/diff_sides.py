@@ -17,6 +17,7 @@ from multivpc.analysis import Assembly, AssemblyError, read_assembly
 from multivpc.config import ConfigError
 from multivpc.config.lockfile import lock_path
 from multivpc.load import LoadedNetwork, load_network, parse_network
+from multivpc.node_runtime import announce_end_of_life_node
 
 GIT_TIMEOUT_SECONDS = 60
 
@@ -105,6 +106,7 @@ def synthesize_side(loaded: LoadedNetwork, spec: str, context: Mapping[str, obje
     """A checked network synthesized in-process, without cdk-nag and CDK's validation."""
     # Read when the jsii node process starts (on the first aws_cdk import): off here.
     os.environ["CDK_VALIDATION"] = "false"
+    announce_end_of_life_node()
     import aws_cdk as cdk
 
     from multivpc.stacks import add_network

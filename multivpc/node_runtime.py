@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 SILENCE = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 """jsii's variable: comma-separated Node major versions whose banner not to print."""
@@ -49,3 +50,12 @@ def quiet_jsii_banner(version: str | None = None) -> str | None:
         f"note: Node.js {version.strip()} is past its end of life for aws-cdk-lib's jsii "
         f"runtime; it still works, but install Node.js {supported}"
     )
+
+
+def announce_end_of_life_node() -> None:
+    """Call right before the first ``import aws_cdk`` of a process (where jsii starts):
+    ``quiet_jsii_banner``'s line, if any, on stderr. Later calls in the same process find
+    the version silenced and say nothing."""
+    notice = quiet_jsii_banner()
+    if notice is not None:
+        print(notice, file=sys.stderr)
