@@ -22,6 +22,7 @@ if (_notice := quiet_jsii_banner()) is not None:  # before jsii starts, on the i
 import aws_cdk as cdk
 
 from multivpc.config import ConfigError
+from multivpc.feature_flags import FEATURE_FLAGS, overridden
 from multivpc.load import load_network, write_lock
 from multivpc.stacks import add_network
 from multivpc.vocabulary import NagPack
@@ -44,7 +45,9 @@ def nag_packs(value: object) -> list[NagPack]:
 
 
 def main() -> int:
-    app = cdk.App()
+    app = cdk.App(context=dict(FEATURE_FLAGS))  # the CLI's context (cdk.json, -c) wins
+    for line in overridden(app.node.try_get_context):
+        print(line, file=sys.stderr)
     path = app.node.try_get_context("config") or DEFAULT_CONFIG
     try:
         packs = nag_packs(app.node.try_get_context("nag_packs"))

@@ -17,6 +17,7 @@ from multivpc.config import ConfigError
 from multivpc.config.findings import display_path
 from multivpc.config.lockfile import AddressLock, is_lock_file
 from multivpc.config.schema import lock_schema, published_schema
+from multivpc.feature_flags import app_context, overridden
 from multivpc.load import LoadedNetwork, load_network, write_lock
 from multivpc.node_runtime import announce_end_of_life_node
 
@@ -143,7 +144,9 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
     from multivpc.stacks import add_network
 
     # Absolute: the jsii node process keeps the working directory it started in.
-    app = cdk.App(outdir=str(Path(outdir).resolve()), context=cdk_json_context())
+    app = cdk.App(outdir=str(Path(outdir).resolve()), context=app_context())
+    for line in overridden(app.node.try_get_context):
+        print(line, file=sys.stderr)
     stacks = add_network(app, loaded.network_plan(), checks=checks)
     app.synth()
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
@@ -151,18 +154,6 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
     if write_lock(loaded) is not None and note is not None:
         print(note.replace("would be created", "written").replace("would change", "written"))
     return 0
-
-
-def cdk_json_context(path: Path = Path("cdk.json")) -> dict[str, object]:
-    """The feature flags of a cdk.json (default ./cdk.json), as the CDK CLI would apply
-    them; none without one."""
-    if not path.is_file():
-        return {}
-    try:
-        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
-    except (OSError, ValueError):
-        return {}
-    return context if isinstance(context, dict) else {}
 
 
 def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: str) -> int:
@@ -174,7 +165,7 @@ def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: 
     problems: list[str] = []
     for spec in (before, after):
         try:
-            side = read_side(spec, context=cdk_json_context())
+            side = read_side(spec, context=app_context())
         except SideError as error:
             problems.extend(error.lines)
             continue

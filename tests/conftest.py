@@ -16,8 +16,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import pytest
 
-from multivpc.cli import cdk_json_context
 from multivpc.config import NetworkConfig
+from multivpc.feature_flags import app_context
 from multivpc.plan import NetworkPlan, plan
 from multivpc.topology import topology
 from tests.support.cdk_cli import ROOT, cdk_cli_env
@@ -48,9 +48,9 @@ def plan_of(config: NetworkConfig) -> NetworkPlan:
     return plan(topology(config))
 
 
-CDK_CONTEXT = cdk_json_context(ROOT / "cdk.json")
-"""cdk.json's context (feature flags): what `npx cdk synth` applies, so in-process synths
-and snapshots show what users get."""
+CDK_CONTEXT = app_context(ROOT / "cdk.json")
+"""multivpc's feature flags under cdk.json's context: what `npx cdk synth` applies, so
+in-process synths and snapshots show what users get."""
 
 
 def synthesize(
