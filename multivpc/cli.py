@@ -1,4 +1,4 @@
-"""``multivpc validate | plan | synth | diff | schema``.
+"""``multivpc validate | plan | synth | diff | schema | init``.
 
 User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
 with a traceback. Warnings print the same way, prefixed ``warning:``, and leave the exit
@@ -20,6 +20,13 @@ from multivpc.config.schema import lock_schema, published_schema
 from multivpc.feature_flags import app_context, overridden
 from multivpc.load import LoadedNetwork, load_network, write_lock
 from multivpc.node_runtime import announce_end_of_life_node
+from multivpc.starter import (
+    DEFAULT_EXAMPLE,
+    DEFAULT_PYTHON,
+    StarterError,
+    example_names,
+    write_starter,
+)
 
 EXIT_INVALID = 2
 
@@ -185,6 +192,18 @@ def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: 
     return report.exit_code
 
 
+def _init(directory: str, example: str, python: str) -> int:
+    try:
+        written = write_starter(Path(directory), example, python)
+    except StarterError as error:
+        print(f"multivpc init: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    names = ", ".join(path.relative_to(directory).as_posix() for path in written)
+    print(f"{directory}: a config repository from example {example}: {names}")
+    print(f"next: the set-up and synth steps in {Path(directory, 'README.md')}")
+    return 0
+
+
 def _schema(output: str | None, lock: bool) -> int:
     schema = lock_schema() if lock else published_schema()
     text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
@@ -254,7 +273,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema.add_argument(
         "--lock", action="store_true", help="the JSON Schema of the lock file (<config>.lock.yaml)"
     )
+    init = commands.add_parser(
+        "init",
+        help="write a config repository (a starter config from an example, cdk.json, "
+        "package.json, schemas) whose `npx cdk synth` matches this release's",
+    )
+    init.add_argument("directory", metavar="DIR", nargs="?", default=".")
+    init.add_argument(
+        "--example",
+        default=DEFAULT_EXAMPLE,
+        help=f"the example to start from (default: {DEFAULT_EXAMPLE}; one of "
+        f"{', '.join(example_names())})",
+    )
+    init.add_argument(
+        "--python",
+        default=DEFAULT_PYTHON,
+        help=f"the Python cdk.json runs the app with (default: {DEFAULT_PYTHON})",
+    )
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _init(args.directory, args.example, args.python)
     if args.command == "validate":
         return _validate(args.files, args.strict, args.locked)
     if args.command == "plan":

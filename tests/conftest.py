@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -41,6 +43,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             0 if item.get_closest_marker("deploy") or item.get_closest_marker("e2e") else 1
         )
     )
+
+
+def run_multivpc(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m multivpc.cli ARGS`` as a user runs it, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "multivpc.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def run_cdk_app(cwd: Path, context: dict[str, object]) -> subprocess.CompletedProcess[str]:
+    """``python -m multivpc.cdk_app`` as the CDK CLI starts it (context in
+    CDK_CONTEXT_JSON, templates into ``cwd/cdk.out``), validation off as in snapshots."""
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "CDK_OUTDIR": str(cwd / "cdk.out"),
+        "CDK_VALIDATION": "false",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "multivpc.cdk_app"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def snapshot_templates(example: str) -> dict[str, Any]:
+    """The committed templates of an example (recorded by `make snapshot-update`)."""
+    folder = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
+    path = folder / f"test_example_templates_match_snapshot[{example}].json"
+    snapshot: dict[str, Any] = json.loads(path.read_text())
+    return snapshot
 
 
 def plan_of(config: NetworkConfig) -> NetworkPlan:

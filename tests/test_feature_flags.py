@@ -5,49 +5,15 @@ is warned about."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from multivpc.feature_flags import FEATURE_FLAGS, app_context, overridden
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cdk_app, snapshot_templates
 
-SNAPSHOTS = ROOT / "tests" / "stacks" / "__snapshots__" / "test_snapshots"
 EXAMPLE = ROOT / "examples" / "single-vpc.yaml"
 FLAG = "@aws-cdk/aws-iam:minimizePolicies"
-
-
-def _snapshot(example: str) -> dict[str, Any]:
-    """The committed templates of an example (recorded by `make snapshot-update`)."""
-    path = SNAPSHOTS / f"test_example_templates_match_snapshot[{example}].json"
-    snapshot: dict[str, Any] = json.loads(path.read_text())
-    return snapshot
-
-
-def _run_app(
-    cwd: Path, context: dict[str, object]
-) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """The app as the CDK CLI starts it (context in CDK_CONTEXT_JSON), in a folder with no
-    cdk.json; nag and validation off, as the snapshots are taken."""
-    out = cwd / "cdk.out"
-    env = {
-        **os.environ,
-        "CDK_CONTEXT_JSON": json.dumps(context),
-        "CDK_OUTDIR": str(out),
-        "CDK_VALIDATION": "false",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "multivpc.cdk_app"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result, out
 
 
 def _templates(out: Path) -> dict[str, Any]:
@@ -58,10 +24,10 @@ def _templates(out: Path) -> dict[str, Any]:
 
 
 def test_app_without_cdk_json_flags_synthesizes_the_snapshot(tmp_path: Path) -> None:
-    result, out = _run_app(tmp_path, {"config": str(EXAMPLE)})
+    result = run_cdk_app(tmp_path, {"config": str(EXAMPLE)})
     assert result.returncode == 0, result.stderr
     assert "feature flag" not in result.stderr
-    assert _templates(out) == _snapshot("single-vpc")
+    assert _templates(tmp_path / "cdk.out") == snapshot_templates("single-vpc")
 
 
 def test_the_flags_change_templates() -> None:
@@ -77,19 +43,19 @@ def test_the_flags_change_templates() -> None:
         add_network(app, load_network(EXAMPLE).network_plan(), checks=False)
         app.synth()
         bare = _templates(Path(outdir))
-    assert bare.keys() == _snapshot("single-vpc").keys()
-    assert bare != _snapshot("single-vpc")
+    assert bare.keys() == snapshot_templates("single-vpc").keys()
+    assert bare != snapshot_templates("single-vpc")
 
 
 def test_a_cdk_json_entry_that_differs_is_warned_about_and_wins(tmp_path: Path) -> None:
-    result, out = _run_app(tmp_path, {"config": str(EXAMPLE), FLAG: False})
+    result = run_cdk_app(tmp_path, {"config": str(EXAMPLE), FLAG: False})
     assert result.returncode == 0, result.stderr
     assert (
         f"warning: the CDK context sets feature flag {FLAG} to false; multivpc builds and "
         "tests its templates with true, so they differ from the documented ones. Fix: "
         "remove the entry from cdk.json (or -c)."
     ) in result.stderr.splitlines()
-    assert _templates(out) != _snapshot("single-vpc")
+    assert _templates(tmp_path / "cdk.out") != snapshot_templates("single-vpc")
 
 
 def test_an_entry_with_the_same_value_is_quiet() -> None:
