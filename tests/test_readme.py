@@ -1,4 +1,5 @@
-"""The README's examples run as written."""
+"""The README and the docs/ pages: their examples run as written, every page is linked,
+and the README stays short."""
 
 from __future__ import annotations
 
@@ -9,9 +10,29 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
+PAGES = {path.name: path.read_text() for path in sorted((ROOT / "docs").glob("*.md"))}
+DOCS = "\n".join([README, *PAGES.values()])
+
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", DOCS, flags=re.DOTALL)
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+def test_readme_is_short_and_links_every_page() -> None:
+    assert len(README.splitlines()) < 300
+    linked = set(LINK.findall(README))
+    assert {f"docs/{name}" for name in PAGES} <= linked
+    assert len(PAGES) >= 9
+
+
+def test_every_local_link_resolves() -> None:
+    pages = {ROOT / "README.md": README} | {ROOT / "docs" / n: t for n, t in PAGES.items()}
+    broken = [
+        f"{page.relative_to(ROOT)}: {target}"
+        for page, text in pages.items()
+        for target in LINK.findall(text)
+        if "://" not in target and not (page.parent / target).exists()
+    ]
+    assert broken == []
 
 
 def test_python_example_synthesizes(tmp_path: Path) -> None:
@@ -29,7 +50,7 @@ def test_rules_table_lists_every_rule() -> None:
     rules: list[Rule | PlanRule] = [*RULES, *PLAN_RULES]
     for rule in rules:
         topic = rule.check.__module__.rsplit(".", 1)[-1]
-        assert f"| {rule.id} | {rule.level} | {topic} |" in README, rule.id
+        assert f"| {rule.id} | {rule.level} | {topic} |" in PAGES["cli.md"], rule.id
 
 
 def test_config_example_is_valid() -> None:

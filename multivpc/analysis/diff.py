@@ -50,14 +50,14 @@ ASSOCIATION_NOTE = (
     "CloudFormation creates the new association before deleting the old one, so this "
     "deploy fails; remove the attachment from its old table in one deploy and associate "
     "it in the next, or use multivpc's TransitGatewayAssociation, which moves in place "
-    "(README: moving a spoke to another segment)"
+    "(docs/transit-gateway.md: Moving a spoke to another segment)"
 )
 GATEWAY_NOTE = (
     "AWS deletes neither a Transit Gateway that still has attachments nor a route table "
     "that still has associations, and this stack's cleanup runs before the spokes and the "
     "routing stacks move to the new gateway: CloudFormation leaves the old one (and its "
     "route tables) behind and completes. Once every stack has deployed, delete them by "
-    "hand (README: replacing a Transit Gateway)"
+    "hand (docs/transit-gateway.md: Replacing a Transit Gateway)"
 )
 GATEWAY_TYPES = ("AWS::EC2::TransitGateway", "AWS::EC2::TransitGatewayRouteTable")
 

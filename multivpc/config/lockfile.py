@@ -275,7 +275,7 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
         "# they never move.",
         "# Commit this file with the config and review its changes in pull requests; a",
         "# range that is already deployed must not change. Written by `multivpc synth`,",
-        "# `npx cdk synth` and `multivpc plan --write-lock`; see the README, Address pools.",
+        "# `npx cdk synth` and `multivpc plan --write-lock`; see docs/config.md of multivpc.",
         f"version: {LOCK_VERSION}",
     ]
     vpcs = {name: vpc for name, vpc in sorted(lock.vpcs.items()) if not vpc.empty}
@@ -298,7 +298,7 @@ def render_lock(lock: AddressLock, config_name: str, schema: str | None = None) 
     if routing:
         lines += [
             "# The routing stack of each attachment and blackhole, kept for life (0 is",
-            "# <network>-tgw-<name>-routing, N is ...-routing-N); see the README, Transit Gateway.",
+            "# <network>-tgw-<name>-routing, N is ...-routing-N); see docs/transit-gateway.md.",
             "transit_gateways:",
         ]
     for name, shards in routing.items():

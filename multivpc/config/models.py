@@ -477,7 +477,7 @@ class Endpoints(Model):
         default="restricted",
         description="restricted (default): only principals of the config's accounts (or of "
         "organization_id), on resources of those accounts, and the AWS-owned resources the "
-        "README lists; open: AWS's full-access policy; or a policy document.",
+        "docs/endpoints.md lists; open: AWS's full-access policy; or a policy document.",
     )
     interface_policy: EndpointPolicy = Field(
         default="open",

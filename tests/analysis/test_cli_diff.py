@@ -95,8 +95,8 @@ def test_one_more_az_shows_the_added_subnets_in_the_in_place_changes(
         prefix = vpc.replace("-", "")
         assert added.startswith(f"+ Ref {prefix}{group}useast1cSubnet"), added
         assert len(lines[row + 1]) <= 110
-        if vpc == "prod-app":  # the README's example, whitespace aside
-            readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        if vpc == "prod-app":  # the documented example, whitespace aside
+            readme = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
             snippet = readme.split("`prod-app` of `examples/hub-and-spoke.yaml` shows, among")[1]
             shown = [line for line in snippet.split("```\n", 2)[1].splitlines() if line.strip()]
             assert [" ".join(line.split()) for line in shown] == [
@@ -269,7 +269,7 @@ def test_a_git_ref_side_is_read_with_git_show(
 def test_the_readme_example_output_is_what_the_diff_prints(
     outs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     block = readme.split("prints, among others:\n\n```\n", 1)[1].split("```\n", 1)[0]
     main(["diff", str(outs["before"]), str(outs["cidr"])])
     printed = capsys.readouterr().out.splitlines()

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from multivpc.analysis import ASSOCIATION_NOTE, Assembly, Change, StackTemplate, diff
-from multivpc.analysis.diff import Report
+from multivpc.analysis.diff import GATEWAY_NOTE, Report
+from tests.conftest import ROOT
 
 NETWORK = ("111111111111", "us-east-1")
 
@@ -390,7 +391,17 @@ def test_an_association_moved_to_another_route_table_is_replaced_with_the_safe_s
     assert change.action == "replace"
     assert change.reasons == ("TransitGatewayRouteTableId: Ref Prod -> Ref Dev",)
     assert change.notes == (ASSOCIATION_NOTE,)
-    assert "README" in ASSOCIATION_NOTE
+    assert_names_a_documented_topic(ASSOCIATION_NOTE)
+
+
+def assert_names_a_documented_topic(note: str) -> None:
+    """A note's ``(docs/PAGE.md: Topic)`` is a bold topic of that page."""
+    page, topic = note.rsplit("(", 1)[1].rstrip(")").split(": ", 1)
+    assert f"**{topic}" in (ROOT / page).read_text(encoding="utf-8"), note
+
+
+def test_the_gateway_note_names_a_documented_topic() -> None:
+    assert_names_a_documented_topic(GATEWAY_NOTE)
 
 
 def test_an_association_swapped_for_a_new_logical_id_gets_the_same_note() -> None:
