@@ -4,7 +4,10 @@ and the README stays short."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -35,11 +38,24 @@ def test_every_local_link_resolves() -> None:
     assert broken == []
 
 
+def _synthesize_block(name: str, folder: Path) -> Path:
+    """The app of the Python block that starts ``# NAME``, run as the CDK CLI runs it
+    (``CDK_OUTDIR``); returns the output folder. tests/test_docs_commands.py runs the same
+    blocks under the CLI itself."""
+    [code] = [block for block in PYTHON_BLOCKS if block.startswith(f"# {name}\n")]
+    (folder / name).write_text(code)
+    out = folder / "cdk.out"
+    env = {**os.environ, "CDK_OUTDIR": str(out), "CDK_VALIDATION": "false"}
+    done = subprocess.run(
+        [sys.executable, name], cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
 def test_python_example_synthesizes(tmp_path: Path) -> None:
-    [code] = [block for block in PYTHON_BLOCKS if "cdk.out.example" in block]
-    code = code.replace('outdir="cdk.out.example"', f"outdir={str(tmp_path)!r}")
-    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
-    template = (tmp_path / "Workloads.template.json").read_text()
+    out = _synthesize_block("network_app.py", tmp_path)
+    template = (out / "Workloads.template.json").read_text()
     assert '"AvailabilityZone": "us-east-1-bos-1a"' in template
     assert '"AWS::Lambda::Function"' in template
 
@@ -68,10 +84,8 @@ def test_config_example_is_valid() -> None:
 
 
 def test_consumer_example_places_a_workload_from_published_ids(tmp_path: Path) -> None:
-    [code] = [block for block in PYTHON_BLOCKS if "cdk.out.consumer" in block]
-    code = code.replace('outdir="cdk.out.consumer"', f"outdir={str(tmp_path)!r}")
-    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
-    template = json.loads((tmp_path / "Consumer.template.json").read_text())
+    out = _synthesize_block("consumer.py", tmp_path)
+    template = json.loads((out / "Consumer.template.json").read_text())
     parameters = {p.get("Default") for p in template["Parameters"].values()}
     assert "/multivpc/single-vpc/app/subnets/private/us-east-1c/subnet-id" in parameters
     [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
