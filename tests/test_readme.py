@@ -96,3 +96,25 @@ def test_consumer_example_places_a_workload_from_published_ids(tmp_path: Path) -
 
     vpc = plan_of(load_network(ROOT / "examples" / "single-vpc.yaml").config).vpc("app")
     assert vpc.parameter_prefix == "/multivpc/single-vpc/app"
+
+
+def test_session_manager_instance_takes_the_published_role(tmp_path: Path) -> None:
+    """ec2.Instance given the network's role by ARN makes its profile for that role and
+    creates no role of its own."""
+    out = _synthesize_block("session_instance.py", tmp_path)
+    template = json.loads((out / "Bastionless.template.json").read_text())
+    resources = template["Resources"].values()
+    assert not [r for r in resources if r["Type"] == "AWS::IAM::Role"]
+    [profile] = [r for r in resources if r["Type"] == "AWS::IAM::InstanceProfile"]
+    [role_name] = profile["Properties"]["Roles"]
+    # The role's name, cut from the published ARN at deploy time.
+    arn = role_name["Fn::Select"][1]["Fn::Split"][1]
+    [parameter] = [p for p in template["Parameters"].values() if p.get("Default") == (
+        "/multivpc/local-endpoints/workloads/session-manager/instance-role-arn")]  # fmt: skip
+    assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
+    assert "Ref" in json.dumps(arn)
+    [instance] = [r for r in resources if r["Type"] == "AWS::EC2::Instance"]
+    assert "IamInstanceProfile" in instance["Properties"]
+    [group] = [r for r in resources if r["Type"] == "AWS::EC2::SecurityGroup"]
+    assert "SecurityGroupIngress" not in group["Properties"]
+    assert [e["CidrIp"] for e in group["Properties"]["SecurityGroupEgress"]] == ["10.40.0.0/16"]

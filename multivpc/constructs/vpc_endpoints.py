@@ -100,7 +100,9 @@ class VpcEndpoints(Construct):
             AmazonSSMManagedInstanceCore (Systems Manager's other features too, and every
             SSM parameter and document of the account readable).
         parameter_prefix: with ``session_manager_role``, publish the instance profile's
-            name as the SSM parameter ``<prefix>/session-manager/instance-profile-name``.
+            name and the role's ARN as the SSM parameters
+            ``<prefix>/session-manager/instance-profile-name`` and
+            ``<prefix>/session-manager/instance-role-arn``, and as stack outputs.
             Default None: nothing is published.
         name: the base of the ``Name`` tags (``<name>-<service>`` on endpoints,
             ``<name>-endpoints`` on the security group) and of the security group's
@@ -263,14 +265,37 @@ class VpcEndpoints(Construct):
                 self, "SessionManagerInstanceProfile", roles=[self.instance_role.role_name]
             )
             if parameter_prefix is not None:
-                ssm.StringParameter(
-                    self,
-                    "SessionManagerInstanceProfileName",
-                    parameter_name=f"{parameter_prefix}/session-manager/instance-profile-name",
-                    string_value=self.instance_profile.ref,
-                    description="The instance profile for instances reached through Session "
-                    "Manager",
-                )
+                self._publish_session_manager(parameter_prefix)
+
+    def _publish_session_manager(self, prefix: str) -> None:
+        """The instance profile's name and the role's ARN, as SSM parameters and outputs:
+        ``ec2.Instance`` in another app takes a role (an imported profile is not one of
+        its arguments) and makes the profile itself."""
+        assert self.instance_profile is not None and self.instance_role is not None
+        published = (
+            (
+                "SessionManagerInstanceProfileName",
+                "instance-profile-name",
+                self.instance_profile.ref,
+                "The instance profile for instances reached through Session Manager",
+            ),
+            (
+                "SessionManagerInstanceRoleArn",
+                "instance-role-arn",
+                self.instance_role.role_arn,
+                "The instance role for instances reached through Session Manager (for "
+                "ec2.Instance's role, which makes its own profile)",
+            ),
+        )
+        for construct_id, name, value, description in published:
+            ssm.StringParameter(
+                self,
+                construct_id,
+                parameter_name=f"{prefix}/session-manager/{name}",
+                string_value=value,
+                description=description,
+            )
+            cdk.CfnOutput(self, f"{construct_id}Output", value=value, description=description)
 
 
 def _construct_id(service: str) -> str:

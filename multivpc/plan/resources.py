@@ -65,9 +65,9 @@ FLOW_LOGS_TO_LOG_GROUP = 4
 is the one the stack's SDK-call provider shares)."""
 FLOW_LOGS_TO_BUCKET = 3
 """The flow log, its bucket and the bucket policy (plus a key with SSE-KMS)."""
-SESSION_MANAGER = 3
-"""The instance role, its instance profile and the published profile name (and, with the
-minimal policy, that policy)."""
+SESSION_MANAGER = 4
+"""The instance role, its instance profile, the published profile name and role ARN (and,
+with the minimal policy, that policy)."""
 
 
 def stack_resources(network: NetworkPlan, stack: StackPlan) -> int:

@@ -232,6 +232,13 @@ def _observed_endpoints(
             for statement in document["Statement"]:
                 actions = statement["Action"]
                 granted += [actions] if isinstance(actions, str) else actions
+    # The role published by ARN is the profile's role (what ec2.Instance elsewhere takes).
+    published_role = ssm.get_parameter(
+        Name=name.replace("instance-profile-name", "instance-role-arn")
+    )
+    roles = [role["Arn"] for role in profile["Roles"]]
+    if roles != [published_role["Parameter"]["Value"]]:
+        return {**shape, "session_manager": f"profile roles {roles} != published {published_role}"}
     shape["session_manager"] = sorted(granted)
     return shape
 

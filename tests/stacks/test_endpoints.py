@@ -320,14 +320,20 @@ def test_session_manager_role_and_instance_profile() -> None:
     ]
     profile = _by_label(template, "InstanceProfile")["Properties"]
     assert _refs(template, profile["Roles"]) == ["SessionManagerRole"]
-    [parameter] = [
-        r for r in template["Resources"].values() if "session-manager" in str(r.get("Properties"))
-    ]
-    assert (
-        parameter["Properties"]["Name"]
-        == "/multivpc/test/app/session-manager/instance-profile-name"
-    )
-    assert _refs(template, [parameter["Properties"]["Value"]]) == ["InstanceProfile"]
+    parameters = {
+        r["Properties"]["Name"]: r["Properties"]["Value"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::SSM::Parameter" and "session-manager" in r["Properties"]["Name"]
+    }
+    prefix = "/multivpc/test/app/session-manager"
+    assert parameters.keys() == {f"{prefix}/instance-profile-name", f"{prefix}/instance-role-arn"}
+    assert _refs(template, [parameters[f"{prefix}/instance-profile-name"]]) == ["InstanceProfile"]
+    role_arn = parameters[f"{prefix}/instance-role-arn"]
+    assert role_arn["Fn::GetAtt"][1] == "Arn"
+    assert _refs(template, [role_arn]) == ["SessionManagerRole"]
+    outputs = [o["Value"] for o in template["Outputs"].values()
+               if "through Session Manager" in o.get("Description", "")]  # fmt: skip
+    assert _refs(template, outputs) == ["InstanceProfile", "SessionManagerRole"]
 
 
 def test_session_manager_policy_managed_attaches_the_aws_policy_only() -> None:
