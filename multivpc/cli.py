@@ -1,4 +1,4 @@
-"""``multivpc validate | plan | synth | diff | schema | init``.
+"""``multivpc validate | plan | synth | diff | schema | init | bootstrap-policy``.
 
 User mistakes print findings (``FILE:LINE: LOCATION: PROBLEM; FIX``) and exit 2, never
 with a traceback. Warnings print the same way, prefixed ``warning:``, and leave the exit
@@ -204,6 +204,39 @@ def _init(directory: str, example: str, python: str) -> int:
     return 0
 
 
+def _bootstrap_policy(spec: str, account: str | None) -> int:
+    from multivpc.analysis.deploy_policy import (
+        MANAGED_POLICY_CHARACTERS,
+        DeployPolicyError,
+        deploy_policy,
+    )
+    from multivpc.diff_sides import SideError, read_side
+
+    try:
+        side = read_side(spec, context=app_context())
+        policy = deploy_policy(side.assembly, account=account)
+    except (SideError, DeployPolicyError) as error:
+        lines = error.lines if isinstance(error, SideError) else [str(error)]
+        print("\n".join(lines), file=sys.stderr)
+        return EXIT_INVALID
+    for kind in policy.unknown_types:
+        print(
+            f"warning: {spec}: no provider schema for {kind}; add the permissions its "
+            "resources need by hand",
+            file=sys.stderr,
+        )
+    if policy.size > MANAGED_POLICY_CHARACTERS:
+        print(
+            f"{spec}: the policy has {policy.size:,} characters, over IAM's "
+            f"{MANAGED_POLICY_CHARACTERS:,} for a managed policy; print one per account "
+            "with --account ID",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    sys.stdout.write(policy.text())
+    return 0
+
+
 def _schema(output: str | None, lock: bool) -> int:
     schema = lock_schema() if lock else published_schema()
     text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
@@ -290,7 +323,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_PYTHON,
         help=f"the Python cdk.json runs the app with (default: {DEFAULT_PYTHON})",
     )
+    bootstrap = commands.add_parser(
+        "bootstrap-policy",
+        help="print a least-privilege CloudFormation execution policy for the stacks of a "
+        "config (or cdk.out folder, or GIT_REF:PATH), for cdk bootstrap "
+        "--cloudformation-execution-policies",
+    )
+    bootstrap.add_argument("side", metavar="CONFIG_OR_CDK_OUT")
+    bootstrap.add_argument(
+        "--account", help="only the stacks that deploy to this account id (one policy each)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "bootstrap-policy":
+        return _bootstrap_policy(args.side, args.account)
     if args.command == "init":
         return _init(args.directory, args.example, args.python)
     if args.command == "validate":

@@ -66,17 +66,47 @@ def schema_type(resource_type: str) -> str:
 
 
 @cache
+def _schema(resource_type: str, region: str) -> dict[str, Any] | None:
+    """The provider schema of a type in a region; None when cfn-lint has none."""
+    digest = _pointers(region).get(schema_type(resource_type))
+    if digest is None:
+        return None
+    schema: dict[str, Any] = json.loads(
+        (_schema_dir() / "resources" / f"{digest}.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+HANDLERS = ("create", "read", "update", "delete")
+"""The provider handlers CloudFormation calls while deploying (``list`` it does not)."""
+
+
+@cache
+def provider_permissions(resource_type: str, region: str = DEFAULT_REGION) -> frozenset[str] | None:
+    """The IAM actions a type's provider declares for create, read, update and delete;
+    None for a type no schema describes (``Custom::*`` included: theirs is a stub)."""
+    if resource_type.startswith("Custom::"):
+        return None
+    schema = _schema(resource_type, region)
+    if schema is None:
+        return None
+    handlers = schema.get("handlers", {})
+    return frozenset(
+        action
+        for handler in HANDLERS
+        for action in handlers.get(handler, {}).get("permissions", [])
+    )
+
+
+@cache
 def create_only_properties(
     resource_type: str, region: str = DEFAULT_REGION
 ) -> tuple[PropertyPath, ...] | None:
     """The create-only property paths of a type; None for a type no schema describes
     (a changed property of such a resource may replace it)."""
-    digest = _pointers(region).get(schema_type(resource_type))
-    if digest is None:
+    schema = _schema(resource_type, region)
+    if schema is None:
         return None
-    schema = json.loads(
-        (_schema_dir() / "resources" / f"{digest}.json").read_text(encoding="utf-8")
-    )
     paths = []
     for pointer in schema.get("createOnlyProperties", []):
         parts = tuple(pointer.split("/")[1:])

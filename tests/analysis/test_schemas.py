@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from multivpc.analysis.schemas import create_only_properties
+from multivpc.analysis.schemas import create_only_properties, provider_permissions
 
 TYPES = [
     "AWS::EC2::VPC",
@@ -73,3 +73,24 @@ def test_facts_worth_knowing_hold() -> None:
 
 def test_an_unknown_type_has_no_schema() -> None:
     assert create_only_properties("AWS::Nothing::Here") is None
+
+
+@pytest.mark.parametrize("resource_type", TYPES)
+def test_provider_permissions_match_cfn_lint(cfn_lint_manager: Any, resource_type: str) -> None:
+    """What CloudFormation's create, read, update and delete handlers call; custom
+    resources have none of their own (their function is invoked)."""
+    if resource_type.startswith("Custom::"):
+        assert provider_permissions(resource_type) is None
+        return
+    handlers = cfn_lint_manager.get_resource_schema("us-east-1", resource_type).schema["handlers"]
+    expected = {
+        action
+        for handler in ("create", "read", "update", "delete")
+        for action in handlers.get(handler, {}).get("permissions", [])
+    }
+    assert provider_permissions(resource_type) == frozenset(expected)
+    assert expected  # every type multivpc creates declares its permissions
+
+
+def test_an_unknown_type_has_no_permissions() -> None:
+    assert provider_permissions("AWS::Nothing::Here") is None
