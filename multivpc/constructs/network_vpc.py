@@ -4,8 +4,10 @@ exactly the gateways and routes it is given."""
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -370,7 +372,13 @@ def _check_arguments(
         raise ValueError("a VPC needs at least one subnet")
     tiers: dict[str, str] = {}
     specs: dict[tuple[str, str], SubnetSpec] = {}
+    allowed = get_args(Tier)
     for spec in subnets:
+        if spec.tier not in allowed:
+            raise ValueError(
+                f"subnet {spec.group}/{spec.zone}: tier {spec.tier!r} is none of "
+                f"{', '.join(allowed)} (lower case)"
+            )
         key = (spec.group, spec.zone)
         if key in specs:
             raise ValueError(f"two subnets of group {spec.group} in {spec.zone}")
@@ -390,6 +398,7 @@ def _check_arguments(
             raise ValueError(
                 f"subnet {spec.group}/{spec.zone} {spec.cidr} is outside the VPC {cidr}"
             )
+    _check_overlaps(subnets)
     if any(spec.tier == "public" for spec in subnets) and not internet_gateway:
         raise ValueError("public subnets need an internet gateway")
     nat_zones: set[str] = set()
@@ -405,6 +414,18 @@ def _check_arguments(
     if nat_gateways and not internet_gateway:
         raise ValueError("NAT gateways need an internet gateway")
     _check_routes(specs, routes, nat_zones, internet_gateway)
+
+
+def _check_overlaps(subnets: Sequence[SubnetSpec]) -> None:
+    """No two subnets share an address: sorted by first address, each must end before
+    the next begins."""
+    ordered = sorted(subnets, key=lambda spec: ipaddress.IPv4Network(spec.cidr).network_address)
+    for before, after in itertools.pairwise(ordered):
+        if ipaddress.IPv4Network(before.cidr).overlaps(ipaddress.IPv4Network(after.cidr)):
+            raise ValueError(
+                f"subnets {before.group}/{before.zone} {before.cidr} and "
+                f"{after.group}/{after.zone} {after.cidr} overlap; give each its own range"
+            )
 
 
 def _check_routes(

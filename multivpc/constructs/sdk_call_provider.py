@@ -18,6 +18,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from multivpc.constructs.acknowledgements import acknowledge
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import allow_log_group_use
 from multivpc.vocabulary import RETENTION_DAY_NAMES, sdk_role_name
 
@@ -54,7 +55,9 @@ def sdk_call(
     its own, rotation on).
     """
     if statements and not inline_policy_reason:
-        raise ValueError("statements need an inline_policy_reason (IAMNoInlinePolicy)")
+        raise ConstructArgumentError(
+            f"{scope.node.path}/{id}", "statements need an inline_policy_reason (IAMNoInlinePolicy)"
+        )
     stack = cdk.Stack.of(scope)
     first = not getattr(stack, _PROVIDER_ATTRIBUTE, False)
     log_group, role = provider_setup(

@@ -24,6 +24,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from multivpc.constructs.acknowledgements import skip_checkov
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.inline_function import allow_one_more
 from multivpc.constructs.sdk_call_provider import sdk_call
 from multivpc.vocabulary import SDK_ROLE_PREFIX
@@ -66,7 +67,9 @@ class PublishedId(Construct):
         self.reader_role = None
         if reader_accounts:
             if reader_role_name is None:
-                raise ValueError(f"{self.node.path}: reader_accounts need a reader_role_name")
+                raise ConstructArgumentError(
+                    self.node.path, "reader_accounts need a reader_role_name"
+                )
             self.reader_role = iam.Role(
                 self,
                 "Reader",
@@ -83,7 +86,9 @@ class PublishedId(Construct):
             partition = cdk.Aws.PARTITION
             unknown = {account for account, _ in reader_roles} - set(reader_accounts)
             if unknown:
-                raise ValueError(f"{self.node.path}: reader_roles of other accounts {unknown}")
+                raise ConstructArgumentError(
+                    self.node.path, f"reader_roles of other accounts {sorted(unknown)}"
+                )
             condition = (
                 {
                     "ArnEquals": {

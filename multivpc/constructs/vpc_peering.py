@@ -13,6 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.routing import Router
 from multivpc.constructs.sdk_call_provider import sdk_call
 
@@ -48,9 +49,10 @@ class VpcPeeringConnection(Construct):
     ) -> None:
         super().__init__(scope, id)
         if (peer_owner_id is None) != (peer_role_arn is None):
-            raise ValueError(
-                f"{self.node.path}: a peer in another account (peer_owner_id) needs "
-                "peer_role_arn, the role there that accepts the connection, and only then"
+            raise ConstructArgumentError(
+                self.node.path,
+                "a peer in another account (peer_owner_id) needs peer_role_arn, the role "
+                "there that accepts the connection, and only then",
             )
         self.connection = ec2.CfnVPCPeeringConnection(
             self,
@@ -112,7 +114,7 @@ class PeeringAcceptRole(Construct):
     ) -> None:
         super().__init__(scope, id)
         if not accepting_roles:
-            raise ValueError(f"{self.node.path}: accepting_roles names at least one role")
+            raise ConstructArgumentError(self.node.path, "accepting_roles names at least one role")
         partition = cdk.Aws.PARTITION
         self.role = iam.Role(
             self,
@@ -200,7 +202,9 @@ class PeeringDnsResolution(Construct):
     ) -> None:
         super().__init__(scope, id)
         if not sides or len(set(sides)) != len(sides):
-            raise ValueError(f"{self.node.path}: sides is requester, accepter, or both once")
+            raise ConstructArgumentError(
+                self.node.path, "sides is requester, accepter, or both once"
+            )
 
         def call(allow: bool) -> cr.AwsSdkCall:
             options = {"AllowDnsResolutionFromRemoteVpc": allow}

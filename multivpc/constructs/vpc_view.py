@@ -147,10 +147,23 @@ class VpcView(cdk.Resource):
                 if (subnet_group_name is None or record.group == subnet_group_name)
                 and (subnet_type is None or record.subnet_type == subnet_type)
             ]
-            if subnet_group_name is not None and not matching:
-                known = ", ".join(sorted({record.group for record in self._subnets}))
+            known_groups = {record.group for record in self._subnets}
+            if subnet_group_name is not None and subnet_group_name not in known_groups:
+                known = ", ".join(sorted(known_groups))
                 raise ConstructArgumentError(
                     self.node.path, f"no subnet group named {subnet_group_name!r}; known: {known}"
+                )
+            if subnet_type is not None and not matching:
+                # As ec2.Vpc does: an empty selection would give a resource no subnet.
+                groups = ", ".join(
+                    sorted({f"{r.group} ({r.subnet_type.name})" for r in self._subnets})
+                )
+                raise ConstructArgumentError(
+                    self.node.path,
+                    f"no subnet of type {subnet_type.name}"
+                    + (f" in group {subnet_group_name!r}" if subnet_group_name else "")
+                    + f"; the groups here: {groups} (a private group is PRIVATE_WITH_EGRESS "
+                    "only with a route to 0.0.0.0/0)",
                 )
             chosen = [r.subnet for r in matching if _selectable(r, asked_zones)]
         if availability_zones is not None:

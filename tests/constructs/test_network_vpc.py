@@ -421,6 +421,41 @@ def test_unknown_group_selection_is_a_clear_error(
             {"cidr": "10.0.0.0/16", "subnets": [*_specs(), _specs()[0]]},
             "Net/core: two subnets of group web in us-east-1a",
         ),
+        (  # ec2.SubnetType spells it Private; a tier is lower case, never guessed
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": [
+                    SubnetSpec(
+                        group="app",
+                        tier="Private",  # type: ignore[arg-type]
+                        zone="us-east-1a",
+                        cidr="10.0.0.0/24",
+                    )
+                ],
+            },
+            "Net/core: subnet app/us-east-1a: tier 'Private' is none of public, private, "
+            "isolated (lower case)",
+        ),
+        (  # a group's block holding another's subnet
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": [
+                    SubnetSpec(group="app", tier="isolated", zone="us-east-1a", cidr="10.0.0.0/20"),
+                    SubnetSpec(group="db", tier="isolated", zone="us-east-1b", cidr="10.0.4.0/24"),
+                ],
+            },
+            "Net/core: subnets app/us-east-1a 10.0.0.0/20 and db/us-east-1b 10.0.4.0/24 overlap",
+        ),
+        (  # the same block twice, in two zones
+            {
+                "cidr": "10.0.0.0/16",
+                "subnets": [
+                    SubnetSpec(group="db", tier="isolated", zone="us-east-1b", cidr="10.0.9.0/24"),
+                    SubnetSpec(group="app", tier="isolated", zone="us-east-1a", cidr="10.0.9.0/24"),
+                ],
+            },
+            "Net/core: subnets ",
+        ),
     ],
 )
 def test_invalid_arguments_name_the_construct(kwargs: dict[str, object], message: str) -> None:
@@ -454,3 +489,34 @@ def test_s3_flow_log_waits_for_the_bucket_policy() -> None:
     [flow_log] = template.find_resources("AWS::EC2::FlowLog").values()
     [policy_id] = template.find_resources("AWS::S3::BucketPolicy")
     assert flow_log["DependsOn"] == [policy_id]
+
+
+def test_adjacent_subnets_do_not_overlap() -> None:
+    """The boundary: 10.0.0.0/24 ends where 10.0.1.0/24 begins."""
+    _stack(
+        cidr="10.0.0.0/16",
+        subnets=[
+            SubnetSpec(group="a", tier="isolated", zone="us-east-1a", cidr="10.0.0.0/24"),
+            SubnetSpec(group="b", tier="isolated", zone="us-east-1a", cidr="10.0.1.0/24"),
+        ],
+    )
+
+
+def test_an_empty_selection_by_type_names_the_groups_there() -> None:
+    """As ec2.Vpc does, instead of a workload with SubnetIds: []."""
+    stack = _stack(
+        cidr="10.0.0.0/16", subnets=_specs(), nat_gateways=[], routes=_routes(_specs(), None)
+    )
+    [network] = [c for c in stack.node.children if isinstance(c, NetworkVpc)]
+    with pytest.raises(ConstructArgumentError) as raised:
+        network.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+    assert str(raised.value) == (
+        "Net/core/View: no subnet of type PRIVATE_WITH_EGRESS; the groups here: "
+        "app (PRIVATE_ISOLATED), db (PRIVATE_ISOLATED), web (PUBLIC) (a private group is "
+        "PRIVATE_WITH_EGRESS only with a route to 0.0.0.0/0)"
+    )
+    with pytest.raises(ConstructArgumentError, match="no subnet of type PUBLIC in group 'app'"):
+        network.vpc.select_subnets(subnet_group_name="app", subnet_type=ec2.SubnetType.PUBLIC)
+    isolated = network.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+    # app in two Availability Zones and db in one; a Local Zone only when asked for
+    assert isolated.availability_zones == ["us-east-1a", "us-east-1b", "us-east-1a"]
