@@ -230,5 +230,5 @@ def test_the_matcher_has_teeth() -> None:
 
 def test_named_files_exist_and_the_first_config_is_network_yaml() -> None:
     files = _files()
-    assert {"network.yaml", "network_app.py", "consumer.py"} <= set(files)
+    assert {"network.yaml", "network_app.py", "consumer.py", "hub_app.py"} <= set(files)
     assert "accounts:" in files["network.yaml"]

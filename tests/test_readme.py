@@ -118,3 +118,16 @@ def test_session_manager_instance_takes_the_published_role(tmp_path: Path) -> No
     [group] = [r for r in resources if r["Type"] == "AWS::EC2::SecurityGroup"]
     assert "SecurityGroupIngress" not in group["Properties"]
     assert [e["CidrIp"] for e in group["Properties"]["SecurityGroupEgress"]] == ["10.40.0.0/16"]
+
+
+def test_hub_example_routes_both_spokes_into_shared_only(tmp_path: Path) -> None:
+    out = _synthesize_block("hub_app.py", tmp_path)
+    resources = json.loads((out / "Hub.template.json").read_text())["Resources"].values()
+    kinds = [r["Type"] for r in resources]
+    assert kinds.count("Custom::TransitGatewayAssociation") == 2
+    assert kinds.count("AWS::EC2::TransitGatewayRouteTable") == 3
+    propagations = [r for r in resources if r["Type"].endswith("RouteTablePropagation")]
+    tables = {json.dumps(p["Properties"]["TransitGatewayRouteTableId"]) for p in propagations}
+    assert len(propagations) == 2 and len(tables) == 1  # both into the one shared table
+    [route] = [r["Properties"] for r in resources if r["Type"] == "AWS::EC2::TransitGatewayRoute"]
+    assert route["Blackhole"] is True and route["DestinationCidrBlock"] == "10.99.0.0/16"

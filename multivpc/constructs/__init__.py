@@ -17,6 +17,8 @@ from multivpc.constructs.routing import (
 )
 from multivpc.constructs.shared_ids import LocalId, PublishedId, RemoteId
 from multivpc.constructs.transit_gateway import (
+    SegmentAttachment,
+    SegmentRoute,
     SegmentRouting,
     TransitGatewayAssociation,
     TransitGatewayHub,
@@ -57,6 +59,8 @@ __all__ = [
     "RouteSpec",
     "RouteTarget",
     "Router",
+    "SegmentAttachment",
+    "SegmentRoute",
     "SegmentRouting",
     "SubnetRecord",
     "SubnetSpec",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -238,18 +239,57 @@ class TransitGatewayAssociation(Construct):
         self.resource.node.add_dependency(attachments)
 
 
+@dataclass(frozen=True)
+class SegmentAttachment:
+    """An attachment as a member of a segment.
+
+    Args:
+        name: names the constructs made for it (``<name>-Association``,
+            ``<name>-Propagation-<segment>``); a VPC's name, for example.
+        attachment_id: the Transit Gateway attachment (VPC or peering) id.
+        segment: the segment whose route table it is associated with.
+        propagates_to: the segments whose route tables learn its routes. Default none.
+    """
+
+    name: str
+    attachment_id: str
+    segment: str
+    propagates_to: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SegmentRoute:
+    """A static route in a segment's route table.
+
+    Args:
+        id: names the route (``Route-<id>``): keep it when the route changes.
+        segment: the segment whose route table holds it.
+        cidr: the destination.
+        attachment: the ``SegmentAttachment.name`` it goes to; None: a blackhole.
+    """
+
+    id: str
+    segment: str
+    cidr: str
+    attachment: str | None = None
+
+
 class SegmentRouting(Construct):
     """What segment intent means in a Transit Gateway's route tables: associations (that
     move in place, see ``TransitGatewayAssociation``), propagations and static routes.
 
     Args:
-        route_tables: the route table id of each segment.
-        attachments: ``(name, attachment id, segment, segments it propagates into)``;
-            ``name`` (a VPC name) names the constructs.
-        routes: ``(id, segment, cidr, attachment name or None for a blackhole)``.
+        hub: the ``TransitGatewayHub`` whose segment route tables these are (in the same
+            stack as this construct, or a stack this one may reference).
+        route_tables: instead of ``hub``, the route table id of each segment (ids another
+            account's stack published, for example).
+        attachments: the ``SegmentAttachment`` of each attachment.
+        routes: the ``SegmentRoute`` static routes. Default none.
 
     Raises:
-        ConstructArgumentError: a segment or attachment that is not given.
+        ConstructArgumentError: neither or both of ``hub`` and ``route_tables``, a record
+            of another type (such as a tuple of an earlier release), a segment or
+            attachment that is not given, a name given twice.
     """
 
     associations: dict[str, TransitGatewayAssociation]
@@ -261,45 +301,74 @@ class SegmentRouting(Construct):
         scope: Construct,
         id: str,
         *,
-        route_tables: dict[str, str],
-        attachments: Sequence[tuple[str, str, str, Sequence[str]]],
-        routes: Sequence[tuple[str, str, str, str | None]] = (),
+        hub: TransitGatewayHub | None = None,
+        route_tables: Mapping[str, str] | None = None,
+        attachments: Sequence[SegmentAttachment],
+        routes: Sequence[SegmentRoute] = (),
     ) -> None:
         super().__init__(scope, id)
-        ids = {name: attachment_id for name, attachment_id, _, _ in attachments}
-        for name, _, segment, into in attachments:
-            for table in (segment, *into):
-                if table not in route_tables:
-                    raise ConstructArgumentError(self.node.path, f"{name}: no segment {table}")
-        for route_id, segment, _, target in routes:
-            if segment not in route_tables or (target is not None and target not in ids):
-                raise ConstructArgumentError(
-                    self.node.path, f"route {route_id}: unknown segment or attachment"
-                )
+        if (hub is None) == (route_tables is None):
+            raise ConstructArgumentError(self.node.path, "give either hub or route_tables")
+        if hub is not None:
+            route_tables = {name: table.ref for name, table in hub.route_tables.items()}
+        assert route_tables is not None
+        _check_segment_routing(self.node.path, route_tables, attachments, routes)
+        ids = {a.name: a.attachment_id for a in attachments}
         self.associations = {}
         self.propagations = {}
-        for name, attachment_id, segment, into in attachments:
+        for attachment in attachments:
+            name = attachment.name
             self.associations[name] = TransitGatewayAssociation(
                 self,
                 f"{name}-Association",
-                attachment_id=attachment_id,
-                route_table_id=route_tables[segment],
+                attachment_id=attachment.attachment_id,
+                route_table_id=route_tables[attachment.segment],
                 route_table_ids=[route_tables[s] for s in sorted(route_tables)],
             )
-            for table in into:
+            for table in attachment.propagates_to:
                 self.propagations[(name, table)] = ec2.CfnTransitGatewayRouteTablePropagation(
                     self,
                     f"{name}-Propagation-{table}",
-                    transit_gateway_attachment_id=attachment_id,
+                    transit_gateway_attachment_id=attachment.attachment_id,
                     transit_gateway_route_table_id=route_tables[table],
                 )
         self.routes = {}
-        for route_id, segment, cidr, target in routes:
-            self.routes[route_id] = ec2.CfnTransitGatewayRoute(
+        for route in routes:
+            target = route.attachment
+            self.routes[route.id] = ec2.CfnTransitGatewayRoute(
                 self,
-                f"Route-{route_id}",
-                transit_gateway_route_table_id=route_tables[segment],
-                destination_cidr_block=cidr,
+                f"Route-{route.id}",
+                transit_gateway_route_table_id=route_tables[route.segment],
+                destination_cidr_block=route.cidr,
                 blackhole=True if target is None else None,
                 transit_gateway_attachment_id=None if target is None else ids[target],
             )
+
+
+def _check_segment_routing(
+    path: str,
+    route_tables: Mapping[str, str],
+    attachments: Sequence[SegmentAttachment],
+    routes: Sequence[SegmentRoute],
+) -> None:
+    for given, kind in ((attachments, SegmentAttachment), (routes, SegmentRoute)):
+        for item in given:
+            if not isinstance(item, kind):
+                raise ConstructArgumentError(
+                    path, f"{item!r} is not a {kind.__name__}; build one by keyword"
+                )
+    names = [a.name for a in attachments]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        raise ConstructArgumentError(path, f"attachment {name} is given twice")
+    for attachment in attachments:
+        for table in (attachment.segment, *attachment.propagates_to):
+            if table not in route_tables:
+                known = ", ".join(sorted(route_tables))
+                raise ConstructArgumentError(
+                    path, f"{attachment.name}: no segment {table}; known: {known}"
+                )
+    for route in routes:
+        if route.segment not in route_tables or (
+            route.attachment is not None and route.attachment not in names
+        ):
+            raise ConstructArgumentError(path, f"route {route.id}: unknown segment or attachment")

@@ -9,6 +9,8 @@ from constructs import Construct
 
 from multivpc.constructs import (
     PublishedId,
+    SegmentAttachment,
+    SegmentRoute,
     SegmentRouting,
     TransitGatewayHub,
     TransitGatewayPeeringAcceptance,
@@ -81,7 +83,9 @@ class RoutingStack(PlannedStack):
         )
         routed = [tgw.attachment(vpc) for vpc in stack.vpcs]
         routes = [
-            (route.id, route.segment, str(route.cidr), route.vpc)
+            SegmentRoute(
+                id=route.id, segment=route.segment, cidr=str(route.cidr), attachment=route.vpc
+            )
             for route in tgw.routes
             if route.routing_stack == stack.name
         ]
@@ -90,11 +94,11 @@ class RoutingStack(PlannedStack):
             "Routing",
             route_tables=_route_tables(self, tgw),
             attachments=[
-                (
-                    a.vpc,
-                    read_id(self, f"{a.vpc}-AttachmentId", a.attachment_id),
-                    a.segment,
-                    a.propagates_into,
+                SegmentAttachment(
+                    name=a.vpc,
+                    attachment_id=read_id(self, f"{a.vpc}-AttachmentId", a.attachment_id),
+                    segment=a.segment,
+                    propagates_to=a.propagates_into,
                 )
                 for a in routed
             ],
@@ -123,8 +127,11 @@ def _side_routing(
         scope,
         "Routing",
         route_tables=_route_tables(scope, tgw),
-        attachments=[(peering.name, attachment_id, side.segment, ())],
-        routes=[(route.id, route.segment, str(route.cidr), peering.name) for route in side.routes],
+        attachments=[SegmentAttachment(peering.name, attachment_id, side.segment)],
+        routes=[
+            SegmentRoute(route.id, route.segment, str(route.cidr), peering.name)
+            for route in side.routes
+        ],
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 
-from multivpc.constructs import SegmentRouting
+from multivpc.constructs import SegmentAttachment, SegmentRouting
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.topology.shards import ROUTING_RESOURCE_BUDGET
 from multivpc.vocabulary import RESOURCES_PER_POLICY, ROLE_MANAGED_POLICIES
@@ -31,7 +31,7 @@ def _template(attachments: int) -> dict[str, Any]:
         "Routing",
         route_tables={"prod": "tgw-rtb-0prod", "dev": "tgw-rtb-0dev"},
         attachments=[
-            (f"vpc{i:03}", f"tgw-attach-{i:017x}", "prod" if i % 2 else "dev", ())
+            SegmentAttachment(f"vpc{i:03}", f"tgw-attach-{i:017x}", "prod" if i % 2 else "dev")
             for i in range(attachments)
         ],
     )
