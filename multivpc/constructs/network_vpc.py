@@ -312,6 +312,13 @@ class NetworkVpc(Construct):
                 if destination is not None:
                     cdk.Tags.of(destination).add("Name", f"{name}-flow-logs")
 
+    def route_target(self, key: tuple[str, str, str]) -> VpcGateway | RouteTarget:
+        """The target a route of ``routes`` (by its key: group, zone, id) was given."""
+        for spec in self._route_specs:
+            if (spec.group, spec.zone, spec.id) == key:
+                return spec.target
+        raise KeyError(key)
+
     def add_route(self, route: RouteSpec) -> ec2.CfnRoute:
         """Add one more route (for example to a Transit Gateway attachment created after
         the VPC); the same checks as for ``routes`` apply. Returns the route."""

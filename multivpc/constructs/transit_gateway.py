@@ -14,6 +14,8 @@ from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.inline_function import allow_one_more, inline_function
+from multivpc.constructs.network_vpc import NetworkVpc
+from multivpc.constructs.routing import Router, RouteSpec
 
 ASSOCIATION_HANDLER = Path(__file__).with_name("association_handler.py")
 """The association function's code, inlined into the template."""
@@ -118,9 +120,20 @@ class TransitGatewayVpcAttachment(Construct):
 
     Args:
         transit_gateway_id: the gateway.
-        vpc_id: the VPC.
-        subnet_ids: one subnet per Availability Zone served.
+        network: the ``NetworkVpc`` to attach, with ``subnet_group``: the group whose
+            subnets (one per Availability Zone) hold the attachment. Every route of
+            ``network`` to this gateway, given to it before or added later with
+            ``add_route``, waits for the attachment (AWS refuses a route to a gateway
+            the VPC is not attached to yet).
+        zones: with ``network``, the Availability Zones served, in this order. Default:
+            every Availability Zone of ``subnet_group``.
+        vpc_id, subnet_ids: instead of ``network`` and ``subnet_group``, the VPC and one
+            subnet per Availability Zone served, by id.
         appliance_mode: keep each flow in one Availability Zone. Default False.
+
+    Raises:
+        ConstructArgumentError: neither or both ways of naming the VPC, an unknown or
+            empty group, or no subnets.
     """
 
     attachment: ec2.CfnTransitGatewayAttachment
@@ -132,28 +145,86 @@ class TransitGatewayVpcAttachment(Construct):
         id: str,
         *,
         transit_gateway_id: str,
-        vpc_id: str,
-        subnet_ids: Sequence[str],
+        network: NetworkVpc | None = None,
+        subnet_group: str | None = None,
+        zones: Sequence[str] | None = None,
+        vpc_id: str | None = None,
+        subnet_ids: Sequence[str] | None = None,
         appliance_mode: bool = False,
     ) -> None:
         super().__init__(scope, id)
+        self._transit_gateway_id = transit_gateway_id
+        self._network = network
+        if (network is None) == (vpc_id is None) or (network is None) != (subnet_group is None):
+            raise ConstructArgumentError(
+                self.node.path,
+                "give network and subnet_group, or vpc_id and subnet_ids",
+            )
+        if network is not None:
+            assert subnet_group is not None
+            vpc_id = network.cfn_vpc.ref
+            subnet_ids = _attachment_subnets(self.node.path, network, subnet_group, zones)
         if not subnet_ids:
             raise ConstructArgumentError(self.node.path, "an attachment needs subnets")
         self.attachment = ec2.CfnTransitGatewayAttachment(
             self,
             "Resource",
             transit_gateway_id=transit_gateway_id,
-            vpc_id=vpc_id,
+            vpc_id=vpc_id,  # type: ignore[arg-type]  # set above in either form
             subnet_ids=list(subnet_ids),
             options={
                 "ApplianceModeSupport": "enable" if appliance_mode else "disable",
                 "DnsSupport": "enable",
             },
         )
+        if network is not None:
+            for route_key, route in network.routes.items():
+                if network.route_target(route_key) == self._router():
+                    route.node.add_dependency(self.attachment)
 
     @property
     def attachment_id(self) -> str:
         return self.attachment.ref
+
+    def _router(self) -> Router:
+        return Router(ec2.RouterType.TRANSIT_GATEWAY, self._transit_gateway_id)
+
+    def add_route(
+        self, *, group: str, zone: str, destination: str, id: str | None = None
+    ) -> ec2.CfnRoute:
+        """A route of the attached ``network``'s subnet ``group``/``zone`` to the gateway,
+        created after the attachment (``id`` names it; default ``DefaultRoute`` for
+        ``0.0.0.0/0``, else it is required, as for ``RouteSpec``)."""
+        if self._network is None:
+            raise ConstructArgumentError(
+                self.node.path, "add_route needs the attachment to be given a network"
+            )
+        spec = RouteSpec(group=group, zone=zone, destination=destination, target=self._router())
+        if id is not None:
+            spec = RouteSpec(group, zone, destination, self._router(), id)
+        route = self._network.add_route(spec)
+        route.node.add_dependency(self.attachment)
+        return route
+
+
+def _attachment_subnets(
+    path: str, network: NetworkVpc, group: str, zones: Sequence[str] | None
+) -> list[str]:
+    """One subnet of ``group`` per Availability Zone (a Local Zone cannot hold one)."""
+    available = network.vpc.availability_zones
+    of_group = [zone for (name, zone) in network.subnets if name == group and zone in available]
+    if not of_group:
+        groups = ", ".join(sorted({name for name, _ in network.subnets}))
+        raise ConstructArgumentError(
+            path, f"no subnet of group {group!r} in an Availability Zone; groups: {groups}"
+        )
+    missing = [zone for zone in zones or () if zone not in of_group]
+    if missing:
+        raise ConstructArgumentError(
+            path,
+            f"group {group} has no subnet in {', '.join(missing)}; it has {', '.join(of_group)}",
+        )
+    return [network.subnets[(group, zone)].subnet_id for zone in (zones or of_group)]
 
 
 class TransitGatewayAssociation(Construct):

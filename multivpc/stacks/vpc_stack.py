@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from multivpc.constructs import (
@@ -16,7 +15,6 @@ from multivpc.constructs import (
     NatGatewaySpec,
     NetworkVpc,
     PublishedIds,
-    Router,
     RouteSpec,
     SubnetSpec,
     TransitGatewayVpcAttachment,
@@ -144,33 +142,27 @@ class VpcStack(PlannedStack):
         transit_gateway_id = read_id(
             self, "TransitGatewayId", planned.transit_gateway_id, encryption_key=key
         )
-        subnets = self.network_vpc.subnets
         attachment = TransitGatewayVpcAttachment(
             self,
             "TransitGatewayAttachment",
             transit_gateway_id=transit_gateway_id,
-            vpc_id=self.network_vpc.cfn_vpc.ref,
-            subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
+            network=self.network_vpc,
+            subnet_group=planned.subnet_group,
+            zones=planned.zones,
             appliance_mode=planned.appliance_mode,
         )
         attachment.attachment.tags.set_tag("Name", vpc.stack_name)
         if not planned.cross_account:  # the routing stack of this account reads it
             keep_export(self, attachment.attachment_id)
         publish_id(self, "PublishedAttachmentId", planned.attachment_id, attachment.attachment_id)
-        target = Router(ec2.RouterType.TRANSIT_GATEWAY, transit_gateway_id)
         for route in vpc.routes:
-            if route.target_kind == "transit-gateway":
-                created = self.network_vpc.add_route(
-                    RouteSpec(
-                        group=route.group,
-                        zone=route.zone,
-                        destination=str(route.destination),
-                        target=target,
-                        id=route.id,
-                    )
+            if route.target_kind == "transit-gateway":  # each waits for the attachment
+                attachment.add_route(
+                    group=route.group,
+                    zone=route.zone,
+                    destination=str(route.destination),
+                    id=route.id,
                 )
-                # A route to a Transit Gateway needs the VPC attached first.
-                created.node.add_dependency(attachment.attachment)
         return attachment
 
 
