@@ -8,7 +8,6 @@ status alone unless ``validate --strict`` is given.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from multivpc.config import ConfigError
 from multivpc.config.findings import display_path
 from multivpc.config.lockfile import AddressLock, is_lock_file
-from multivpc.config.schema import lock_schema, published_schema
+from multivpc.config.schema import schema_text
 from multivpc.feature_flags import app_context, overridden
 from multivpc.load import LoadedNetwork, load_network, write_lock
 from multivpc.node_runtime import announce_end_of_life_node
@@ -238,8 +237,7 @@ def _bootstrap_policy(spec: str, account: str | None) -> int:
 
 
 def _schema(output: str | None, lock: bool) -> int:
-    schema = lock_schema() if lock else published_schema()
-    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    text = schema_text(lock=lock)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from multivpc.config import ConfigError
 from multivpc.config.lockfile import CONFIG_SCHEMA, LOCK_SCHEMA, LOCK_SUFFIX
-from multivpc.config.schema import lock_schema, published_schema
+from multivpc.config.schema import schema_text
 from multivpc.load import parse_network
 
 CDK_CLI_VERSION = "2.1148.1"
@@ -162,17 +162,13 @@ def starter_files(directory: Path, example: str, python: str = DEFAULT_PYTHON) -
         StarterFile("package.json", _package_json()),
         StarterFile(".gitignore", GITIGNORE),
         StarterFile("README.md", _readme(example, python)),
-        StarterFile(f"{SCHEMAS}/{CONFIG_SCHEMA}", _json(published_schema())),
-        StarterFile(f"{SCHEMAS}/{LOCK_SCHEMA}", _json(lock_schema())),
+        StarterFile(f"{SCHEMAS}/{CONFIG_SCHEMA}", schema_text()),
+        StarterFile(f"{SCHEMAS}/{LOCK_SCHEMA}", schema_text(lock=True)),
     ]
     lock = _lock_text(directory, example, config)
     if lock is not None:
         written.insert(1, StarterFile(LOCK, lock))
     return written
-
-
-def _json(document: object) -> str:
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 def write_starter(directory: Path, example: str, python: str = DEFAULT_PYTHON) -> list[Path]:

@@ -163,14 +163,7 @@ def _code(stacks: list[StackTemplate]) -> list[dict[str, Any]]:
     )
     if not buckets:
         return []
-    return [
-        {
-            "Sid": "FunctionCode",
-            "Effect": "Allow",
-            "Action": list(CODE_ACTIONS),
-            "Resource": buckets,
-        }
-    ]
+    return [_allow("FunctionCode", list(CODE_ACTIONS), buckets)]
 
 
 def _custom_resources(stacks: list[StackTemplate]) -> list[dict[str, Any]]:
@@ -201,14 +194,7 @@ def _parameters(stacks: list[StackTemplate]) -> list[dict[str, Any]]:
     )
     if not arns:
         return []
-    return [
-        {
-            "Sid": "TemplateParameters",
-            "Effect": "Allow",
-            "Action": "ssm:GetParameters",
-            "Resource": arns,
-        }
-    ]
+    return [_allow("TemplateParameters", "ssm:GetParameters", arns)]
 
 
 def _parameter_pattern(name: str) -> str:

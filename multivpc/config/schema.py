@@ -8,6 +8,7 @@ schema is also published alone (``schema/lock/``), where written locks point edi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from multivpc.config.lockfile import LockFile
@@ -38,3 +39,10 @@ def published_schema() -> dict[str, Any]:
         "then": {"$ref": "#/$defs/LockFile"},
         "else": {"$ref": "#/$defs/NetworkConfig"},
     }
+
+
+def schema_text(*, lock: bool = False) -> str:
+    """The published schema (the lock's alone with ``lock``) as its file holds it."""
+    return (
+        json.dumps(lock_schema() if lock else published_schema(), indent=2, sort_keys=True) + "\n"
+    )

@@ -312,12 +312,13 @@ class NetworkVpc(Construct):
                 if destination is not None:
                     cdk.Tags.of(destination).add("Name", f"{name}-flow-logs")
 
-    def route_target(self, key: tuple[str, str, str]) -> VpcGateway | RouteTarget:
-        """The target a route of ``routes`` (by its key: group, zone, id) was given."""
-        for spec in self._route_specs:
-            if (spec.group, spec.zone, spec.id) == key:
-                return spec.target
-        raise KeyError(key)
+    def routes_to(self, target: VpcGateway | RouteTarget) -> list[ec2.CfnRoute]:
+        """The routes (given or added so far) whose target is ``target``."""
+        return [
+            self.routes[(spec.group, spec.zone, spec.id)]
+            for spec in self._route_specs
+            if spec.target == target
+        ]
 
     def add_route(self, route: RouteSpec) -> ec2.CfnRoute:
         """Add one more route (for example to a Transit Gateway attachment created after

@@ -178,9 +178,8 @@ class TransitGatewayVpcAttachment(Construct):
             },
         )
         if network is not None:
-            for route_key, route in network.routes.items():
-                if network.route_target(route_key) == self._router():
-                    route.node.add_dependency(self.attachment)
+            for route in network.routes_to(self._router()):
+                route.node.add_dependency(self.attachment)
 
     @property
     def attachment_id(self) -> str:
@@ -190,19 +189,16 @@ class TransitGatewayVpcAttachment(Construct):
         return Router(ec2.RouterType.TRANSIT_GATEWAY, self._transit_gateway_id)
 
     def add_route(
-        self, *, group: str, zone: str, destination: str, id: str | None = None
+        self, *, group: str, zone: str, destination: str, id: str = "DefaultRoute"
     ) -> ec2.CfnRoute:
         """A route of the attached ``network``'s subnet ``group``/``zone`` to the gateway,
-        created after the attachment (``id`` names it; default ``DefaultRoute`` for
-        ``0.0.0.0/0``, else it is required, as for ``RouteSpec``)."""
+        created after the attachment; ``id`` names it, as for ``RouteSpec`` (give every
+        route but a subnet's default route its own)."""
         if self._network is None:
             raise ConstructArgumentError(
                 self.node.path, "add_route needs the attachment to be given a network"
             )
-        spec = RouteSpec(group=group, zone=zone, destination=destination, target=self._router())
-        if id is not None:
-            spec = RouteSpec(group, zone, destination, self._router(), id)
-        route = self._network.add_route(spec)
+        route = self._network.add_route(RouteSpec(group, zone, destination, self._router(), id))
         route.node.add_dependency(self.attachment)
         return route
 
@@ -429,8 +425,9 @@ def _check_segment_routing(
                     path, f"{item!r} is not a {kind.__name__}; build one by keyword"
                 )
     names = [a.name for a in attachments]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        raise ConstructArgumentError(path, f"attachment {name} is given twice")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ConstructArgumentError(path, f"attachment {repeated[0]} is given twice")
     for attachment in attachments:
         for table in (attachment.segment, *attachment.propagates_to):
             if table not in route_tables:
