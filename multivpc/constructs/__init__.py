@@ -4,7 +4,7 @@ typed arguments and work in any CDK app."""
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
-from multivpc.constructs.network_vpc import NetworkVpc, SubnetSpec
+from multivpc.constructs.network_vpc import NetworkVpc
 from multivpc.constructs.published_ids import PublishedIds
 from multivpc.constructs.routing import (
     NatGatewaySpec,
@@ -16,6 +16,7 @@ from multivpc.constructs.routing import (
     add_table_route,
 )
 from multivpc.constructs.shared_ids import LocalId, PublishedId, RemoteId
+from multivpc.constructs.subnet_layout import SubnetGroup, SubnetSpec, VpcLayout, subnet_layout
 from multivpc.constructs.transit_gateway import (
     SegmentAttachment,
     SegmentRoute,
@@ -62,6 +63,7 @@ __all__ = [
     "SegmentAttachment",
     "SegmentRoute",
     "SegmentRouting",
+    "SubnetGroup",
     "SubnetRecord",
     "SubnetSpec",
     "TransitGatewayAssociation",
@@ -72,8 +74,10 @@ __all__ = [
     "VpcEndpoints",
     "VpcFlowLogs",
     "VpcGateway",
+    "VpcLayout",
     "VpcPeeringConnection",
     "VpcView",
     "add_route",
     "add_table_route",
+    "subnet_layout",
 ]

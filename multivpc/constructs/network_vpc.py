@@ -6,8 +6,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import get_args
+from typing import TypedDict, Unpack, get_args
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -25,6 +24,7 @@ from multivpc.constructs.routing import (
     VpcGateway,
     add_route,
 )
+from multivpc.constructs.subnet_layout import SubnetGroup, SubnetSpec, subnet_layout
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 from multivpc.vocabulary import Tier
 
@@ -37,30 +37,16 @@ _LOOKUP_TYPES = {
 _DEFAULT_DESTINATION = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
-class SubnetSpec:
-    """One subnet: its group, tier, zone and CIDR.
+class NetworkVpcOptions(TypedDict, total=False):
+    """``NetworkVpc``'s optional arguments, for ``NetworkVpc.from_groups``."""
 
-    Args:
-        group: the subnet group's name; with ``zone`` it names the subnet
-            (construct ID ``<group>-<zone>``).
-        tier: public, private or isolated; public subnets get a public route table entry
-            only through the routes given to ``NetworkVpc``.
-        zone: an explicit zone name (Availability Zone or Local Zone).
-        cidr: the subnet's IPv4 block, inside the VPC's.
-        local_zone: the zone is a Local Zone. Default False. Local Zone subnets are left
-            out of the IVpc's ``availability_zones`` but can still be selected by group.
-        map_public_ip_on_launch: instances launched here get a public IP (public subnets
-            only). Default False: NAT gateways use Elastic IPs and load balancers assign
-            their own, so nothing multivpc builds needs it.
-    """
-
-    group: str
-    tier: Tier
-    zone: str
-    cidr: str
-    local_zone: bool = False
-    map_public_ip_on_launch: bool = False
+    internet_gateway: bool | None
+    flow_logs: FlowLogSettings | None
+    flow_log_group_name: str | None
+    enable_dns_support: bool
+    enable_dns_hostnames: bool
+    restrict_default_security_group: bool
+    name: str | None
 
 
 class NetworkVpc(Construct):
@@ -244,6 +230,52 @@ class NetworkVpc(Construct):
                 "aws-cdk:subnet-type", _LOOKUP_TYPES[self._record(spec).subnet_type]
             )
 
+    @classmethod
+    def from_groups(
+        cls,
+        scope: Construct,
+        id: str,
+        *,
+        cidr: str,
+        zones: Sequence[str],
+        groups: Sequence[SubnetGroup],
+        nat_gateways: int | None = None,
+        nat_group: str | None = None,
+        **options: Unpack[NetworkVpcOptions],
+    ) -> NetworkVpc:
+        """A VPC laid out the short way, as ``ec2.Vpc`` is: ``groups`` across ``zones``,
+        each subnet sized by its group's mask, public groups routed to the internet
+        gateway, private groups to a NAT gateway (one per zone by default).
+
+        The explicit specs it stands for are ``subnet_layout(...)`` with the same
+        arguments (see there for the addresses and routes it chooses); ``options`` are
+        ``NetworkVpc``'s other arguments (``flow_logs``, ``name``, ...).
+
+        Raises:
+            ConstructArgumentError: the layout cannot be built (groups that do not fit,
+                a mask outside 16 to 28, NAT gateways without a public or private group).
+        """
+        try:
+            layout = subnet_layout(
+                cidr=cidr,
+                zones=zones,
+                groups=groups,
+                nat_gateways=nat_gateways,
+                nat_group=nat_group,
+            )
+        except ValueError as error:
+            path = "/".join(part for part in (scope.node.path, id) if part)
+            raise ConstructArgumentError(path, str(error)) from None
+        return cls(
+            scope,
+            id,
+            cidr=cidr,
+            subnets=layout.subnets,
+            nat_gateways=layout.nat_gateways,
+            routes=layout.routes,
+            **options,
+        )
+
     @property
     def route_tables(self) -> dict[tuple[str, str], str]:
         """Route table id of every subnet, keyed like ``subnets``."""
@@ -343,7 +375,9 @@ class NetworkVpc(Construct):
             route.id,
             destination=route.destination,
             target=target,
-            enables_internet_connectivity=isinstance(route.target, VpcGateway),
+            # As ec2.Vpc: workloads placed in the subnet wait for its way out.
+            enables_internet_connectivity=isinstance(route.target, VpcGateway)
+            or route.destination == _DEFAULT_DESTINATION,
         )
         if route.target == VpcGateway.internet():
             assert self.internet_gateway_attachment is not None

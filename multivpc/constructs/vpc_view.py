@@ -174,10 +174,15 @@ class VpcView(cdk.Resource):
                 first_per_zone.setdefault(subnet.availability_zone, subnet)
             chosen = list(first_per_zone.values())
         public_ids = {s.node.path for s in self.public_subnets}
+        # As ec2.Vpc: what is placed in the subnets waits for their routes out (to the
+        # internet gateway, a NAT gateway, or a default route elsewhere).
+        connectivity = DependencyGroup()
+        for subnet in chosen:
+            connectivity.add(subnet.internet_connectivity_established)
         return ec2.SelectedSubnets(
             availability_zones=[s.availability_zone for s in chosen],
             has_public=any(s.node.path in public_ids for s in chosen),
-            internet_connectivity_established=self._connectivity,
+            internet_connectivity_established=connectivity,
             subnet_ids=[s.subnet_id for s in chosen],
             subnets=chosen,
             is_pending_lookup=False,
