@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import ROOT, cdk_cli_env
 
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```$", re.M | re.S)
 FILE_LINE = re.compile(r"^# (?P<name>[\w.-]+\.(?:py|yaml))(?::.*)?$")
 

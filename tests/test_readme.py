@@ -13,7 +13,10 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
-PAGES = {path.name: path.read_text() for path in sorted((ROOT / "docs").glob("*.md"))}
+DOCS_DIR = ROOT / "docs"
+PAGES = {
+    str(path.relative_to(DOCS_DIR)): path.read_text() for path in sorted(DOCS_DIR.rglob("*.md"))
+}
 DOCS = "\n".join([README, *PAGES.values()])
 
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", DOCS, flags=re.DOTALL)
@@ -23,12 +26,17 @@ LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 def test_readme_is_short_and_links_every_page() -> None:
     assert len(README.splitlines()) < 300
     linked = set(LINK.findall(README))
-    assert {f"docs/{name}" for name in PAGES} <= linked
+    assert {f"docs/{name}" for name in PAGES if "/" not in name} <= linked
     assert len(PAGES) >= 9
 
 
+def test_every_construct_page_is_linked_from_the_constructs_page() -> None:
+    linked = set(LINK.findall(PAGES["constructs.md"]))
+    assert {name for name in PAGES if name.startswith("constructs/")} <= linked
+
+
 def test_every_local_link_resolves() -> None:
-    pages = {ROOT / "README.md": README} | {ROOT / "docs" / n: t for n, t in PAGES.items()}
+    pages = {ROOT / "README.md": README} | {DOCS_DIR / n: t for n, t in PAGES.items()}
     broken = [
         f"{page.relative_to(ROOT)}: {target}"
         for page, text in pages.items()

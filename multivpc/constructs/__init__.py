@@ -4,7 +4,7 @@ typed arguments and work in any CDK app."""
 from multivpc.constructs.default_security_group import RestrictDefaultSecurityGroup
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.flow_logs import FlowLogSettings, VpcFlowLogs
-from multivpc.constructs.network_vpc import NetworkVpc
+from multivpc.constructs.network_vpc import NetworkVpc, NetworkVpcOptions, SubnetRouteTable
 from multivpc.constructs.published_ids import PublishedIds
 from multivpc.constructs.routing import (
     NatGatewaySpec,
@@ -51,6 +51,7 @@ __all__ = [
     "LocalId",
     "NatGatewaySpec",
     "NetworkVpc",
+    "NetworkVpcOptions",
     "PeeringAcceptRole",
     "PeeringDnsResolution",
     "PublishedId",
@@ -65,6 +66,7 @@ __all__ = [
     "SegmentRouting",
     "SubnetGroup",
     "SubnetRecord",
+    "SubnetRouteTable",
     "SubnetSpec",
     "TransitGatewayAssociation",
     "TransitGatewayHub",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypedDict, Unpack, get_args
 
 import aws_cdk as cdk
@@ -35,6 +36,23 @@ _LOOKUP_TYPES = {
     ec2.SubnetType.PRIVATE_ISOLATED: "Isolated",
 }
 _DEFAULT_DESTINATION = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class SubnetRouteTable:
+    """One subnet's own route table (every ``NetworkVpc`` subnet has its own).
+
+    Args:
+        group: the subnet's group.
+        zone: the subnet's zone.
+        route_table_id: the route table's id (a token until deploy).
+        local_zone: the subnet is in a Local Zone.
+    """
+
+    group: str
+    zone: str
+    route_table_id: str
+    local_zone: bool = False
 
 
 class NetworkVpcOptions(TypedDict, total=False):
@@ -280,6 +298,69 @@ class NetworkVpc(Construct):
     def route_tables(self) -> dict[tuple[str, str], str]:
         """Route table id of every subnet, keyed like ``subnets``."""
         return {key: subnet.route_table.route_table_id for key, subnet in self.subnets.items()}
+
+    @property
+    def subnet_specs(self) -> tuple[SubnetSpec, ...]:
+        """The specs of every subnet, in the order given."""
+        return tuple(self._specs)
+
+    def route_tables_of(self, *groups: str) -> list[SubnetRouteTable]:
+        """The route tables of the subnets of ``groups`` (of every subnet when no group
+        is named), in the order the subnets were given.
+
+        Raises:
+            ConstructArgumentError: a group that does not exist (the known ones named).
+        """
+        self._check_groups(groups)
+        return [
+            SubnetRouteTable(
+                group=spec.group,
+                zone=spec.zone,
+                route_table_id=self.subnets[(spec.group, spec.zone)].route_table.route_table_id,
+                local_zone=spec.local_zone,
+            )
+            for spec in self._specs
+            if not groups or spec.group in groups
+        ]
+
+    def zone_subnets(self, group: str, zones: Sequence[str] | None = None) -> list[ec2.Subnet]:
+        """One subnet of ``group`` per Availability Zone, what an attachment or interface
+        endpoints take: in ``zones`` order, by default every Availability Zone of the
+        group in the order the subnets were given. Local Zone subnets are left out (AWS
+        offers neither there).
+
+        Raises:
+            ConstructArgumentError: no such group, no subnet of it in an Availability
+                Zone, or a zone of ``zones`` where it has none.
+        """
+        self._check_groups([group])
+        of_group = [s.zone for s in self._specs if s.group == group and not s.local_zone]
+        if not of_group:
+            raise ConstructArgumentError(
+                self.node.path, f"no subnet of group {group!r} in an Availability Zone"
+            )
+        missing = [zone for zone in zones or () if zone not in of_group]
+        if missing:
+            raise ConstructArgumentError(
+                self.node.path,
+                f"group {group} has no subnet in {', '.join(missing)}; it has "
+                f"{', '.join(of_group)}",
+            )
+        twice = sorted({zone for zone in zones or () if list(zones or ()).count(zone) > 1})
+        if twice:
+            raise ConstructArgumentError(
+                self.node.path, f"zones name {', '.join(twice)} twice; one subnet per zone"
+            )
+        return [self.subnets[(group, zone)] for zone in (zones or of_group)]
+
+    def _check_groups(self, groups: Sequence[str]) -> None:
+        known = list(dict.fromkeys(spec.group for spec in self._specs))
+        unknown = [group for group in groups if group not in known]
+        if unknown:
+            raise ConstructArgumentError(
+                self.node.path,
+                f"no subnet group named {unknown[0]!r}; groups: {', '.join(known)}",
+            )
 
     @property
     def vpc(self) -> ec2.IVpc:

@@ -163,7 +163,11 @@ class TransitGatewayVpcAttachment(Construct):
         if network is not None:
             assert subnet_group is not None
             vpc_id = network.cfn_vpc.ref
-            subnet_ids = _attachment_subnets(self.node.path, network, subnet_group, zones)
+            try:
+                subnets = network.zone_subnets(subnet_group, zones)
+            except ConstructArgumentError as error:
+                raise ConstructArgumentError(self.node.path, error.problem) from None
+            subnet_ids = [subnet.subnet_id for subnet in subnets]
         if not subnet_ids:
             raise ConstructArgumentError(self.node.path, "an attachment needs subnets")
         self.attachment = ec2.CfnTransitGatewayAttachment(
@@ -201,26 +205,6 @@ class TransitGatewayVpcAttachment(Construct):
         route = self._network.add_route(RouteSpec(group, zone, destination, self._router(), id))
         route.node.add_dependency(self.attachment)
         return route
-
-
-def _attachment_subnets(
-    path: str, network: NetworkVpc, group: str, zones: Sequence[str] | None
-) -> list[str]:
-    """One subnet of ``group`` per Availability Zone (a Local Zone cannot hold one)."""
-    available = network.vpc.availability_zones
-    of_group = [zone for (name, zone) in network.subnets if name == group and zone in available]
-    if not of_group:
-        groups = ", ".join(sorted({name for name, _ in network.subnets}))
-        raise ConstructArgumentError(
-            path, f"no subnet of group {group!r} in an Availability Zone; groups: {groups}"
-        )
-    missing = [zone for zone in zones or () if zone not in of_group]
-    if missing:
-        raise ConstructArgumentError(
-            path,
-            f"group {group} has no subnet in {', '.join(missing)}; it has {', '.join(of_group)}",
-        )
-    return [network.subnets[(group, zone)].subnet_id for zone in (zones or of_group)]
 
 
 class TransitGatewayAssociation(Construct):

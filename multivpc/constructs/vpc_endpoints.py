@@ -16,6 +16,8 @@ from constructs import Construct
 
 from multivpc.constructs.acknowledgements import skip_checkov
 from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.constructs.network_vpc import NetworkVpc
+from multivpc.endpoint_services import is_endpoint_service_name, resolve_services, service_name
 from multivpc.vocabulary import SessionManagerPolicy, cidr_id
 
 SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
@@ -84,15 +86,36 @@ class VpcEndpoints(Construct):
     private DNS, and one shared security group that admits TCP 443 from ``sources`` only
     (each rule with a description) and sends nothing out.
 
+    Two ways to say which: from a ``NetworkVpc`` by name (``network=``, ``services=``),
+    or with explicit specs and ids (``vpc_id=``, ``gateway_endpoints=``,
+    ``interface_endpoints=``); specs may be added to ``services`` too.
+
     Args:
-        vpc_id: the VPC.
-        gateway_endpoints: gateway endpoints. Default: none.
-        interface_endpoints: interface endpoints. Default: none.
-        subnet_ids: the subnets of the interface endpoints' network interfaces, at most
-            one per Availability Zone. Required with interface endpoints.
-        sources: CIDRs (``str`` or ``HttpsSource``) admitted on TCP 443. Required with
-            interface endpoints; the caller decides (multivpc's plan: the VPC's CIDR
-            unless the config names others).
+        network: the ``NetworkVpc`` (or ``vpc_id``, one of the two).
+        services: short names of the services (``s3``, ``ssm``, ``ecr.api``) and of the
+            named sets (``session-manager``, ``secrets``, ``ecr``, ``logging``, ``sts``),
+            as ``multivpc/endpoint_services.py`` lists them; s3 and dynamodb become
+            gateway endpoints, every other service an interface endpoint, named
+            ``com.amazonaws.<the stack's region>.<service>``. Needs ``network`` and a
+            stack with an explicit region. Default: none.
+        subnet_group: with ``network``, the group holding the interface endpoints'
+            network interfaces, one per Availability Zone. Default: the first group that
+            is not public and has a subnet in an Availability Zone.
+        zones: with ``network``, the Availability Zones of those interfaces. Default:
+            every Availability Zone of ``subnet_group``.
+        route_from: with ``services``, the groups whose route tables get the gateway
+            endpoints. Default: every group that is not public.
+        vpc_id: the VPC, instead of ``network``.
+        gateway_endpoints: gateway endpoints (``GatewayEndpointSpec``). Default: none.
+        interface_endpoints: interface endpoints (``InterfaceEndpointSpec``). Default:
+            none.
+        subnet_ids, subnets: the subnets of the interface endpoints' network interfaces
+            (ids, or ``ec2.ISubnet`` whose zones are checked), one per Availability Zone.
+            Default with ``network``: as ``subnet_group`` says; else required with
+            interface endpoints.
+        sources: CIDRs (``str`` or ``HttpsSource``) admitted on TCP 443. Default with
+            ``network``: its CIDR; else required with interface endpoints (multivpc's
+            plan: the VPC's CIDR unless the config names others).
         session_manager_role: also create an EC2 instance role and its instance profile,
             for instances reached through Session Manager. Default False.
         session_manager_policy: the role's policy: ``"minimal"`` (default), a managed
@@ -110,7 +133,8 @@ class VpcEndpoints(Construct):
 
     Raises:
         ConstructArgumentError: an argument breaks one of the rules above, before anything
-            is created.
+            is created: among them an unknown service name (the closest known named), a
+            short name as a spec's ``service_name``, two subnets in one zone.
     """
 
     gateway_endpoints: dict[str, ec2.CfnVPCEndpoint]
@@ -129,22 +153,47 @@ class VpcEndpoints(Construct):
         scope: Construct,
         id: str,
         *,
-        vpc_id: str,
+        network: NetworkVpc | None = None,
+        services: Sequence[str] = (),
+        subnet_group: str | None = None,
+        zones: Sequence[str] | None = None,
+        route_from: Sequence[str] | None = None,
+        vpc_id: str | None = None,
         gateway_endpoints: Sequence[GatewayEndpointSpec] = (),
         interface_endpoints: Sequence[InterfaceEndpointSpec] = (),
         subnet_ids: Sequence[str] = (),
-        sources: Sequence[str | HttpsSource] = (),
+        subnets: Sequence[ec2.ISubnet] = (),
+        sources: Sequence[str | HttpsSource] | None = None,
         session_manager_role: bool = False,
         session_manager_policy: SessionManagerPolicy = "minimal",
         parameter_prefix: str | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        admitted = [s if isinstance(s, HttpsSource) else HttpsSource(s) for s in sources]
         try:
-            _check_arguments(gateway_endpoints, interface_endpoints, subnet_ids, admitted)
+            if (network is None) == (vpc_id is None):
+                raise ValueError("give network (a NetworkVpc) or vpc_id, not both")
+            gateway_endpoints = [*gateway_endpoints]
+            interface_endpoints = [*interface_endpoints]
+            if services:
+                more_interface, more_gateway = self._from_names(services, network, route_from)
+                interface_endpoints += more_interface
+                gateway_endpoints += more_gateway
+            if network is not None:
+                vpc_id = network.cfn_vpc.ref
+                if interface_endpoints and not subnet_ids and not subnets:
+                    subnets = _interface_subnets(network, subnet_group, zones)
+                if sources is None:
+                    sources = [network.cidr]
+            elif services or subnet_group or zones or route_from:
+                raise ValueError("services, subnet_group, zones and route_from need network")
+            subnet_ids = [*subnet_ids, *(subnet.subnet_id for subnet in subnets)]
+            admitted = [s if isinstance(s, HttpsSource) else HttpsSource(s) for s in sources or ()]
+            _check_arguments(gateway_endpoints, interface_endpoints, subnet_ids, subnets, admitted)
         except ValueError as error:
-            raise ConstructArgumentError(self.node.path, str(error)) from None
+            problem = error.problem if isinstance(error, ConstructArgumentError) else str(error)
+            raise ConstructArgumentError(self.node.path, problem) from None
+        assert vpc_id is not None
         name = name or id
 
         self.gateway_endpoints = {}
@@ -297,6 +346,47 @@ class VpcEndpoints(Construct):
             )
             cdk.CfnOutput(self, f"{construct_id}Output", value=value, description=description)
 
+    def _from_names(
+        self, names: Sequence[str], network: NetworkVpc | None, route_from: Sequence[str] | None
+    ) -> tuple[list[InterfaceEndpointSpec], list[GatewayEndpointSpec]]:
+        """Specs for short service and set names, in the stack's region, gateway endpoints
+        on the route tables of ``route_from`` (default: every group that is not public)."""
+        if network is None:
+            raise ValueError("services (short names) need network, to find route tables")
+        region = cdk.Stack.of(self).region
+        if cdk.Token.is_unresolved(region):
+            raise ValueError(
+                "services (short names) need the stack's region: give the stack "
+                "env=cdk.Environment(region=...), or specs with full service names"
+            )
+        interface, gateway = resolve_services(names)
+        if route_from is None:
+            route_from = list(
+                dict.fromkeys(s.group for s in network.subnet_specs if s.tier != "public")
+            )
+        tables = [table.route_table_id for table in network.route_tables_of(*route_from)]
+        return (
+            [InterfaceEndpointSpec(s, service_name(region, s)) for s in interface],
+            [GatewayEndpointSpec(s, service_name(region, s), tables) for s in gateway],
+        )
+
+
+def _interface_subnets(
+    network: NetworkVpc, group: str | None, zones: Sequence[str] | None
+) -> list[ec2.ISubnet]:
+    """One subnet per Availability Zone of ``group`` (default: the first group that is
+    not public and has a subnet in an Availability Zone)."""
+    if group is None:
+        candidates = [
+            s.group for s in network.subnet_specs if s.tier != "public" and not s.local_zone
+        ]
+        if not candidates:
+            raise ValueError(
+                "interface endpoints need a subnet group that is not public: give subnet_group"
+            )
+        group = candidates[0]
+    return list(network.zone_subnets(group, zones))
+
 
 def _construct_id(service: str) -> str:
     return service.replace(".", "-")
@@ -306,6 +396,7 @@ def _check_arguments(
     gateway_endpoints: Sequence[GatewayEndpointSpec],
     interface_endpoints: Sequence[InterfaceEndpointSpec],
     subnet_ids: Sequence[str],
+    subnets: Sequence[ec2.ISubnet],
     sources: Sequence[HttpsSource],
 ) -> None:
     for kind, specs in (("gateway", gateway_endpoints), ("interface", interface_endpoints)):
@@ -313,10 +404,32 @@ def _check_arguments(
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise ValueError(f"{kind} endpoint {repeated[0]} is given twice")
+        for spec in specs:
+            given = spec.service_name
+            if not cdk.Token.is_unresolved(given) and not is_endpoint_service_name(given):
+                raise ValueError(
+                    f"{kind} endpoint {spec.service}: service_name {given!r} is a short "
+                    f"name; give the endpoint service name (com.amazonaws.REGION.{given}), or "
+                    f"services=[{given!r}] with network="
+                )
     if not interface_endpoints:
         return
     if not subnet_ids:
-        raise ValueError("interface endpoints need subnet_ids (one subnet per zone)")
+        raise ValueError("interface endpoints need subnets (one subnet per zone)")
+    literal = [i for i in subnet_ids if not cdk.Token.is_unresolved(i)]
+    if len(set(literal)) != len(literal):
+        raise ValueError("subnet_ids name one subnet twice")
+    by_zone: dict[str, str] = {}
+    for subnet in subnets:
+        zone = subnet.availability_zone
+        if cdk.Token.is_unresolved(zone):
+            continue
+        if zone in by_zone:
+            raise ValueError(
+                f"two interface endpoint subnets in {zone} ({by_zone[zone]} and "
+                f"{subnet.node.path}); AWS takes one subnet per Availability Zone"
+            )
+        by_zone[zone] = subnet.node.path
     if not sources:
         raise ValueError("interface endpoints need sources: the CIDRs admitted on TCP 443")
     for source in sources:

@@ -9,14 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from multivpc.config.endpoint_services import (
+from multivpc.config.models import EndpointPolicy
+from multivpc.config.zones import partition_of
+from multivpc.endpoint_services import (
     AWS_OWNED_BUCKETS,
     SSM_AWS_OWNED,
     STS_FEDERATED_ACTIONS,
     service_name,
 )
-from multivpc.config.models import EndpointPolicy
-from multivpc.config.zones import partition_of
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
 from multivpc.vocabulary import SessionManagerPolicy
 
@@ -92,7 +92,7 @@ def restricted_policy(
 ) -> PolicyDocument:
     """Everything, for principals of the network (the organization when one is given, else
     the given accounts) on resources of the network; plus what ``service`` needs of AWS's
-    own resources (``multivpc.config.endpoint_services``: AWS-owned buckets for s3,
+    own resources (``multivpc.endpoint_services``: AWS-owned buckets for s3,
     AWS-owned parameters and documents for ssm, web identity and SAML sign-in for sts);
     plus ``extra_statements``."""
     partition = partition_of(region)

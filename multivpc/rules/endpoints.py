@@ -7,9 +7,9 @@ import difflib
 from collections import Counter
 from collections.abc import Iterator
 
-from multivpc.config.endpoint_services import ENDPOINT_SETS, GATEWAY_SERVICES, INTERFACE_SERVICES
 from multivpc.config.findings import Finding
 from multivpc.config.zones import is_availability_zone
+from multivpc.endpoint_services import ENDPOINT_SETS, GATEWAY_SERVICES, INTERFACE_SERVICES
 from multivpc.rules.paths import vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology
@@ -24,7 +24,7 @@ def _endpoints_path(vpc: str, *keys: str) -> tuple[str, ...]:
     finding="an endpoint names a service or endpoint set that multivpc does not know",
     why="an endpoint service name that does not exist fails the deploy, after every "
     "resource before it was created; the known services are kept in "
-    "multivpc/config/endpoint_services.py with their source",
+    "multivpc/endpoint_services.py with their source",
 )
 def endpoint_services_known(topology: Topology) -> Iterator[Finding]:
     interface_words = sorted({*INTERFACE_SERVICES, *ENDPOINT_SETS})
@@ -53,7 +53,7 @@ def endpoint_services_known(topology: Topology) -> Iterator[Finding]:
             yield Finding(
                 path,
                 f"{entry} is not a known {field} endpoint service or endpoint set",
-                f"{hint}known names are in multivpc/config/endpoint_services.py; add a "
+                f"{hint}known names are in multivpc/endpoint_services.py; add a "
                 "missing service there after checking that AWS offers it in the region",
             )
 

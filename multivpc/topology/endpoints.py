@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from multivpc.config.endpoint_services import ENDPOINT_SETS, GATEWAY_SERVICES, INTERFACE_SERVICES
 from multivpc.config.models import Endpoints, SubnetGroup, Vpc
 from multivpc.config.zones import is_availability_zone
+from multivpc.endpoint_services import ENDPOINT_SETS, GATEWAY_SERVICES, INTERFACE_SERVICES
 
 EndpointKind = Literal["gateway", "interface"]
 

@@ -133,8 +133,7 @@ def test_a_route_elsewhere_does_not_wait() -> None:
         ),
         (
             {"network": True, "subnet_group": "trnsit"},
-            "Net/Attachment: no subnet of group 'trnsit' in an Availability Zone; groups: app, "
-            "transit",
+            "Net/Attachment: no subnet group named 'trnsit'; groups: app, transit",
         ),
         (
             {"network": True, "subnet_group": "transit", "zones": ["us-east-1d"]},

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from multivpc.config.endpoint_services import INTERFACE_SERVICES
+from multivpc.endpoint_services import INTERFACE_SERVICES
 from tests.rules.cases import Case, case_tests
 from tests.support.builder import NetworkBuilder, base
 
@@ -76,7 +76,7 @@ def _findings(builder: NetworkBuilder, rule_id: str) -> list[str]:
         (
             {"interface": ["zzz"]},
             "zzz is not a known interface endpoint service or endpoint "
-            "set; known names are in multivpc/config/endpoint_services.py",
+            "set; known names are in multivpc/endpoint_services.py",
         ),
     ],
 )

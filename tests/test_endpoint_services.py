@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from multivpc.config.endpoint_services import AWS_OWNED_BUCKETS, SSM_AWS_OWNED
+from multivpc.endpoint_services import AWS_OWNED_BUCKETS, SSM_AWS_OWNED
 
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 """S3's rule for bucket names (general purpose buckets): 3-63 lowercase letters, digits,

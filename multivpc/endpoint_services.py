@@ -18,6 +18,9 @@ with a gateway endpoint in the same VPC).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html"
 TRANSCRIBED = "2026-12-03"
 
@@ -162,3 +165,47 @@ STS_FEDERATED_ACTIONS: tuple[str, ...] = (
 pod's web identity token, a SAML assertion): restricted sts policies allow them into the
 network's roles only. Source: the data perimeter examples'
 vpc_endpoint_policies/sts_endpoint_policy.json."""
+
+
+def resolve_services(names: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The (interface, gateway) services that ``names`` stand for, each sorted and
+    distinct: a set name (``session-manager``) brings its services, a gateway service
+    (``s3``) its gateway endpoint, an interface service (``ssm``) its interface endpoint.
+
+    Raises:
+        ValueError: a name that is none of them (the closest known names suggested), or a
+            full endpoint service name where the short one is asked for.
+    """
+    interface: set[str] = set()
+    gateway: set[str] = set()
+    for name in names:
+        if name in ENDPOINT_SETS:
+            interface.update(ENDPOINT_SETS[name][0])
+            gateway.update(ENDPOINT_SETS[name][1])
+        elif name in GATEWAY_SERVICES:
+            gateway.add(name)
+        elif name in INTERFACE_SERVICES:
+            interface.add(name)
+        elif name.startswith(("com.amazonaws.", "aws.")):
+            short = name.split(".", 3)[-1] if name.startswith("com.amazonaws.") else name
+            raise ValueError(
+                f"service {name!r} is a full endpoint service name; give the short name "
+                f"({short!r}), or an InterfaceEndpointSpec with service_name={name!r}"
+            )
+        else:
+            known = sorted({*GATEWAY_SERVICES, *INTERFACE_SERVICES, *ENDPOINT_SETS})
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValueError(
+                f"service {name!r} is no known endpoint service or set{hint} (the list: "
+                "multivpc/endpoint_services.py)"
+            )
+    return tuple(sorted(interface)), tuple(sorted(gateway))
+
+
+def is_endpoint_service_name(name: str) -> bool:
+    """``name`` has the shape of an endpoint service name, not a short one: AWS's
+    (``com.amazonaws.REGION.SERVICE``, ``aws.sagemaker.REGION.notebook``, China's
+    ``cn.com.amazonaws.REGION.SERVICE``) or a PrivateLink service's
+    (``com.amazonaws.vpce.REGION.vpce-svc-...``)."""
+    return name.startswith(("com.amazonaws.", "cn.com.amazonaws.", "aws.")) and name.count(".") >= 3
