@@ -10,7 +10,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ram as ram
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.inline_function import allow_one_more, inline_function
@@ -364,6 +364,7 @@ class SegmentRouting(Construct):
             route_tables = {name: table.ref for name, table in hub.route_tables.items()}
         assert route_tables is not None
         _check_segment_routing(self.node.path, route_tables, attachments, routes)
+        _check_stack_layout(self, attachments)
         ids = {a.name: a.attachment_id for a in attachments}
         self.associations = {}
         self.propagations = {}
@@ -394,6 +395,40 @@ class SegmentRouting(Construct):
                 blackhole=True if target is None else None,
                 transit_gateway_attachment_id=None if target is None else ids[target],
             )
+
+
+def _references(value: str) -> list[IConstruct]:
+    """The constructs whose attributes ``value`` references (none for a literal)."""
+    if not cdk.Token.is_unresolved(value):
+        return []
+    return [
+        token.target
+        for token in cdk.Tokenization.reverse_string(value).tokens
+        if isinstance(token, cdk.Reference)
+    ]
+
+
+def _check_stack_layout(routing: Construct, attachments: Sequence[SegmentAttachment]) -> None:
+    """Refuse the layout CDK would refuse at synth with a cyclic reference: an attachment
+    in another stack that takes the gateway's id from this construct's stack (this stack
+    needs its attachment id, that stack needs this one's gateway id)."""
+    here = cdk.Stack.of(routing).node.path
+    for attachment in attachments:
+        for resource in _references(attachment.attachment_id):
+            there = cdk.Stack.of(resource)
+            gateway_id = getattr(resource, "transit_gateway_id", None)
+            if there.node.path == here or not isinstance(gateway_id, str):
+                continue
+            if any(cdk.Stack.of(r).node.path == here for r in _references(gateway_id)):
+                raise ConstructArgumentError(
+                    routing.node.path,
+                    f"attachment {attachment.name} is in stack {there.stack_name}, which takes "
+                    f"the Transit Gateway's id from stack {cdk.Stack.of(routing).stack_name}, "
+                    "where this SegmentRouting is: each stack would wait for the other. Build "
+                    "the SegmentRouting in a stack of its own, after the spokes' stacks "
+                    "(SegmentRouting(routing_stack, ..., hub=hub)), or the spokes in the hub's "
+                    "stack",
+                )
 
 
 def _check_segment_routing(

@@ -3,6 +3,7 @@ and routes toward it in route tables of any stack."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from typing import Literal
 
@@ -14,6 +15,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
+from multivpc.constructs.network_vpc import NetworkVpc
 from multivpc.constructs.routing import Router
 from multivpc.constructs.sdk_call_provider import sdk_call
 
@@ -24,13 +26,23 @@ class VpcPeeringConnection(Construct):
     """``AWS::EC2::VPCPeeringConnection`` from ``vpc_id`` to ``peer_vpc_id``.
 
     Args:
-        vpc_id: the requester VPC.
-        peer_vpc_id: the accepter VPC.
+        network: the requester ``NetworkVpc`` (or ``vpc_id``, one of the two).
+        peer_network: the accepter ``NetworkVpc`` (or ``peer_vpc_id``, one of the two).
+        vpc_id: the requester VPC by id.
+        peer_vpc_id: the accepter VPC by id.
+        vpc_cidr, peer_vpc_cidr: with ids, the VPCs' CIDRs, so that an overlap is refused
+            here instead of by AWS at deploy. Default: taken from the ``NetworkVpc``;
+            unchecked when an id is given without its CIDR.
         peer_owner_id: the accepter's account, when it is another. Default: this account.
         peer_region: the accepter's region, when it is another. Default: this region.
         peer_role_arn: the accepter account's role that accepts (required with
             ``peer_owner_id``; in one account CloudFormation accepts by itself).
         name: the connection's Name tag. Default: none.
+
+    Raises:
+        ConstructArgumentError: neither or both of a network and an id on a side, a VPC
+            peered with itself, overlapping CIDRs (AWS peers no VPCs whose CIDRs match or
+            overlap), a peer in another account without ``peer_role_arn``.
     """
 
     connection: ec2.CfnVPCPeeringConnection
@@ -40,14 +52,24 @@ class VpcPeeringConnection(Construct):
         scope: Construct,
         id: str,
         *,
-        vpc_id: str,
-        peer_vpc_id: str,
+        network: NetworkVpc | None = None,
+        peer_network: NetworkVpc | None = None,
+        vpc_id: str | None = None,
+        peer_vpc_id: str | None = None,
+        vpc_cidr: str | None = None,
+        peer_vpc_cidr: str | None = None,
         peer_owner_id: str | None = None,
         peer_region: str | None = None,
         peer_role_arn: str | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        try:
+            vpc_id, vpc_cidr = _side("requester", network, vpc_id, vpc_cidr)
+            peer_vpc_id, peer_vpc_cidr = _side("accepter", peer_network, peer_vpc_id, peer_vpc_cidr)
+            _check_peers(network, peer_network, vpc_cidr, peer_vpc_cidr)
+        except ValueError as error:
+            raise ConstructArgumentError(self.node.path, str(error)) from None
         if (peer_owner_id is None) != (peer_role_arn is None):
             raise ConstructArgumentError(
                 self.node.path,
@@ -74,6 +96,44 @@ class VpcPeeringConnection(Construct):
     def target(self) -> Router:
         """The connection as a route target."""
         return Router(ec2.RouterType.VPC_PEERING_CONNECTION, self.connection.ref)
+
+
+def _side(
+    side: str, network: NetworkVpc | None, vpc_id: str | None, cidr: str | None
+) -> tuple[str, str | None]:
+    """The VPC id and CIDR of one side, from its ``NetworkVpc`` or as given."""
+    if (network is None) == (vpc_id is None):
+        which = "network and vpc_id" if side == "requester" else "peer_network and peer_vpc_id"
+        raise ValueError(f"the {side}: give one of {which}")
+    if network is not None:
+        if cidr is not None:
+            raise ValueError(f"the {side}: a NetworkVpc brings its CIDR; give no CIDR with it")
+        return network.cfn_vpc.ref, network.cidr
+    assert vpc_id is not None
+    return vpc_id, cidr
+
+
+def _check_peers(
+    network: NetworkVpc | None,
+    peer_network: NetworkVpc | None,
+    cidr: str | None,
+    peer_cidr: str | None,
+) -> None:
+    if network is not None and network is peer_network:
+        raise ValueError(f"{network.node.path} cannot be peered with itself")
+    if cidr is None or peer_cidr is None:
+        return
+    if cdk.Token.is_unresolved(cidr) or cdk.Token.is_unresolved(peer_cidr):
+        return
+    try:
+        ours, theirs = ipaddress.IPv4Network(cidr), ipaddress.IPv4Network(peer_cidr)
+    except ValueError as error:
+        raise ValueError(f"a CIDR of the peering is not an IPv4 CIDR ({error})") from None
+    if ours.overlaps(theirs):
+        raise ValueError(
+            f"the VPCs' CIDRs {cidr} and {peer_cidr} overlap; AWS peers no VPCs whose CIDRs "
+            "match or overlap (connect them through PrivateLink, or renumber one)"
+        )
 
 
 class PeeringAcceptRole(Construct):

@@ -103,10 +103,12 @@ class VpcPeeringStack(PlannedStack):
             **kwargs,
         )
         requester, accepter = peering.requester, peering.accepter
-        if peering.same_place:
-            peer_vpc_id = accepter_vpc.network_vpc.cfn_vpc.ref
-        else:
-            peer_vpc_id = read_id(self, "AccepterVpcId", peering.accepter_vpc_id)
+        # In one account and region the accepter's NetworkVpc is at hand: the construct
+        # takes both and checks their CIDRs (the config's rules check every peering).
+        peer_network = accepter_vpc.network_vpc if peering.same_place else None
+        peer_vpc_id = (
+            None if peering.same_place else read_id(self, "AccepterVpcId", peering.accepter_vpc_id)
+        )
         role_arn = (
             f"arn:{cdk.Aws.PARTITION}:iam::{accepter.account_id}:role/{peering.peer_role}"
             if peering.peer_role is not None
@@ -115,7 +117,8 @@ class VpcPeeringStack(PlannedStack):
         self.connection = VpcPeeringConnection(
             self,
             peering.name,
-            vpc_id=requester_vpc.network_vpc.cfn_vpc.ref,
+            network=requester_vpc.network_vpc,
+            peer_network=peer_network,
             peer_vpc_id=peer_vpc_id,
             peer_owner_id=accepter.account_id if peering.cross_account else None,
             peer_region=accepter.region if accepter.region != requester.region else None,
