@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT
 
@@ -139,3 +140,54 @@ def test_hub_example_routes_both_spokes_into_shared_only(tmp_path: Path) -> None
     assert len(propagations) == 2 and len(tables) == 1  # both into the one shared table
     [route] = [r["Properties"] for r in resources if r["Type"] == "AWS::EC2::TransitGatewayRoute"]
     assert route["Blackhole"] is True and route["DestinationCidrBlock"] == "10.99.0.0/16"
+
+
+def _resources(out: Path, stack: str) -> dict[str, Any]:
+    return json.loads((out / f"{stack}.template.json").read_text())["Resources"]  # type: ignore[no-any-return]
+
+
+def test_peering_example_routes_each_side_to_the_other(tmp_path: Path) -> None:
+    resources = _resources(_synthesize_block("peering_app.py", tmp_path), "Peered")
+    [connection] = [
+        k for k, r in resources.items() if r["Type"] == "AWS::EC2::VPCPeeringConnection"
+    ]
+    routes = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::EC2::Route"]
+    assert len(routes) == 4  # two subnets a side
+    assert all(r["VpcPeeringConnectionId"] == {"Ref": connection} for r in routes)
+    assert (
+        sorted(r["DestinationCidrBlock"] for r in routes)
+        == ["10.0.0.0/16"] * 2 + ["10.1.0.0/16"] * 2
+    )
+
+
+def test_attachment_example_waits_for_the_attachment_in_two_zones(tmp_path: Path) -> None:
+    resources = _resources(_synthesize_block("attachment_app.py", tmp_path), "Spoke")
+    [(attachment, props)] = [
+        (k, r["Properties"])
+        for k, r in resources.items()
+        if r["Type"] == "AWS::EC2::TransitGatewayAttachment"
+    ]
+    assert len(props["SubnetIds"]) == 2
+    routes = [
+        r
+        for r in resources.values()
+        if r["Type"] == "AWS::EC2::Route" and "TransitGatewayId" in r["Properties"]
+    ]
+    assert len(routes) == 3  # every app subnet, in all three zones
+    assert all(attachment in r["DependsOn"] for r in routes)
+
+
+def test_layout_example_puts_the_routing_after_hub_and_spokes(tmp_path: Path) -> None:
+    out = _synthesize_block("layout_app.py", tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())["artifacts"]
+    depends = {
+        name: sorted(d for d in artifact.get("dependencies", []) if not d.endswith(".assets"))
+        for name, artifact in manifest.items()
+        if artifact["type"] == "aws:cloudformation:stack"
+    }
+    assert depends == {
+        "Hub": [],
+        "Spoke-prod": ["Hub"],
+        "Spoke-dev": ["Hub"],
+        "Routing": ["Hub", "Spoke-dev", "Spoke-prod"],
+    }

@@ -351,16 +351,16 @@ def test_a_default_route_to_a_transit_gateway_is_a_way_out_too() -> None:
 
 
 def _call_in_docs(opening: str) -> str:
-    """The statement of docs/constructs.md that starts with ``opening``, to its closing
+    """The statement of docs/constructs/network-vpc.md that starts with ``opening``, to its closing
     parenthesis, as the page shows it."""
-    text = (ROOT / "docs" / "constructs.md").read_text()
+    text = (ROOT / "docs" / "constructs" / "network-vpc.md").read_text()
     start = text.index(opening)
     depth = 0
     for end in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[end], 0)
         if text[end] == ")" and depth == 0:
             return text[start : end + 1]
-    raise AssertionError(f"{opening} does not close in docs/constructs.md")
+    raise AssertionError(f"{opening} does not close in docs/constructs/network-vpc.md")
 
 
 def test_the_docs_short_form_takes_no_more_lines_than_ec2_vpc_for_the_same_network() -> None:
