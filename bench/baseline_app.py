@@ -286,6 +286,7 @@ class BaselineVpcStack(cdk.Stack):
         )
         self._restrict_default_security_group(cfn_vpc, key, id, region)
         self._publish(prefix, vpc_id, vpc["cidr"], zones, subnets)
+        self._security_groups(vpc_id, name, prefix, vpc.get("security_groups", []))
 
     def _flow_logs(
         self, vpc_id: str, key: kms.Key, log_group_name: str, retention_days: int, tag: str
@@ -390,6 +391,66 @@ class BaselineVpcStack(cdk.Stack):
             "The RevokeDefault* custom resources strip the default security group's rules.",
         )
         acknowledge_provider(self)
+
+    def _security_groups(
+        self, vpc_id: str, name: str, prefix: str, groups: list[dict[str, Any]]
+    ) -> None:
+        """Each group with a no-traffic outbound rule (what aws-cdk-lib writes for
+        allow_all_outbound=False), a resource per rule, and its id published."""
+        made: dict[str, ec2.CfnSecurityGroup] = {}
+        for group in groups:
+            made[group["name"]] = ec2.CfnSecurityGroup(
+                self,
+                f"SecurityGroup-{group['name']}",
+                vpc_id=vpc_id,
+                group_description=group["description"],
+                security_group_egress=[
+                    ec2.CfnSecurityGroup.EgressProperty(
+                        ip_protocol="icmp",
+                        from_port=252,
+                        to_port=86,
+                        cidr_ip="255.255.255.255/32",
+                        description="No outbound traffic",
+                    )
+                ],
+                tags=[cdk.CfnTag(key="Name", value=f"{name}-{group['name']}")],
+            )
+        for group in groups:
+            group_id = made[group["name"]].attr_group_id
+            for direction in ("ingress", "egress"):
+                for index, rule in enumerate(group.get(direction, [])):
+                    peer = rule["peer"]
+                    peer_id = made[peer["group"]].attr_group_id if isinstance(peer, dict) else None
+                    common: dict[str, Any] = {
+                        "group_id": group_id,
+                        "ip_protocol": rule["protocol"],
+                        "from_port": rule["port"],
+                        "to_port": rule["port"],
+                        "description": rule["description"],
+                    }
+                    if direction == "ingress":
+                        ec2.CfnSecurityGroupIngress(
+                            self,
+                            f"{group['name']}-In-{index}",
+                            cidr_ip=None if peer_id else peer,
+                            source_security_group_id=peer_id,
+                            **common,
+                        )
+                    else:
+                        ec2.CfnSecurityGroupEgress(
+                            self,
+                            f"{group['name']}-Out-{index}",
+                            cidr_ip=None if peer_id else peer,
+                            destination_security_group_id=peer_id,
+                            **common,
+                        )
+            ssm.StringParameter(
+                self,
+                f"SecurityGroup-{group['name']}-Parameter",
+                parameter_name=f"{prefix}/security-groups/{group['name']}/group-id",
+                string_value=group_id,
+            )
+            cdk.CfnOutput(self, f"SecurityGroup-{group['name']}-Output", value=group_id)
 
     def _publish(
         self,

@@ -1,7 +1,8 @@
 """Generated network estates for the benchmarks: N VPCs, each like examples/single-vpc.yaml.
 
 Every VPC spans three Availability Zones with a public, a private and an isolated subnet
-group, a NAT gateway per AZ and flow logs to a KMS-encrypted log group. VPC ``i`` owns
+group, a NAT gateway per AZ, flow logs to a KMS-encrypted log group, and three security
+groups (``security_groups``). VPC ``i`` owns
 the ``i``-th /18 of 10.0.0.0/8 (room for 1,024 disjoint VPCs); inside it:
 
 - ``public``: the /22 at offset 0, cut into /24s (a, b, c take the first three);
@@ -77,7 +78,29 @@ def _vpc(index: int) -> dict[str, Any]:
             for name, tier, offset, range_prefix, subnet_prefix in GROUPS
         ],
         "flow_logs": {"retention_days": RETENTION_DAYS},
+        "security_groups": security_groups(str(cidr)),
     }
+
+
+def security_groups(cidr: str) -> list[dict[str, Any]]:
+    """A web, app and db chain (like examples/security-groups.yaml, without the internet):
+    web admits HTTPS from the VPC and talks to app, app to db."""
+    return [
+        {
+            "name": name,
+            "description": f"bench {name} tier",
+            "ingress": [{"protocol": "tcp", "port": port, "peer": peer, "description": "in"}],
+            "egress": [
+                {"protocol": "tcp", "port": out_port, "peer": {"group": to}, "description": "out"}
+                for out_port, to in downstream
+            ],
+        }
+        for name, port, peer, downstream in (
+            ("web", 443, cidr, [(8080, "app")]),
+            ("app", 8080, {"group": "web"}, [(5432, "db")]),
+            ("db", 5432, {"group": "app"}, []),
+        )
+    ]
 
 
 def write_config(path: Path, vpcs: int) -> Path:

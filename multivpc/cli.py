@@ -8,6 +8,7 @@ status alone unless ``validate --strict`` is given.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -154,12 +155,40 @@ def _synth(file: str, outdir: str, checks: bool, locked: bool = False) -> int:
     for line in overridden(app.node.try_get_context):
         print(line, file=sys.stderr)
     stacks = add_network(app, loaded.network_plan(), checks=checks)
-    app.synth()
+    try:
+        app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+        _print_violations(file, Path(outdir))
+        return EXIT_INVALID
     print(f"{display_path(Path(file))}: synthesized {_count(len(stacks), 'stack')} into {outdir}")
     note = _lock_note(loaded)
     if write_lock(loaded) is not None and note is not None:
         print(note.replace("would be created", "written").replace("would change", "written"))
     return 0
+
+
+def _print_violations(file: str, outdir: Path) -> None:
+    """What the checks (cdk-nag packs, CloudFormation validation) found in the templates,
+    one line each, from CDK's validation report, and where the report is."""
+    report_path = outdir / "validation-report.json"
+    report = json.loads(report_path.read_text())
+    violations = [v for p in report.get("pluginReports", []) for v in p.get("violations", [])]
+    print(
+        f"{display_path(Path(file))}: the synthesized templates fail "
+        f"{_count(len(violations), 'check')}:",
+        file=sys.stderr,
+    )
+    for violation in violations:
+        paths = ", ".join(c.get("constructPath", "?") for c in violation["violatingConstructs"])
+        what = violation.get("description", "").strip()
+        print(f"  {violation.get('ruleName')}: {paths}: {what}", file=sys.stderr)
+    print(
+        "  fix the config, or acknowledge the finding in your own app with its reason; "
+        f"the report: {report_path}",
+        file=sys.stderr,
+    )
 
 
 def _diff(before: str, after: str, allow_replace: Sequence[str], output_format: str) -> int:

@@ -70,3 +70,8 @@ def sdk_role_name(stack_name: str, region: str | None) -> str:
     exists."""
     place = stack_name if region is None else f"{region}/{stack_name}"
     return f"{SDK_ROLE_PREFIX}{zlib.crc32(place.encode()):08x}"
+
+
+WEB_PORTS = (80, 443)
+"""What an internet-facing security group is meant to admit from anywhere (TCP): other
+ports open to 0.0.0.0/0 are warned of (rules) and left to cdk-nag (constructs)."""

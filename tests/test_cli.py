@@ -211,3 +211,44 @@ def test_json_trailing_comma_exits_2_with_line_and_column(tmp_path: Path) -> Non
         f"{path}:3: JSON syntax error at column 41: a trailing comma before }}; remove the "
         "comma (JSON allows no trailing commas)"
     ]
+
+
+def _open_ssh(tmp_path: Path, internet_facing: bool) -> Path:
+    path = tmp_path / "ssh.yaml"
+    group: dict[str, object] = {
+        "name": "bastion",
+        "description": "Bastion",
+        "ingress": [
+            {"protocol": "tcp", "port": 22, "peer": "0.0.0.0/0", "description": "SSH from anywhere"}
+        ],
+    }
+    if internet_facing:
+        group["internet_facing"] = True
+    path.write_text(base().set(security_groups=[group]).yaml())
+    return path
+
+
+def test_validate_refuses_ssh_open_to_the_internet_naming_the_rule(tmp_path: Path) -> None:
+    path = _open_ssh(tmp_path, internet_facing=False)
+    result = _run("validate", str(path))
+    assert result.returncode == 2
+    finding = "security_groups[bastion].ingress[0]: security group bastion admits tcp port 22"
+    assert f"{finding} with 0.0.0.0/0, the whole internet" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_synth_that_fails_its_checks_says_so_without_a_traceback(tmp_path: Path) -> None:
+    """internet_facing turns the error into a warning; cdk-nag still reports port 22 open to
+    the internet, and the synth ends with exit 2, a line per finding and where the report
+    is (CloudFormation's own validation adds W2508 when CDK_VALIDATION is on)."""
+    path = _open_ssh(tmp_path, internet_facing=True)
+    out = tmp_path / "out"
+    result = _run("synth", str(path), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    [start] = [i for i, line in enumerate(lines) if "the synthesized templates fail" in line]
+    assert lines[start].startswith(f"{path}: the synthesized templates fail ")
+    rule = "app/SecurityGroups/bastion-In-tcp-22-From-0-0-0-0-0"
+    assert lines[start + 1].startswith("  AwsSolutions-EC23: ") and rule in lines[start + 1]
+    assert lines[-1].endswith(f"the report: {out.resolve() / 'validation-report.json'}")

@@ -96,15 +96,28 @@ def test_consumer_example_places_a_workload_from_published_ids(tmp_path: Path) -
     out = _synthesize_block("consumer.py", tmp_path)
     template = json.loads((out / "Consumer.template.json").read_text())
     parameters = {p.get("Default") for p in template["Parameters"].values()}
-    assert "/multivpc/single-vpc/app/subnets/private/us-east-1c/subnet-id" in parameters
+    prefix = "/multivpc/security-groups/shop"
+    assert f"{prefix}/subnets/app/us-east-1b/subnet-id" in parameters
     [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    assert len(function["Properties"]["VpcConfig"]["SubnetIds"]) == 3
+    config = function["Properties"]["VpcConfig"]
+    assert len(config["SubnetIds"]) == 2
+    # the function is in the network's app group, read by name, and adds no rule to it
+    [group_parameter] = [
+        k
+        for k, p in template["Parameters"].items()
+        if p.get("Default") == f"{prefix}/security-groups/app/group-id"
+    ]
+    assert config["SecurityGroupIds"] == [{"Ref": group_parameter}]
+    assert not [
+        r for r in template["Resources"].values() if r["Type"].startswith("AWS::EC2::SecurityGroup")
+    ]
     # The names it reads are the names multivpc publishes for that example.
     from multivpc.load import load_network
     from tests.conftest import plan_of
 
-    vpc = plan_of(load_network(ROOT / "examples" / "single-vpc.yaml").config).vpc("app")
-    assert vpc.parameter_prefix == "/multivpc/single-vpc/app"
+    vpc = plan_of(load_network(ROOT / "examples" / "security-groups.yaml").config).vpc("shop")
+    assert vpc.parameter_prefix == prefix
+    assert [g.name for g in vpc.security_groups] == ["web", "app", "db"]
 
 
 def test_session_manager_instance_takes_the_published_role(tmp_path: Path) -> None:

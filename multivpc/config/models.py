@@ -532,6 +532,97 @@ def _vpc_schema(schema: dict[str, Any]) -> None:
     schema["else"] = {"required": ["pool", "size"]}
 
 
+SecurityGroupProtocol = Literal["tcp", "udp", "icmp", "all"]
+_AWS_DESCRIPTION = r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$"
+AwsDescription = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=255, pattern=_AWS_DESCRIPTION),
+    Field(
+        description="Up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (what AWS "
+        "accepts in a security group's or rule's description)."
+    ),
+]
+PortRange = Annotated[
+    str,
+    StringConstraints(pattern=r"^(all|\d{1,5}-\d{1,5})$"),
+    Field(description="all, or a range such as 8000-8100."),
+]
+MAX_PORT = 65535
+MAX_ICMP_TYPE = 255
+
+
+class GroupPeer(Model):
+    """A security group of the same VPC, by name."""
+
+    group: Name = Field(description="A name under this VPC's security_groups.")
+
+
+class SecurityGroupRule(Model):
+    """One rule: a protocol, a port (or range), a peer and why."""
+
+    protocol: SecurityGroupProtocol
+    port: int | PortRange = Field(
+        default="all",
+        description="A port (443), a range (8000-8100) or all (default). For icmp: an ICMP "
+        "type (8, echo request) or all. With protocol all: all only.",
+    )
+    peer: Cidr | GroupPeer = Field(
+        description="Where traffic comes from (ingress) or goes to (egress): a CIDR, or "
+        "{group: NAME} for a security group of this VPC."
+    )
+    description: AwsDescription
+
+    @model_validator(mode="after")
+    def _ports_fit(self) -> SecurityGroupRule:
+        low, high = self.port_range
+        if self.protocol == "all" and self.port != "all":
+            raise ValueError(
+                f"port: protocol all covers every port; write port: all, not {self.port}"
+            )
+        top = MAX_ICMP_TYPE if self.protocol == "icmp" else MAX_PORT
+        if self.protocol == "icmp" and isinstance(self.port, str) and self.port != "all":
+            raise ValueError("port: for icmp give one ICMP type (8 for echo request) or all")
+        for port in (low, high):
+            if port is not None and not 0 <= port <= top:
+                raise ValueError(f"port: {port} is outside 0 to {top}")
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"port: the range {self.port} ends before it starts; write {high}-{low}"
+            )
+        return self
+
+    @property
+    def port_range(self) -> tuple[int | None, int | None]:
+        """(from, to); (None, None) for all."""
+        if isinstance(self.port, int):
+            return (self.port, self.port)
+        if self.port == "all":
+            return (None, None)
+        low, high = self.port.split("-")
+        return (int(low), int(high))
+
+
+class SecurityGroup(Model):
+    """A named security group of the VPC. It sends nothing unless egress says so."""
+
+    name: Name
+    description: AwsDescription = Field(
+        description="What the group is for. AWS cannot change it in place: a new description "
+        "replaces the group."
+    )
+    internet_facing: bool = Field(
+        default=False,
+        description="The group admits the internet (ingress from 0.0.0.0/0); without it such "
+        "a rule is an error.",
+    )
+    ingress: list[SecurityGroupRule] = Field(default_factory=list, description="Inbound rules.")
+    egress: list[SecurityGroupRule] | Literal["all"] = Field(
+        default_factory=list,
+        description="Outbound rules. Default none: the group sends nothing (not AWS's "
+        "allow-all default); all: every protocol to 0.0.0.0/0.",
+    )
+
+
 class Vpc(Model):
     model_config = ConfigDict(json_schema_extra=_vpc_schema)
 
@@ -574,6 +665,10 @@ class Vpc(Model):
     )
     endpoints: Endpoints | None = Field(
         default=None, description="VPC endpoints to AWS services in this VPC."
+    )
+    security_groups: list[SecurityGroup] = Field(
+        default_factory=list,
+        description="Named security groups for workloads; published like the VPC's other ids.",
     )
 
     @model_validator(mode="after")
@@ -647,6 +742,12 @@ class Quotas(Model):
         le=1000,
         description="Inbound rules per security group: default 60, adjustable (rules per group "
         "times groups per network interface stays within 1,000).",
+    )
+    outbound_rules_per_security_group: int = Field(
+        default=60,
+        ge=1,
+        le=1000,
+        description="Outbound rules per security group: default 60, adjustable (as inbound).",
     )
     route_tables_per_transit_gateway: int = Field(
         default=20,

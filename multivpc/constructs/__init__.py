@@ -15,6 +15,12 @@ from multivpc.constructs.routing import (
     add_route,
     add_table_route,
 )
+from multivpc.constructs.security_groups import (
+    Peer,
+    SecurityGroupRule,
+    SecurityGroups,
+    SecurityGroupSpec,
+)
 from multivpc.constructs.shared_ids import LocalId, PublishedId, RemoteId
 from multivpc.constructs.subnet_layout import SubnetGroup, SubnetSpec, VpcLayout, subnet_layout
 from multivpc.constructs.transit_gateway import (
@@ -52,6 +58,7 @@ __all__ = [
     "NatGatewaySpec",
     "NetworkVpc",
     "NetworkVpcOptions",
+    "Peer",
     "PeeringAcceptRole",
     "PeeringDnsResolution",
     "PublishedId",
@@ -61,6 +68,9 @@ __all__ = [
     "RouteSpec",
     "RouteTarget",
     "Router",
+    "SecurityGroupRule",
+    "SecurityGroupSpec",
+    "SecurityGroups",
     "SegmentAttachment",
     "SegmentRoute",
     "SegmentRouting",

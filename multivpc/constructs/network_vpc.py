@@ -25,6 +25,11 @@ from multivpc.constructs.routing import (
     VpcGateway,
     add_route,
 )
+from multivpc.constructs.security_groups import (
+    SecurityGroups,
+    SecurityGroupSpec,
+    check_security_groups,
+)
 from multivpc.constructs.subnet_layout import SubnetGroup, SubnetSpec, subnet_layout
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
 from multivpc.vocabulary import Tier
@@ -64,6 +69,7 @@ class NetworkVpcOptions(TypedDict, total=False):
     enable_dns_support: bool
     enable_dns_hostnames: bool
     restrict_default_security_group: bool
+    security_groups: Sequence[SecurityGroupSpec]
     name: str | None
 
 
@@ -92,6 +98,9 @@ class NetworkVpc(Construct):
         enable_dns_hostnames: DNS hostnames for instances with public IPs. Default True.
         restrict_default_security_group: strip the default security group's rules.
             Default True.
+        security_groups: named security groups for workloads (``SecurityGroupSpec``),
+            built by a ``SecurityGroups`` construct (``SecurityGroups``); no outbound
+            traffic unless a rule allows it. Default: none.
         name: the ``Name`` tag of the VPC and the base of the others (``<name>-igw``,
             ``<name>-<group>-<zone>`` on subnets and their route tables,
             ``<name>-nat-<zone>`` on NAT gateways and their Elastic IPs,
@@ -126,6 +135,8 @@ class NetworkVpc(Construct):
     """The flow logs and their destination, unless turned off."""
     default_security_group: RestrictDefaultSecurityGroup | None
     """What strips the default security group's rules, unless turned off."""
+    security_groups: SecurityGroups | None
+    """The named security groups, when there are any."""
 
     def __init__(
         self,
@@ -142,6 +153,7 @@ class NetworkVpc(Construct):
         enable_dns_support: bool = True,
         enable_dns_hostnames: bool = True,
         restrict_default_security_group: bool = True,
+        security_groups: Sequence[SecurityGroupSpec] = (),
         name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -149,6 +161,7 @@ class NetworkVpc(Construct):
         wants_gateway = has_public if internet_gateway is None else internet_gateway
         try:
             _check_arguments(cidr, subnets, nat_gateways, routes, wants_gateway)
+            check_security_groups(security_groups)
         except ValueError as error:
             # The construct path is read only on failure: each read is a jsii round trip.
             raise ConstructArgumentError(self.node.path, str(error)) from None
@@ -236,6 +249,13 @@ class NetworkVpc(Construct):
                 "and Local Zones can be addressed.",
             )
         )
+        self.security_groups = (
+            SecurityGroups(
+                self, "SecurityGroups", vpc_id=vpc_id, groups=security_groups, name=name or id
+            )
+            if security_groups
+            else None
+        )
         self._specs = list(subnets)
         self._view: VpcView | None = None
         self._tag_names(name or id)
@@ -293,6 +313,19 @@ class NetworkVpc(Construct):
             routes=layout.routes,
             **options,
         )
+
+    def security_group(self, name: str) -> ec2.ISecurityGroup:
+        """Named security group ``name`` as an ``ec2.ISecurityGroup`` (for a workload's
+        ``security_groups``); the same as ``vpc.security_group(name)``.
+
+        Raises:
+            ConstructArgumentError: there is no such group (the known ones named).
+        """
+        if self.security_groups is None:
+            raise ConstructArgumentError(
+                self.node.path, f"no security group named {name!r}; this VPC has none"
+            )
+        return self.security_groups.security_group(name)
 
     @property
     def route_tables(self) -> dict[tuple[str, str], str]:
@@ -379,6 +412,7 @@ class NetworkVpc(Construct):
                     dict.fromkeys(s.zone for s in self._specs if not s.local_zone)
                 ),
                 internet_connectivity=self.internet_gateway_attachment,
+                security_groups=self.security_group,
             )
         return self._view
 

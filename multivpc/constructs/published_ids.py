@@ -32,7 +32,8 @@ class PublishedIds(Construct):
         network_vpc: the VPC whose ids are published.
         prefix: the parameter path prefix, such as ``/multivpc/estate/app``; it starts
             with ``/`` and does not end with one.
-        outputs: also add stack outputs (VPC id, CIDR, subnet ids per group). Default True.
+        outputs: also add stack outputs (VPC id, subnet ids per group, security group
+            ids). Default True.
 
     Raises:
         ConstructArgumentError: the prefix is not a valid SSM parameter path.
@@ -78,6 +79,22 @@ class PublishedIds(Construct):
             self.parameters[name] = ssm.StringListParameter(
                 self, f"{group}-SubnetIds", parameter_name=name, string_list_value=ids
             )
+        security_groups = network_vpc.security_groups
+        for group_name in security_groups.groups if security_groups else ():
+            assert security_groups is not None
+            group_id = security_groups.group_id(group_name)
+            self._string(
+                f"SecurityGroup-{group_name}",
+                f"{prefix}/security-groups/{group_name}/group-id",
+                group_id,
+            )
+            if outputs:
+                cdk.CfnOutput(
+                    self,
+                    f"SecurityGroup-{group_name}-Output",
+                    value=group_id,
+                    description=f"Security group {group_name}",
+                )
         if outputs:
             cdk.CfnOutput(self, "VpcIdOutput", value=vpc_id)
             for group, ids in groups.items():

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +47,8 @@ class VpcView(cdk.Resource):
         availability_zones: what ``availability_zones`` reports (Local Zones left out).
         internet_connectivity: what workloads wait for before reaching the internet (the
             internet gateway attachment). Default: nothing.
+        security_groups: looks up a named security group (``security_group(name)``).
+            Default: the VPC has none.
 
     Local Zone subnets are left out of every selection (by group, by type, the default
     one, ``one_per_az``) and of ``public_subnets``, ``private_subnets`` and
@@ -68,8 +70,10 @@ class VpcView(cdk.Resource):
         subnets: Sequence[SubnetRecord],
         availability_zones: Sequence[str],
         internet_connectivity: IDependable | None = None,
+        security_groups: Callable[[str], ec2.ISecurityGroup] | None = None,
     ) -> None:
         super().__init__(scope, id)
+        self._security_groups = security_groups
         self._vpc = vpc
         self._subnets = list(subnets)
         self._availability_zones = list(availability_zones)
@@ -119,6 +123,12 @@ class VpcView(cdk.Resource):
     @property
     def internet_connectivity_established(self) -> IDependable:
         return self._connectivity
+
+    def security_group(self, name: str) -> ec2.ISecurityGroup:
+        """The VPC's security group ``name``, as ``NetworkVpc.security_group`` gives it."""
+        if self._security_groups is None:
+            raise ConstructArgumentError(self.node.path, "this VPC has no named security groups")
+        return self._security_groups(name)
 
     # IVpc methods
     def select_subnets(

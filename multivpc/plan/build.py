@@ -18,6 +18,7 @@ from multivpc.plan.network import (
     VpcPlan,
     ZonePlan,
 )
+from multivpc.plan.security_groups import security_group_plans
 from multivpc.plan.transit import plan_transit, transit_routes, vpc_stack_name
 from multivpc.plan.vpc_peering import plan_vpc_peerings, vpc_peering_stacks
 from multivpc.topology import PlacedSubnet, Topology, VpcTopology
@@ -210,5 +211,6 @@ def _plan_vpc(
         dns_support=vpc.dns.support,
         dns_hostnames=vpc.dns.hostnames,
         endpoints=plan_endpoints(topology, facts, subnets),
+        security_groups=security_group_plans(vpc.security_groups),
         shared_vpc_ids=shared_vpc_ids,
     )

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from multivpc.config.models import FlowLogs
 from multivpc.plan.endpoints import EndpointsPlan
+from multivpc.plan.security_groups import SecurityGroupPlan
 from multivpc.topology import PlacedSubnet
 from multivpc.vocabulary import NagPack
 
@@ -332,6 +333,8 @@ class VpcPlan:
     """Tags on every resource of a group's subnets, by group."""
     endpoints: EndpointsPlan | None = None
     """The VPC's own endpoints to AWS services, if it asks for any."""
+    security_groups: tuple[SecurityGroupPlan, ...] = ()
+    """The VPC's named security groups, in config order."""
     shared_vpc_ids: tuple[SharedId, ...] = ()
     """The VPC's id, published for stacks of other accounts: for the accepter of each VPC
     peering across accounts that this VPC requests (``VpcPeeringPlan.requester_vpc_id``)."""

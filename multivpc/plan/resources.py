@@ -109,6 +109,8 @@ def _vpc(vpc: VpcPlan) -> int:
             count += 1 + len(endpoints.sources)  # the security group and one rule per source
         minimal = endpoints.session_manager_policy == "minimal"
         count += (SESSION_MANAGER + minimal) * endpoints.session_manager_role
+    for group in vpc.security_groups:  # the group, one resource per rule, its published id
+        count += 1 + len(group.rules) + PUBLISHED_ID
     return count
 
 

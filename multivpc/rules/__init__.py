@@ -17,6 +17,7 @@ from multivpc.rules import (
     gateways,
     names,
     quotas,
+    security_groups,
     stacks,
     transit_gateway,
     transit_gateway_peering,
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     *transit_gateway_peering.RULES,
     *vpc_peering.RULES,
     *endpoints.RULES,
+    *security_groups.RULES,
 )
 """Every rule, in the order its findings are reported (before sorting by line)."""
 

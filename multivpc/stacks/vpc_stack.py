@@ -14,8 +14,11 @@ from multivpc.constructs import (
     InterfaceEndpointSpec,
     NatGatewaySpec,
     NetworkVpc,
+    Peer,
     PublishedIds,
     RouteSpec,
+    SecurityGroupRule,
+    SecurityGroupSpec,
     SubnetSpec,
     TransitGatewayVpcAttachment,
     VpcEndpoints,
@@ -23,6 +26,7 @@ from multivpc.constructs import (
 )
 from multivpc.plan import AttachmentPlan, RoutePlan, StackPlan, TargetKind, VpcPlan
 from multivpc.plan.endpoints import EndpointsPlan
+from multivpc.plan.security_groups import SecurityGroupPlan
 from multivpc.stacks.shared import PlannedStack, keep_export, publish_id, read_id
 
 
@@ -83,6 +87,7 @@ class VpcStack(PlannedStack):
             flow_log_group_name=vpc.flow_log_group_name,
             enable_dns_support=vpc.dns_support,
             enable_dns_hostnames=vpc.dns_hostnames,
+            security_groups=[_security_group(group) for group in vpc.security_groups],
             name=vpc.stack_name,
         )
         # Group tags outrank VPC tags, which outrank the network's (priority 50).
@@ -181,3 +186,27 @@ _TARGETS: dict[TargetKind, Callable[[str], VpcGateway]] = {
     "nat-gateway": VpcGateway.nat,
 }
 """Each planned target kind, as the construct names it."""
+
+
+def _security_group(group: SecurityGroupPlan) -> SecurityGroupSpec:
+    rules = {
+        direction: [
+            SecurityGroupRule(
+                protocol=r.protocol,
+                peer=Peer.group(r.peer) if r.peer_kind == "group" else Peer.cidr(r.peer),
+                description=r.description,
+                from_port=r.from_port,
+                to_port=r.to_port,
+            )
+            for r in group.rules
+            if r.direction == direction
+        ]
+        for direction in ("ingress", "egress")
+    }
+    return SecurityGroupSpec(
+        name=group.name,
+        description=group.description,
+        ingress=rules["ingress"],
+        egress=rules["egress"],
+        internet_facing=group.internet_facing,
+    )

@@ -133,6 +133,12 @@ emulator would otherwise prove nothing about that part of the network:
    them (``ORPHANS``). A deleted attachment takes its association and propagations with
    it. The RAM share changes its principals and resources in place.
 
+19. Security groups: moto's ``AWS::EC2::SecurityGroup`` ignores ``SecurityGroupEgress`` (the
+   group keeps the allow-all outbound rule CloudFormation would replace), its
+   ``SecurityGroupIngress`` drops a group peer's description, and its CloudFormation knows
+   no ``SecurityGroupEgress``. ``tests/deploy/security_group_models.py`` creates them
+   through moto's EC2 backend as AWS does; updates (a rule is create-only) fail loudly.
+
 In-place updates of the gap-5 and gap-8 models are not emulated: a deploy that changes one
 fails loudly instead of reporting a change that was not made.
 
@@ -187,7 +193,10 @@ from werkzeug.serving import make_server
 from multivpc.analysis.schemas import create_only_properties, value_at
 from multivpc.constructs.transit_gateway import ASSOCIATION_HANDLER, ASSOCIATION_TYPE
 from multivpc.constructs.transit_gateway_peering import ACCEPTANCE_TYPE, HANDLER_SOURCE
-from tests.deploy import endpoint_models  # noqa: F401  (registers gaps 10 and 11 with moto)
+from tests.deploy import (
+    endpoint_models,  # noqa: F401  (registers gaps 10 and 11 with moto)
+    security_group_models,  # noqa: F401  (registers gap 19 with moto)
+)
 from tests.deploy.shim import Shim
 from tests.support.inline_handler import Answers, Context, load_handler
 

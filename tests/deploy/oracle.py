@@ -382,6 +382,7 @@ def _vpc(
             }
     flow_logs = vpc.get("flow_logs", {})
     return {
+        "security_groups": _security_groups(vpc),
         "cidr": vpc["cidr"],
         "internet_gateway": igw,
         "nat_gateway_zones": sorted(nat_zones),
@@ -392,6 +393,48 @@ def _vpc(
         "subnets": subnets,
         "transit_gateway_attachment": _attachment(vpc, azs, local) if attachment else None,
     }
+
+
+NO_TRAFFIC = (
+    "egress icmp 252..86 255.255.255.255/32 No outbound traffic unless a rule of its own allows it"
+)
+"""The outbound rule every named group holds in place of AWS's allow-all one."""
+PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1"}
+
+
+def _rule_line(direction: str, rule: dict[str, Any]) -> str:
+    protocol, port = rule["protocol"], rule.get("port", "all")
+    if protocol == "all":
+        ports = "all..all"
+    elif protocol == "icmp":
+        ports = "-1..-1" if port == "all" else f"{port}..-1"
+    elif port == "all":
+        ports = "0..65535"
+    else:
+        low, _, high = str(port).partition("-")
+        ports = f"{low}..{high or low}"
+    peer = rule["peer"]
+    peer = f"group {peer['group']}" if isinstance(peer, dict) else peer
+    return f"{direction} {PROTOCOLS[protocol]} {ports} {peer} {rule['description']}"
+
+
+def _security_groups(vpc: dict[str, Any]) -> dict[str, list[str]]:
+    """Each named group with its rules as lines (what DescribeSecurityGroups reports)."""
+    groups = {}
+    for group in vpc.get("security_groups", []):
+        egress = group.get("egress", [])
+        if egress == "all":
+            egress = [
+                {
+                    "protocol": "all",
+                    "peer": "0.0.0.0/0",
+                    "description": "Every protocol to anywhere (egress: all)",
+                }
+            ]
+        lines = [_rule_line("ingress", r) for r in group.get("ingress", [])]
+        lines += [_rule_line("egress", r) for r in egress] + [NO_TRAFFIC]
+        groups[group["name"]] = sorted(lines)
+    return groups
 
 
 def _attachment(vpc: dict[str, Any], azs: list[str], local: list[str]) -> Shape:

@@ -143,6 +143,7 @@ def observed_vpc(
         Filters=[*by_vpc, {"Name": "group-name", "Values": ["default"]}]
     )["SecurityGroups"]
     shape = {
+        "security_groups": _observed_security_groups(ec2, vpc, by_vpc, endpoints),
         "cidr": described["CidrBlock"],
         "internet_gateway": bool(gateways),
         "nat_gateway_zones": sorted(nat_zone.values()),
@@ -154,6 +155,55 @@ def observed_vpc(
         "endpoints": _observed_endpoints(emulator, vpc, endpoints, key_of, table_of, ids),
     }
     return shape, ids
+
+
+def _permission_lines(
+    direction: str, permission: dict[str, Any], names: dict[str, str]
+) -> list[str]:
+    """One line per peer of a permission: ``DIRECTION PROTOCOL FROM..TO PEER DESCRIPTION``
+    (ports ``all`` when AWS reports none, as for protocol -1; a group peer by name)."""
+    ports = f"{permission.get('FromPort', 'all')}..{permission.get('ToPort', 'all')}"
+    head = f"{direction} {permission['IpProtocol']} {ports}"
+    peers = [(r["CidrIp"], r.get("Description", "")) for r in permission.get("IpRanges", [])]
+    peers += [
+        (f"group {names.get(p['GroupId'], p['GroupId'])}", p.get("Description", ""))
+        for p in permission.get("UserIdGroupPairs", [])
+    ]
+    peers += [(f"prefix-list {p['PrefixListId']}", "") for p in permission.get("PrefixListIds", [])]
+    return [f"{head} {peer} {description}" for peer, description in peers]
+
+
+def _observed_security_groups(
+    ec2: Any, vpc: VpcPlan, by_vpc: list[dict[str, Any]], endpoints: list[dict[str, Any]]
+) -> dict[str, list[str]]:
+    """The VPC's named security groups (by Name tag, without the stack name), each with its
+    rules as lines; the default group and the endpoints' group are checked elsewhere."""
+    groups = ec2.describe_security_groups(Filters=by_vpc)["SecurityGroups"]
+    endpoint_groups = {g["GroupId"] for e in endpoints for g in e.get("Groups", [])}
+    names = {
+        g["GroupId"]: next(
+            (t["Value"] for t in g.get("Tags", []) if t["Key"] == "Name"), "?"
+        ).removeprefix(f"{vpc.stack_name}-")
+        for g in groups
+    }
+    return {
+        names[g["GroupId"]]: sorted(
+            [
+                *(
+                    line
+                    for p in g["IpPermissions"]
+                    for line in _permission_lines("ingress", p, names)
+                ),
+                *(
+                    line
+                    for p in g["IpPermissionsEgress"]
+                    for line in _permission_lines("egress", p, names)
+                ),
+            ]
+        )
+        for g in groups
+        if g["GroupName"] != "default" and g["GroupId"] not in endpoint_groups
+    }
 
 
 def _short(service_name: str) -> str:

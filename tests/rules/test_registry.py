@@ -12,6 +12,7 @@ from multivpc.rules import (
     gateways,
     names,
     quotas,
+    security_groups,
     stacks,
     transit_gateway,
     transit_gateway_peering,
@@ -24,6 +25,7 @@ from tests.rules import (
     test_gateways,
     test_names,
     test_quotas,
+    test_security_groups,
     test_stacks,
     test_transit_gateway,
     test_transit_gateway_peering,
@@ -40,6 +42,7 @@ TOPICS = {
     transit_gateway_peering: test_transit_gateway_peering,
     vpc_peering: test_vpc_peering,
     endpoints: test_endpoints,
+    security_groups: test_security_groups,
 }
 
 
