@@ -117,7 +117,7 @@ def test_consumer_example_places_a_workload_from_published_ids(tmp_path: Path) -
 
     vpc = plan_of(load_network(ROOT / "examples" / "security-groups.yaml").config).vpc("shop")
     assert vpc.parameter_prefix == prefix
-    assert [g.name for g in vpc.security_groups] == ["web", "app", "db"]
+    assert [g.name for g in vpc.security_groups] == ["web", "app", "db", "aws-apis"]
 
 
 def test_session_manager_instance_takes_the_published_role(tmp_path: Path) -> None:

@@ -473,6 +473,12 @@ class Endpoints(Model):
         default=None,
         description="Who may reach the interface endpoints (TCP 443). Default: the VPC's CIDR.",
     )
+    security_groups: list[Name] | None = Field(
+        default=None,
+        description="Security groups of this VPC (names under security_groups) for the "
+        "interface endpoints, instead of the generated group admitting TCP 443 from sources "
+        "(so not with sources).",
+    )
     gateway_policy: EndpointPolicy = Field(
         default="restricted",
         description="restricted (default): only principals of the config's accounts (or of "
@@ -742,6 +748,13 @@ class Quotas(Model):
         le=1000,
         description="Inbound rules per security group: default 60, adjustable (rules per group "
         "times groups per network interface stays within 1,000).",
+    )
+    security_groups_per_network_interface: int = Field(
+        default=5,
+        ge=1,
+        le=16,
+        description="Security groups per network interface: default 5, adjustable up to 16 "
+        "(rules per group times groups per interface stays within 1,000).",
     )
     outbound_rules_per_security_group: int = Field(
         default=60,

@@ -116,6 +116,9 @@ class VpcEndpoints(Construct):
         sources: CIDRs (``str`` or ``HttpsSource``) admitted on TCP 443. Default with
             ``network``: its CIDR; else required with interface endpoints (multivpc's
             plan: the VPC's CIDR unless the config names others).
+        security_group_ids: groups for the interface endpoints' network interfaces
+            instead of the generated one (then no ``sources``): for example
+            ``network.security_groups.group_id("app")``. Default: the generated group.
         session_manager_role: also create an EC2 instance role and its instance profile,
             for instances reached through Session Manager. Default False.
         session_manager_policy: the role's policy: ``"minimal"`` (default), a managed
@@ -164,6 +167,7 @@ class VpcEndpoints(Construct):
         subnet_ids: Sequence[str] = (),
         subnets: Sequence[ec2.ISubnet] = (),
         sources: Sequence[str | HttpsSource] | None = None,
+        security_group_ids: Sequence[str] = (),
         session_manager_role: bool = False,
         session_manager_policy: SessionManagerPolicy = "minimal",
         parameter_prefix: str | None = None,
@@ -183,13 +187,25 @@ class VpcEndpoints(Construct):
                 vpc_id = network.cfn_vpc.ref
                 if interface_endpoints and not subnet_ids and not subnets:
                     subnets = _interface_subnets(network, subnet_group, zones)
-                if sources is None:
+                if sources is None and not security_group_ids:
                     sources = [network.cidr]
             elif services or subnet_group or zones or route_from:
                 raise ValueError("services, subnet_group, zones and route_from need network")
             subnet_ids = [*subnet_ids, *(subnet.subnet_id for subnet in subnets)]
             admitted = [s if isinstance(s, HttpsSource) else HttpsSource(s) for s in sources or ()]
-            _check_arguments(gateway_endpoints, interface_endpoints, subnet_ids, subnets, admitted)
+            if security_group_ids and admitted:
+                raise ValueError(
+                    "sources shape the generated group, which security_group_ids replaces; "
+                    "give one of the two"
+                )
+            _check_arguments(
+                gateway_endpoints,
+                interface_endpoints,
+                subnet_ids,
+                subnets,
+                admitted,
+                named_groups=bool(security_group_ids),
+            )
         except ValueError as error:
             problem = error.problem if isinstance(error, ConstructArgumentError) else str(error)
             raise ConstructArgumentError(self.node.path, problem) from None
@@ -212,7 +228,7 @@ class VpcEndpoints(Construct):
 
         self.security_group = None
         self.interface_endpoints = {}
-        if interface_endpoints:
+        if interface_endpoints and not security_group_ids:
             self.security_group = ec2.CfnSecurityGroup(
                 self,
                 "SecurityGroup",
@@ -245,8 +261,10 @@ class VpcEndpoints(Construct):
                     description=source.description
                     or f"HTTPS to the interface endpoints from {source.cidr}",
                 )
+        endpoint_groups = list(security_group_ids) or (
+            [self.security_group.attr_group_id] if self.security_group else []
+        )
         for interface in interface_endpoints:
-            assert self.security_group is not None
             endpoint = ec2.CfnVPCEndpoint(
                 self,
                 f"Interface-{_construct_id(interface.service)}",
@@ -254,7 +272,7 @@ class VpcEndpoints(Construct):
                 service_name=interface.service_name,
                 vpc_endpoint_type="Interface",
                 subnet_ids=list(subnet_ids),
-                security_group_ids=[self.security_group.attr_group_id],
+                security_group_ids=endpoint_groups,
                 private_dns_enabled=True,
                 policy_document=dict(interface.policy) if interface.policy is not None else None,
                 tags=[cdk.CfnTag(key="Name", value=f"{name}-{interface.service}")],
@@ -398,6 +416,8 @@ def _check_arguments(
     subnet_ids: Sequence[str],
     subnets: Sequence[ec2.ISubnet],
     sources: Sequence[HttpsSource],
+    *,
+    named_groups: bool = False,
 ) -> None:
     for kind, specs in (("gateway", gateway_endpoints), ("interface", interface_endpoints)):
         ids = [_construct_id(spec.service) for spec in specs]
@@ -430,8 +450,10 @@ def _check_arguments(
                 f"{subnet.node.path}); AWS takes one subnet per Availability Zone"
             )
         by_zone[zone] = subnet.node.path
-    if not sources:
-        raise ValueError("interface endpoints need sources: the CIDRs admitted on TCP 443")
+    if not sources and not named_groups:
+        raise ValueError(
+            "interface endpoints need sources (the CIDRs admitted on TCP 443) or security_group_ids"
+        )
     for source in sources:
         if cdk.Token.is_unresolved(source.cidr):
             continue

@@ -63,6 +63,9 @@ class EndpointsPlan:
     sources: tuple[ipaddress.IPv4Network, ...]
     session_manager_role: bool
     session_manager_policy: SessionManagerPolicy = "minimal"
+    security_groups: tuple[str, ...] = ()
+    """Named groups of the VPC on the interface endpoints, instead of a generated group
+    admitting ``sources``."""
 
 
 def _perimeter(
@@ -210,7 +213,12 @@ def plan_endpoints(
         interface=interface,
         subnet_group=found.subnet_group or "",
         zones=found.zones if interface else (),
-        sources=tuple(endpoints.sources) if endpoints.sources is not None else (facts.cidr,),
+        sources=()
+        if endpoints.security_groups is not None
+        else tuple(endpoints.sources)
+        if endpoints.sources is not None
+        else (facts.cidr,),
+        security_groups=tuple(endpoints.security_groups or ()),
         session_manager_role=endpoints.session_manager_role,
         session_manager_policy=endpoints.session_manager_policy,
     )

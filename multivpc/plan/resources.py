@@ -105,7 +105,7 @@ def _vpc(vpc: VpcPlan) -> int:
     endpoints = vpc.endpoints
     if endpoints is not None:
         count += len(endpoints.gateway) + len(endpoints.interface)
-        if endpoints.interface:
+        if endpoints.interface and not endpoints.security_groups:
             count += 1 + len(endpoints.sources)  # the security group and one rule per source
         minimal = endpoints.session_manager_policy == "minimal"
         count += (SESSION_MANAGER + minimal) * endpoints.session_manager_role

@@ -183,6 +183,49 @@ def security_group_rule_quota(topology: Topology) -> Iterator[Finding]:
                     )
 
 
+@rule(
+    "endpoint-security-groups",
+    finding="interface endpoints name security groups that the VPC does not have, more "
+    "than quotas.security_groups_per_network_interface (AWS's default 5), or together "
+    "with sources",
+    why="each endpoint network interface holds the named groups, within AWS's quota of "
+    "groups per network interface; sources only shape the generated group, which named "
+    "groups replace",
+)
+def endpoint_security_groups(topology: Topology) -> Iterator[Finding]:
+    limit = topology.config.quotas.security_groups_per_network_interface
+    for facts in topology:
+        vpc = facts.vpc
+        endpoints = vpc.endpoints
+        if endpoints is None or endpoints.security_groups is None:
+            continue
+        path = (*vpc_path(vpc), "endpoints", "security_groups")
+        names = [g.name for g in vpc.security_groups]
+        for index, name in enumerate(endpoints.security_groups):
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+                hint = f"did you mean {' or '.join(close)}? " if close else ""
+                yield Finding(
+                    (*path, f"[{index}]"),
+                    f"there is no security group {name} in VPC {vpc.name}",
+                    f"{hint}name one of {', '.join(names) or 'none (add security_groups)'}",
+                )
+        count = len(endpoints.security_groups)
+        if count > limit:
+            yield Finding(
+                path,
+                f"{count} security groups on each endpoint network interface; AWS allows "
+                f"{limit} (quotas.security_groups_per_network_interface)",
+                "merge groups, or declare the raised quota once AWS has raised it",
+            )
+        if endpoints.sources is not None:
+            yield Finding(
+                (*vpc_path(vpc), "endpoints", "sources"),
+                "sources shape the generated endpoint group, which security_groups replaces",
+                "drop sources and admit TCP 443 in the named groups' ingress",
+            )
+
+
 RULES = (
     security_group_names_unique,
     security_group_peers_known,
@@ -190,4 +233,5 @@ RULES = (
     security_group_internet_ingress,
     security_group_internet_ports,
     security_group_rule_quota,
+    endpoint_security_groups,
 )

@@ -135,7 +135,11 @@ class VpcStack(PlannedStack):
                 for i in planned.interface
             ],
             subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
-            sources=[str(cidr) for cidr in planned.sources],
+            sources=[str(cidr) for cidr in planned.sources] or None,
+            security_group_ids=[
+                self.network_vpc.security_group(name).security_group_id
+                for name in planned.security_groups
+            ],
             session_manager_role=planned.session_manager_role,
             session_manager_policy=planned.session_manager_policy,
             parameter_prefix=vpc.parameter_prefix,

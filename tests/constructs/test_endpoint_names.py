@@ -314,3 +314,30 @@ def test_route_tables_of_lists_typed_route_tables_per_group_and_zone() -> None:
         network.route_tables_of("ap")
     # one subnet per Availability Zone: the Local Zone subnet is left out
     assert [s.availability_zone for s in network.zone_subnets("app")] == ZONES
+
+
+def test_named_security_groups_replace_the_generated_one() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Net", env=ENV)
+    network = _network(stack)
+    VpcEndpoints(
+        stack,
+        "Endpoints",
+        network=network,
+        services=["ssm"],
+        security_group_ids=["sg-0123", "sg-4567"],
+    )
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    (ssm,) = _endpoints(resources).values()
+    assert ssm["SecurityGroupIds"] == ["sg-0123", "sg-4567"]
+    kinds = {r["Type"] for r in resources.values()}
+    assert "AWS::EC2::SecurityGroup" not in kinds and "AWS::EC2::SecurityGroupIngress" not in kinds
+    with pytest.raises(ConstructArgumentError, match="sources shape the generated group"):
+        VpcEndpoints(
+            stack,
+            "Both",
+            network=network,
+            services=["sts"],
+            security_group_ids=["sg-0123"],
+            sources=["10.0.0.0/16"],
+        )

@@ -167,8 +167,18 @@ def _endpoints(data: dict[str, Any], vpc: dict[str, Any]) -> Shape | None:
                     data, endpoints.get("interface_policy", "open"), [], service, region
                 ),
             }
-        sources = endpoints.get("sources") or [vpc["cidr"]]
-        shape["https_from"] = sorted(f"tcp 443-443 from {cidr}, described" for cidr in sources)
+        named = endpoints.get("security_groups")
+        if named:  # the named groups' own rules admit whom they admit (CIDR peers here)
+            shape["https_from"] = sorted(
+                f"{PROTOCOLS[r['protocol']]} {_ports(r)} from {r['peer']}, described"
+                for g in vpc.get("security_groups", [])
+                if g["name"] in named
+                for r in g.get("ingress", [])
+                if not isinstance(r["peer"], dict)
+            )
+        else:
+            sources = endpoints.get("sources") or [vpc["cidr"]]
+            shape["https_from"] = sorted(f"tcp 443-443 from {cidr}, described" for cidr in sources)
     if endpoints.get("session_manager_role"):
         # managed: AWS's policy, by name; minimal (the default): these actions only.
         shape["session_manager"] = (
@@ -416,6 +426,14 @@ def _rule_line(direction: str, rule: dict[str, Any]) -> str:
     peer = rule["peer"]
     peer = f"group {peer['group']}" if isinstance(peer, dict) else peer
     return f"{direction} {PROTOCOLS[protocol]} {ports} {peer} {rule['description']}"
+
+
+def _ports(rule: dict[str, Any]) -> str:
+    """A TCP or UDP rule's ports as the endpoint shape shows them (``FromPort-ToPort``)."""
+    port = rule.get("port", "all")
+    if port == "all":
+        return "0-65535"
+    return f"{port}-{port}" if isinstance(port, int) else str(port)
 
 
 def _security_groups(vpc: dict[str, Any]) -> dict[str, list[str]]:

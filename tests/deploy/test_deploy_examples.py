@@ -95,7 +95,7 @@ def edited(config: NetworkConfig) -> NetworkBuilder:
             "subnet_group": "transit",
         }
     return (
-        network_from(config.model_dump(mode="json", exclude_none=True))
+        network_from(config.model_dump(mode="json", exclude_none=True, exclude_unset=True))
         .at(first.name)
         .group(
             "added",

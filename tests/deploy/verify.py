@@ -177,9 +177,11 @@ def _observed_security_groups(
     ec2: Any, vpc: VpcPlan, by_vpc: list[dict[str, Any]], endpoints: list[dict[str, Any]]
 ) -> dict[str, list[str]]:
     """The VPC's named security groups (by Name tag, without the stack name), each with its
-    rules as lines; the default group and the endpoints' group are checked elsewhere."""
+    rules as lines; the default group and the generated endpoints' group are checked
+    elsewhere."""
     groups = ec2.describe_security_groups(Filters=by_vpc)["SecurityGroups"]
     endpoint_groups = {g["GroupId"] for e in endpoints for g in e.get("Groups", [])}
+    named = {group.name for group in vpc.security_groups}  # the config's, endpoints' too
     names = {
         g["GroupId"]: next(
             (t["Value"] for t in g.get("Tags", []) if t["Key"] == "Name"), "?"
@@ -202,7 +204,8 @@ def _observed_security_groups(
             ]
         )
         for g in groups
-        if g["GroupName"] != "default" and g["GroupId"] not in endpoint_groups
+        if g["GroupName"] != "default"
+        and (g["GroupId"] not in endpoint_groups or names[g["GroupId"]] in named)
     }
 
 

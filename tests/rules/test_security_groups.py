@@ -86,9 +86,47 @@ CASES = {
         "vpcs[app].security_groups[app].ingress: security group app has 61 inbound rules; AWS "
         "allows 60 (quotas.inbound_rules_per_security_group)",
     ),
+    "endpoint-security-groups": Case(
+        with_groups(group("aws"), group("app")).set(
+            endpoints={"interface": ["sts"], "security_groups": ["aws", "app"]}
+        ),
+        with_groups(group("aws"), group("app")).set(
+            endpoints={"interface": ["sts"], "security_groups": ["aws", "ap"]}
+        ),
+        "vpcs[app].endpoints.security_groups[1]: there is no security group ap in VPC app; did "
+        "you mean app?",
+    ),
 }
 
 test_good_config_passes, test_bad_config_is_reported = case_tests(CASES)
+
+
+def _on_endpoints(count: int, **endpoints: Any) -> NetworkBuilder:
+    names = [f"g{n}" for n in range(count)]
+    return with_groups(*(group(n) for n in names)).set(
+        endpoints={"interface": ["sts"], "security_groups": names, **endpoints}
+    )
+
+
+def test_five_groups_fit_on_an_endpoint_interface_and_six_do_not() -> None:
+    assert _findings(_on_endpoints(5)) == []
+    assert any(
+        "6 security groups on each endpoint network interface; AWS allows 5 "
+        "(quotas.security_groups_per_network_interface)" in f
+        for f in _findings(_on_endpoints(6))
+    )
+    assert (
+        _findings(_on_endpoints(6).top(quotas={"security_groups_per_network_interface": 6})) == []
+    )
+
+
+def test_named_endpoint_groups_refuse_sources() -> None:
+    findings = _findings(_on_endpoints(1, sources=["10.0.0.0/16"]))
+    assert any(
+        "vpcs[app].endpoints.sources: sources shape the generated endpoint group, which "
+        "security_groups replaces" in f
+        for f in findings
+    )
 
 
 def _findings(builder: NetworkBuilder) -> list[str]:

@@ -82,14 +82,19 @@ def test_each_group_id_is_published_as_a_parameter_and_an_output() -> None:
     }
     prefix = "/multivpc/security-groups/shop/security-groups"
     assert {name: names[value["Fn::GetAtt"][0]] for name, value in parameters.items()} == {
-        f"{prefix}/{group}/group-id": group for group in ("web", "app", "db")
+        f"{prefix}/{group}/group-id": group for group in ("web", "app", "db", "aws-apis")
     }
     outputs = [
         o
         for o in template["Outputs"].values()
         if o.get("Description", "").startswith("Security group ")
     ]
-    assert sorted(names[o["Value"]["Fn::GetAtt"][0]] for o in outputs) == ["app", "db", "web"]
+    assert sorted(names[o["Value"]["Fn::GetAtt"][0]] for o in outputs) == [
+        "app",
+        "aws-apis",
+        "db",
+        "web",
+    ]
 
 
 def test_egress_all_and_every_port_form_reach_the_template() -> None:
