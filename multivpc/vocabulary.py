@@ -8,7 +8,22 @@ layer so that they work in any CDK app) can both depend on it.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
+from collections.abc import Iterable
 from typing import Literal
+
+
+def duplicates(names: Iterable[str]) -> list[str]:
+    """Names that occur more than once, sorted (what the rules report and the constructs
+    refuse)."""
+    return sorted(name for name, count in Counter(names).items() if count > 1)
+
+
+SecurityGroupProtocol = Literal["tcp", "udp", "icmp", "all"]
+"""A security group rule's protocol; ``all`` is AWS's ``-1``."""
+MAX_PORT = 65535
+MAX_ICMP_TYPE = 255
+"""The largest TCP/UDP port and ICMP type a security group rule takes."""
 
 Tier = Literal["public", "private", "isolated"]
 """A subnet group's tier: public (routes to the internet gateway), private (egress through

@@ -25,10 +25,13 @@ from pydantic import (
 
 from multivpc.config.zones import REGION_PATTERN
 from multivpc.vocabulary import (
+    MAX_ICMP_TYPE,
+    MAX_PORT,
     BucketEncryption,
     FlowLogDestination,
     NagPack,
     RetentionDays,
+    SecurityGroupProtocol,
     SessionManagerPolicy,
     Tier,
     TrafficType,
@@ -538,7 +541,6 @@ def _vpc_schema(schema: dict[str, Any]) -> None:
     schema["else"] = {"required": ["pool", "size"]}
 
 
-SecurityGroupProtocol = Literal["tcp", "udp", "icmp", "all"]
 _AWS_DESCRIPTION = r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$"
 AwsDescription = Annotated[
     str,
@@ -553,8 +555,6 @@ PortRange = Annotated[
     StringConstraints(pattern=r"^(all|\d{1,5}-\d{1,5})$"),
     Field(description="all, or a range such as 8000-8100."),
 ]
-MAX_PORT = 65535
-MAX_ICMP_TYPE = 255
 
 
 class GroupPeer(Model):

@@ -32,7 +32,7 @@ from multivpc.constructs.security_groups import (
 )
 from multivpc.constructs.subnet_layout import SubnetGroup, SubnetSpec, subnet_layout
 from multivpc.constructs.vpc_view import SubnetRecord, VpcView
-from multivpc.vocabulary import Tier
+from multivpc.vocabulary import Tier, duplicates
 
 DEFAULT_FLOW_LOGS = FlowLogSettings()
 _LOOKUP_TYPES = {
@@ -379,7 +379,7 @@ class NetworkVpc(Construct):
                 f"group {group} has no subnet in {', '.join(missing)}; it has "
                 f"{', '.join(of_group)}",
             )
-        twice = sorted({zone for zone in zones or () if list(zones or ()).count(zone) > 1})
+        twice = duplicates(zones or ())
         if twice:
             raise ConstructArgumentError(
                 self.node.path, f"zones name {', '.join(twice)} twice; one subnet per zone"

@@ -80,9 +80,9 @@ class PublishedIds(Construct):
                 self, f"{group}-SubnetIds", parameter_name=name, string_list_value=ids
             )
         security_groups = network_vpc.security_groups
-        for group_name in security_groups.groups if security_groups else ():
-            assert security_groups is not None
-            group_id = security_groups.group_id(group_name)
+        named = security_groups.groups if security_groups else {}
+        for group_name, security_group in named.items():
+            group_id = security_group.attr_group_id
             self._string(
                 f"SecurityGroup-{group_name}",
                 f"{prefix}/security-groups/{group_name}/group-id",

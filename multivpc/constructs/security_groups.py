@@ -13,14 +13,18 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from multivpc.constructs.errors import ConstructArgumentError
-from multivpc.vocabulary import WEB_PORTS, cidr_id
+from multivpc.vocabulary import (
+    MAX_ICMP_TYPE,
+    MAX_PORT,
+    WEB_PORTS,
+    SecurityGroupProtocol,
+    cidr_id,
+    duplicates,
+)
 
-Protocol = Literal["tcp", "udp", "icmp", "all"]
 Direction = Literal["ingress", "egress"]
 PeerKind = Literal["cidr", "group", "group-id", "prefix-list"]
 _IP_PROTOCOLS: dict[str, str] = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "all": "-1"}
-MAX_PORT = 65535
-MAX_ICMP_TYPE = 255
 NO_TRAFFIC_EGRESS = ec2.CfnSecurityGroup.EgressProperty(
     ip_protocol="icmp",
     from_port=252,
@@ -80,7 +84,7 @@ class SecurityGroupRule:
             ``all`` they must be None.
     """
 
-    protocol: Protocol
+    protocol: SecurityGroupProtocol
     peer: Peer
     description: str
     from_port: int | None = None
@@ -231,7 +235,7 @@ class SecurityGroups(Construct):
         low, high = rule.ports
         peer = rule.peer
         peer_id = self.groups[peer.value].attr_group_id if peer.kind == "group" else peer.value
-        construct_id = f"{group}-{rule.construct_id(direction)}"
+        rule_id = rule.construct_id(direction)
         common = {
             "group_id": self.groups[group].attr_group_id,
             "ip_protocol": _IP_PROTOCOLS[rule.protocol],
@@ -243,7 +247,7 @@ class SecurityGroups(Construct):
         if direction == "ingress":
             created = ec2.CfnSecurityGroupIngress(
                 self,
-                construct_id,
+                f"{group}-{rule_id}",
                 cidr_ip=peer_id if peer.kind == "cidr" else None,
                 source_security_group_id=peer_id if peer.kind in ("group", "group-id") else None,
                 source_prefix_list_id=peer_id if peer.kind == "prefix-list" else None,
@@ -252,7 +256,7 @@ class SecurityGroups(Construct):
         else:
             created = ec2.CfnSecurityGroupEgress(
                 self,
-                construct_id,
+                f"{group}-{rule_id}",
                 cidr_ip=peer_id if peer.kind == "cidr" else None,
                 destination_security_group_id=peer_id
                 if peer.kind in ("group", "group-id")
@@ -260,7 +264,7 @@ class SecurityGroups(Construct):
                 destination_prefix_list_id=peer_id if peer.kind == "prefix-list" else None,
                 **common,  # type: ignore[arg-type]
             )
-        self.rules[(group, rule.construct_id(direction))] = created
+        self.rules[(group, rule_id)] = created
         return created
 
 
@@ -283,7 +287,7 @@ def _rules(group: SecurityGroupSpec) -> list[tuple[Direction, SecurityGroupRule]
 def check_security_groups(groups: Sequence[SecurityGroupSpec]) -> None:
     """The checks ``SecurityGroups`` makes, for a construct that builds one later."""
     names = [g.name for g in groups]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = duplicates(names)
     if repeated:
         raise ValueError(f"security group {repeated[0]} is given twice")
     for group in groups:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from multivpc.constructs.routing import NatGatewaySpec, RouteSpec, VpcGateway
-from multivpc.vocabulary import Tier
+from multivpc.vocabulary import Tier, duplicates
 
 SMALLEST_SUBNET = 28
 LARGEST_SUBNET = 16
@@ -103,7 +103,7 @@ def subnet_layout(
     zones = list(zones)
     if not zones:
         raise ValueError("a layout needs at least one zone")
-    twice = sorted({zone for zone in zones if zones.count(zone) > 1})
+    twice = duplicates(zones)
     if twice:
         raise ValueError(f"zones name {', '.join(twice)} twice; give each zone once")
     if not groups:

@@ -16,6 +16,7 @@ from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.inline_function import allow_one_more, inline_function
 from multivpc.constructs.network_vpc import NetworkVpc
 from multivpc.constructs.routing import Router, RouteSpec
+from multivpc.vocabulary import duplicates
 
 ASSOCIATION_HANDLER = Path(__file__).with_name("association_handler.py")
 """The association function's code, inlined into the template."""
@@ -444,7 +445,7 @@ def _check_segment_routing(
                     path, f"{item!r} is not a {kind.__name__}; build one by keyword"
                 )
     names = [a.name for a in attachments]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = duplicates(names)
     if repeated:
         raise ConstructArgumentError(path, f"attachment {repeated[0]} is given twice")
     for attachment in attachments:

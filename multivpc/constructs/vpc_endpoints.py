@@ -18,7 +18,7 @@ from multivpc.constructs.acknowledgements import skip_checkov
 from multivpc.constructs.errors import ConstructArgumentError
 from multivpc.constructs.network_vpc import NetworkVpc
 from multivpc.endpoint_services import is_endpoint_service_name, resolve_services, service_name
-from multivpc.vocabulary import SessionManagerPolicy, cidr_id
+from multivpc.vocabulary import SessionManagerPolicy, cidr_id, duplicates
 
 SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
 """The AWS managed policy of ``session_manager_policy="managed"``."""
@@ -189,8 +189,8 @@ class VpcEndpoints(Construct):
                     subnets = _interface_subnets(network, subnet_group, zones)
                 if sources is None and not security_group_ids:
                     sources = [network.cidr]
-            elif services or subnet_group or zones or route_from:
-                raise ValueError("services, subnet_group, zones and route_from need network")
+            elif subnet_group or zones or route_from:  # (services: checked by _from_names)
+                raise ValueError("subnet_group, zones and route_from need network")
             subnet_ids = [*subnet_ids, *(subnet.subnet_id for subnet in subnets)]
             admitted = [s if isinstance(s, HttpsSource) else HttpsSource(s) for s in sources or ()]
             if security_group_ids and admitted:
@@ -420,8 +420,7 @@ def _check_arguments(
     named_groups: bool = False,
 ) -> None:
     for kind, specs in (("gateway", gateway_endpoints), ("interface", interface_endpoints)):
-        ids = [_construct_id(spec.service) for spec in specs]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        repeated = duplicates(_construct_id(spec.service) for spec in specs)
         if repeated:
             raise ValueError(f"{kind} endpoint {repeated[0]} is given twice")
         for spec in specs:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from multivpc.config.models import GroupPeer, SecurityGroup, SecurityGroupRule
+from multivpc.vocabulary import SecurityGroupProtocol
 
 Direction = Literal["ingress", "egress"]
 EGRESS_ALL_DESCRIPTION = "Every protocol to anywhere (egress: all)"
@@ -18,7 +19,7 @@ class SecurityGroupRulePlan:
     ICMP type). ``peer_kind`` ``cidr``: ``peer`` is a CIDR; ``group``: a group of the VPC."""
 
     direction: Direction
-    protocol: Literal["tcp", "udp", "icmp", "all"]
+    protocol: SecurityGroupProtocol
     from_port: int | None
     to_port: int | None
     peer_kind: Literal["cidr", "group"]

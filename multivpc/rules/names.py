@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
-from multivpc.rules.paths import duplicates, group_path, vpc_path
+from multivpc.rules.paths import group_path, vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology
+from multivpc.vocabulary import duplicates
 
 
 @rule(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from multivpc.config.findings import Finding
 from multivpc.config.models import Vpc
+from multivpc.vocabulary import duplicates
 
 
 def vpc_path(vpc: Vpc | str) -> tuple[str, str]:
@@ -15,11 +15,6 @@ def vpc_path(vpc: Vpc | str) -> tuple[str, str]:
 
 def group_path(vpc: Vpc, group: str) -> tuple[str, ...]:
     return (*vpc_path(vpc), "subnets", f"[{group}]")
-
-
-def duplicates(names: Iterable[str]) -> list[str]:
-    """Names that occur more than once, sorted."""
-    return sorted(name for name, count in Counter(names).items() if count > 1)
 
 
 def peering_pair_findings(

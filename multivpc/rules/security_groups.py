@@ -12,16 +12,23 @@ from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
 from multivpc.config.models import GroupPeer, SecurityGroup, SecurityGroupRule, Vpc
-from multivpc.rules.paths import duplicates, vpc_path
+from multivpc.rules.paths import vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology
-from multivpc.vocabulary import WEB_PORTS
+from multivpc.vocabulary import WEB_PORTS, duplicates
 
 _INTERNET = ipaddress.IPv4Network("0.0.0.0/0")
 
 
 def _group_path(vpc: Vpc, group: str, *keys: str) -> tuple[str, ...]:
     return (*vpc_path(vpc), "security_groups", f"[{group}]", *keys)
+
+
+def _groups(topology: Topology) -> Iterator[tuple[Vpc, SecurityGroup]]:
+    """Every security group of every VPC, with its VPC."""
+    for facts in topology:
+        for group in facts.vpc.security_groups:
+            yield facts.vpc, group
 
 
 def _rules(group: SecurityGroup) -> Iterator[tuple[str, int, SecurityGroupRule]]:
@@ -84,20 +91,18 @@ def security_group_peers_known(topology: Topology) -> Iterator[Finding]:
     "so the deploy would fail",
 )
 def security_group_rules_unique(topology: Topology) -> Iterator[Finding]:
-    for facts in topology:
-        vpc = facts.vpc
-        for group in vpc.security_groups:
-            seen: dict[tuple[object, ...], int] = {}
-            for direction, index, rule_ in _rules(group):
-                key = (direction, rule_.protocol, rule_.port_range, rule_.peer)
-                if key in seen:
-                    yield Finding(
-                        _group_path(vpc, group.name, direction, f"[{index}]"),
-                        f"{direction} rule {index} repeats rule {seen[key]} ({_describe(rule_)})",
-                        "remove one of the two",
-                    )
-                else:
-                    seen[key] = index
+    for vpc, group in _groups(topology):
+        seen: dict[tuple[object, ...], int] = {}
+        for direction, index, rule_ in _rules(group):
+            key = (direction, rule_.protocol, rule_.port_range, rule_.peer)
+            if key in seen:
+                yield Finding(
+                    _group_path(vpc, group.name, direction, f"[{index}]"),
+                    f"{direction} rule {index} repeats rule {seen[key]} ({_describe(rule_)})",
+                    "remove one of the two",
+                )
+            else:
+                seen[key] = index
 
 
 def _open_to_internet(rule_: SecurityGroupRule) -> bool:
@@ -111,18 +116,16 @@ def _open_to_internet(rule_: SecurityGroupRule) -> bool:
     "internet_facing: true makes that choice visible in review",
 )
 def security_group_internet_ingress(topology: Topology) -> Iterator[Finding]:
-    for facts in topology:
-        vpc = facts.vpc
-        for group in vpc.security_groups:
-            for index, rule_ in enumerate(group.ingress):
-                if not _open_to_internet(rule_) or group.internet_facing:
-                    continue
-                yield Finding(
-                    _group_path(vpc, group.name, "ingress", f"[{index}]"),
-                    f"security group {group.name} admits {_describe(rule_)}, the whole internet",
-                    "narrow the peer to the ranges that need it, or mark the group "
-                    "internet_facing: true",
-                )
+    for vpc, group in _groups(topology):
+        for index, rule_ in enumerate(group.ingress):
+            if not _open_to_internet(rule_) or group.internet_facing:
+                continue
+            yield Finding(
+                _group_path(vpc, group.name, "ingress", f"[{index}]"),
+                f"security group {group.name} admits {_describe(rule_)}, the whole internet",
+                "narrow the peer to the ranges that need it, or mark the group "
+                "internet_facing: true",
+            )
 
 
 @rule(
@@ -133,21 +136,18 @@ def security_group_internet_ingress(topology: Topology) -> Iterator[Finding]:
     "0.0.0.0/0 (SSH, databases, every port) is a common way in",
 )
 def security_group_internet_ports(topology: Topology) -> Iterator[Finding]:
-    for facts in topology:
-        vpc = facts.vpc
-        for group in vpc.security_groups:
-            if not group.internet_facing:
-                continue
-            for index, rule_ in enumerate(group.ingress):
-                low, high = rule_.port_range
-                web = rule_.protocol == "tcp" and low == high and low in WEB_PORTS
-                if _open_to_internet(rule_) and not web:
-                    yield Finding(
-                        _group_path(vpc, group.name, "ingress", f"[{index}]"),
-                        f"internet-facing group {group.name} opens {_describe(rule_)} to the "
-                        "internet",
-                        "admit only 80 and 443 from 0.0.0.0/0, and the rest from named ranges",
-                    )
+    for vpc, group in _groups(topology):
+        if not group.internet_facing:
+            continue
+        for index, rule_ in enumerate(group.ingress):
+            low, high = rule_.port_range
+            web = rule_.protocol == "tcp" and low == high and low in WEB_PORTS
+            if _open_to_internet(rule_) and not web:
+                yield Finding(
+                    _group_path(vpc, group.name, "ingress", f"[{index}]"),
+                    f"internet-facing group {group.name} opens {_describe(rule_)} to the internet",
+                    "admit only 80 and 443 from 0.0.0.0/0, and the rest from named ranges",
+                )
 
 
 @rule(
@@ -163,24 +163,22 @@ def security_group_rule_quota(topology: Topology) -> Iterator[Finding]:
         "ingress": ("inbound", quotas.inbound_rules_per_security_group),
         "egress": ("outbound", quotas.outbound_rules_per_security_group),
     }
-    for facts in topology:
-        vpc = facts.vpc
-        for group in vpc.security_groups:
-            counts = {
-                "ingress": len(group.ingress),
-                "egress": 1 if group.egress == "all" else len(group.egress),
-            }
-            for direction, count in counts.items():
-                word, limit = limits[direction]
-                if count > limit:
-                    key = f"{word}_rules_per_security_group"
-                    yield Finding(
-                        _group_path(vpc, group.name, direction),
-                        f"security group {group.name} has {count} {word} rules; AWS allows "
-                        f"{limit} (quotas.{key})",
-                        f"split the group, or declare the raised quota under quotas.{key} "
-                        "once AWS has raised it",
-                    )
+    for vpc, group in _groups(topology):
+        counts = {
+            "ingress": len(group.ingress),
+            "egress": 1 if group.egress == "all" else len(group.egress),
+        }
+        for direction, count in counts.items():
+            word, limit = limits[direction]
+            if count > limit:
+                key = f"{word}_rules_per_security_group"
+                yield Finding(
+                    _group_path(vpc, group.name, direction),
+                    f"security group {group.name} has {count} {word} rules; AWS allows "
+                    f"{limit} (quotas.{key})",
+                    f"split the group, or declare the raised quota under quotas.{key} "
+                    "once AWS has raised it",
+                )
 
 
 @rule(

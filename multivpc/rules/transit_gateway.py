@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from multivpc.config.findings import Finding
 from multivpc.config.models import SegmentRoute, Vpc
 from multivpc.config.zones import is_availability_zone, partition_of
-from multivpc.rules.paths import duplicates, vpc_path
+from multivpc.rules.paths import vpc_path
 from multivpc.rules.registry import rule
 from multivpc.topology import AttachmentTopology, Topology, TransitTopology, overlapping
+from multivpc.vocabulary import duplicates
 
 _ORGANIZATION_ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):organizations::\d{12}:(organization/o-[a-z0-9]{10,32}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from multivpc.config.findings import Finding
-from multivpc.rules.paths import duplicates, peering_pair_findings
+from multivpc.rules.paths import peering_pair_findings
 from multivpc.rules.registry import rule
 from multivpc.topology import Topology, TransitGatewayPeeringEnd, TransitGatewayPeeringTopology
+from multivpc.vocabulary import duplicates
 
 PEERING_ROUTE_BUDGET = 400
 """Static routes one side of a peering may add (they share a stack; CloudFormation's

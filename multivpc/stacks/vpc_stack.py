@@ -115,6 +115,7 @@ class VpcStack(PlannedStack):
 
     def _endpoints(self, vpc: VpcPlan, planned: EndpointsPlan) -> VpcEndpoints:
         subnets, tables = self.network_vpc.subnets, self.network_vpc.route_tables
+        groups = self.network_vpc.security_groups  # the config's, when endpoints name them
         return VpcEndpoints(
             self,
             "Endpoints",
@@ -137,8 +138,7 @@ class VpcStack(PlannedStack):
             subnet_ids=[subnets[(planned.subnet_group, zone)].subnet_id for zone in planned.zones],
             sources=[str(cidr) for cidr in planned.sources] or None,
             security_group_ids=[
-                self.network_vpc.security_group(name).security_group_id
-                for name in planned.security_groups
+                groups.group_id(name) for name in planned.security_groups if groups
             ],
             session_manager_role=planned.session_manager_role,
             session_manager_policy=planned.session_manager_policy,

@@ -234,6 +234,10 @@ def _refused(env: cdk.Environment | None = ENV, with_network: bool = True, **kwa
             {"with_network": False, "vpc_id": "vpc-1", "services": ["ssm"]},
             "Net/Endpoints: services (short names) need network",
         ),
+        (
+            {"with_network": False, "vpc_id": "vpc-1", "subnet_group": "app"},
+            "Net/Endpoints: subnet_group, zones and route_from need network",
+        ),
         ({"with_network": False}, "Net/Endpoints: give network (a NetworkVpc) or vpc_id, not both"),
     ],
 )
