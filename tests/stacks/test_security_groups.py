@@ -135,3 +135,19 @@ def test_egress_all_and_every_port_form_reach_the_template() -> None:
     vpc = data["vpcs"][0]
     expected = {rule[1:] for rule in _expected(vpc)}
     assert {r[:5] for r in found} == {r[:5] for r in expected}
+
+
+def test_the_endpoints_sit_in_the_named_group_and_no_group_is_generated() -> None:
+    """endpoints.security_groups: [aws-apis] in the example's YAML."""
+    [vpc] = yaml.safe_load(EXAMPLE.read_text())["vpcs"]
+    named = vpc["endpoints"]["security_groups"]
+    templates = synthesize(load_config(EXAMPLE), checks=False)
+    resources = templates["security-groups-shop"]["Resources"]
+    names = {k: v.removeprefix("security-groups-shop-") for k, v in _group_names(resources).items()}
+    endpoints = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::EC2::VPCEndpoint"
+    ]
+    assert [e["ServiceName"] for e in endpoints] == ["com.amazonaws.us-east-1.sts"]
+    assert [names[g["Fn::GetAtt"][0]] for g in endpoints[0]["SecurityGroupIds"]] == named
+    # only the config's groups exist: no generated endpoints group beside them
+    assert sorted(names.values()) == sorted(g["name"] for g in vpc["security_groups"])
